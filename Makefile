@@ -1,0 +1,20 @@
+# The README's commands. Each one sets everything up first, so it works on a fresh clone.
+.PHONY: run test lint format
+
+run:
+	bash scripts/setup-venv.sh
+	.venv/bin/python -m kh_desktop
+
+test:
+	bash scripts/setup-venv.sh test
+	.venv/bin/ruff check kh_desktop tests
+	.venv/bin/ruff format --check kh_desktop tests
+	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q
+
+lint:
+	.venv/bin/ruff check kh_desktop tests
+	.venv/bin/ruff format --check kh_desktop tests
+
+format:
+	.venv/bin/ruff check --fix kh_desktop tests
+	.venv/bin/ruff format kh_desktop tests

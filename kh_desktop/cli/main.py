@@ -1,0 +1,43 @@
+"""Argument parsing and dispatch. Each command group registers itself from its own module."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import APP_NAME, __version__
+from ..paths import default_db_path
+from . import figures
+from .common import USER_ERRORS, CommandError
+
+COMMAND_GROUPS = [figures]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kh-desktop", description=f"{APP_NAME}: theo dõi kế hoạch 2026–2030.")
+    parser.add_argument("--db", default=str(default_db_path()), help="tệp dữ liệu (mặc định: thư mục dữ liệu)")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--snapshot", metavar="DIR", help="chụp ảnh từng tab vào DIR rồi thoát")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for group in COMMAND_GROUPS:
+        group.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from ..ui.app import run_app
+
+        return run_app(args)
+    try:
+        return args.func(args)
+    except (CommandError, *USER_ERRORS) as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Đã dừng.", file=sys.stderr)
+        return 130

@@ -1,0 +1,1 @@
+"""Plan, periods, numbers and evaluation rules: plain Python, no Qt and no SQL."""

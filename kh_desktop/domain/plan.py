@@ -1,0 +1,281 @@
+"""The plan as data: units, indicators and their targets, read from a JSON file in resources/.
+
+Nothing here knows a particular commune: another commune's plan in the same format loads
+without a code change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+OPS = ("ge", "gt", "le", "range", "total", "text")
+OP_WORDS = {"ge": "≥", "gt": ">", "le": "≤"}
+
+
+class PlanError(ValueError):
+    """A plan file that cannot be used; str() is Vietnamese."""
+
+
+def normalize_name(text: str) -> str:
+    """Compare names the way a person would: NFC, case, dashes and spacing do not matter."""
+    text = unicodedata.normalize("NFC", text).casefold()
+    for dash in "–—‐-":
+        text = text.replace(dash, " ")
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Target:
+    op: str
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    text: str | None = None
+    accept: tuple[str, ...] = ()
+    from_year: int | None = None
+    as_written: str = ""
+
+    @property
+    def is_text(self) -> bool:
+        return self.op == "text"
+
+    def to_json(self) -> dict:
+        if self.op == "range":
+            return {"op": "range", "low": self.low, "high": self.high}
+        if self.op == "text":
+            return {"op": "text", "text": self.text}
+        data = {"op": self.op, "value": self.value}
+        if self.op == "total":
+            data["from_year"] = self.from_year
+        return data
+
+    @property
+    def reference(self) -> float | None:
+        """The number a percentage of target is taken against."""
+        if self.op == "range":
+            return self.low
+        return self.value
+
+
+@dataclass(frozen=True)
+class Baseline:
+    label: str
+    measure: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    stt: str
+    name: str
+    measure: str
+    owners: tuple[str, ...]
+    owners_as_written: str
+    aggregation: str  # "flow" adds up over a year; "level" takes the latest reading
+    direction: str  # "higher" or "lower" is better
+    targets: dict[int, Target]
+    words: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = False
+    baseline: Baseline | None = None
+    notes: tuple[str, ...] = ()
+    position: int = 0
+
+    def target(self, year: int) -> Target | None:
+        return self.targets.get(year)
+
+    @property
+    def allowed_words(self) -> tuple[str, ...]:
+        words = list(self.words)
+        for target in self.targets.values():
+            for word in (target.text, *target.accept):
+                if word and word not in words:
+                    words.append(word)
+        return tuple(words)
+
+    @property
+    def display_stt(self) -> str:
+        return self.stt
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+    short: str
+    aliases: tuple[str, ...] = ()
+    position: int = 0
+
+
+@dataclass
+class Plan:
+    plan_id: str
+    title: str
+    annex_title: str
+    commune: str
+    first_year: int
+    last_year: int
+    units: list[Unit]
+    indicators: list[Indicator]
+    raw: dict = field(repr=False, default_factory=dict)
+    sha256: str = ""
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first_year, self.last_year + 1))
+
+    @property
+    def mid_term_year(self) -> int:
+        return int(self.raw.get("mid_term_year", self.first_year + 2))
+
+    def indicator(self, code: str) -> Indicator:
+        for indicator in self.indicators:
+            if indicator.code == code:
+                return indicator
+        raise PlanError(f"Không có chỉ tiêu mã “{code}” trong kế hoạch.")
+
+    def has_indicator(self, code: str) -> bool:
+        return any(i.code == code for i in self.indicators)
+
+    def unit(self, name_or_id: str) -> Unit:
+        wanted = normalize_name(name_or_id)
+        for unit in self.units:
+            names = (unit.id, unit.name, unit.short, *unit.aliases)
+            if wanted in {normalize_name(n) for n in names}:
+                return unit
+        known = "; ".join(u.name for u in self.units)
+        raise PlanError(f"Không có đơn vị “{name_or_id}”. Các đơn vị: {known}.")
+
+    def unit_by_id(self, unit_id: str) -> Unit:
+        for unit in self.units:
+            if unit.id == unit_id:
+                return unit
+        raise PlanError(f"Không có đơn vị “{unit_id}”.")
+
+    def indicators_of(self, unit_id: str) -> list[Indicator]:
+        return [i for i in self.indicators if unit_id in i.owners]
+
+    def owner_names(self, indicator: Indicator) -> list[str]:
+        return [self.unit_by_id(u).name for u in indicator.owners]
+
+    def text(self, key: str, default=None):
+        """A presentation field of the plan file (issuing body, signer, recipients…)."""
+        return self.raw.get(key, default)
+
+
+def _target(year: int, data: dict, code: str) -> Target:
+    op = data.get("op")
+    where = f"chỉ tiêu {code}, năm {year}"
+    if op not in OPS:
+        raise PlanError(f"Kế hoạch: {where} có loại chỉ tiêu “{op}” không hợp lệ.")
+
+    def number(key: str) -> float:
+        value = data.get(key)
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise PlanError(f"Kế hoạch: {where} thiếu giá trị “{key}”.")
+        return float(value)
+
+    common = {"op": op, "as_written": str(data.get("as_written", ""))}
+    if op == "range":
+        low, high = number("low"), number("high")
+        if low > high:
+            raise PlanError(f"Kế hoạch: {where} có khoảng ngược ({low} > {high}).")
+        return Target(low=low, high=high, **common)
+    if op == "text":
+        text = data.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise PlanError(f"Kế hoạch: {where} thiếu nội dung chỉ tiêu bằng chữ.")
+        accept = tuple(data.get("accept") or (text,))
+        return Target(text=text, accept=accept, **common)
+    if op == "total":
+        return Target(value=number("value"), from_year=int(data.get("from_year") or year), **common)
+    return Target(value=number("value"), **common)
+
+
+def parse_plan(raw: dict) -> Plan:
+    try:
+        first, last = int(raw["first_year"]), int(raw["last_year"])
+        units = [
+            Unit(u["id"], u["name"], u.get("short", u["name"]), tuple(u.get("aliases", ())), n)
+            for n, u in enumerate(raw["units"])
+        ]
+        unit_ids = {u.id for u in units}
+        indicators = []
+        seen = set()
+        for n, item in enumerate(raw["indicators"]):
+            code = str(item["code"])
+            if code in seen:
+                raise PlanError(f"Kế hoạch: mã chỉ tiêu “{code}” bị trùng.")
+            seen.add(code)
+            owners = tuple(item["owners"])
+            unknown = [o for o in owners if o not in unit_ids]
+            if unknown:
+                raise PlanError(f"Kế hoạch: chỉ tiêu {code} giao cho đơn vị không có: {unknown}.")
+            targets = {}
+            for year_text, target in (item.get("targets") or {}).items():
+                y = int(year_text)
+                if not first <= y <= last:
+                    raise PlanError(f"Kế hoạch: chỉ tiêu {code} có năm {y} ngoài {first}–{last}.")
+                if target is not None:
+                    targets[y] = _target(y, target, code)
+            bounds = item.get("bounds") or {}
+            baseline = item.get("baseline")
+            indicators.append(
+                Indicator(
+                    code=code,
+                    stt=str(item.get("stt", "")),
+                    name=item["name"],
+                    measure=item.get("measure", ""),
+                    owners=owners,
+                    owners_as_written=item.get("owners_as_written", ""),
+                    aggregation=item.get("aggregation", "level"),
+                    direction=item.get("direction", "higher"),
+                    targets=targets,
+                    words=tuple(item.get("words", ())),
+                    minimum=bounds.get("min"),
+                    maximum=bounds.get("max"),
+                    integer=bool(item.get("integer")),
+                    baseline=Baseline(baseline["label"], baseline.get("measure", "")) if baseline else None,
+                    notes=tuple(item.get("notes", ())),
+                    position=n,
+                )
+            )
+        canonical = json.dumps(raw, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return Plan(
+            plan_id=str(raw["plan_id"]),
+            title=raw.get("title", ""),
+            annex_title=raw.get("annex_title", ""),
+            commune=raw.get("commune", ""),
+            first_year=first,
+            last_year=last,
+            units=units,
+            indicators=indicators,
+            raw=raw,
+            sha256=hashlib.sha256(canonical.encode()).hexdigest(),
+        )
+    except PlanError:
+        raise
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PlanError(f"Tệp kế hoạch không đúng định dạng ({exc!r}).") from exc
+
+
+def load_plan_text(text: str) -> Plan:
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PlanError(f"Tệp kế hoạch không phải JSON hợp lệ (dòng {exc.lineno}).") from exc
+    if not isinstance(raw, dict):
+        raise PlanError("Tệp kế hoạch không đúng định dạng.")
+    return parse_plan(raw)
+
+
+def load_plan(path: Path) -> Plan:
+    try:
+        return load_plan_text(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PlanError(f"Không đọc được tệp kế hoạch {path}: {exc.strerror}.") from exc

@@ -1,0 +1,138 @@
+"""Recognising our database files before anything writes to them, and writing copies safely."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+import struct
+from pathlib import Path
+
+from .schema import APPLICATION_ID, SCHEMA_VERSION
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class StoreError(Exception):
+    """A database problem told to the user; str() is Vietnamese and says what to do."""
+
+
+def read_header(path: Path) -> tuple[int, int]:
+    """(application_id, user_version) from the 100-byte header, or StoreError if not SQLite."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except FileNotFoundError:
+        raise StoreError(f"Không tìm thấy tệp dữ liệu {path}.") from None
+    except OSError as exc:
+        raise StoreError(f"Không đọc được tệp {path}: {exc.strerror}.") from exc
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        raise StoreError(
+            f"Tệp {path} không phải là tệp dữ liệu của Kiến Hải Tiến độ (có thể là tệp khác hoặc đã bị hỏng). "
+            "Tệp không bị thay đổi."
+        )
+    user_version, application_id = struct.unpack(">I", header[60:64])[0], struct.unpack(">I", header[68:72])[0]
+    return application_id, user_version
+
+
+def check_identity(path: Path) -> int:
+    """Refuse a file that is not ours or is from a newer program; return its schema version."""
+    application_id, user_version = read_header(path)
+    if application_id != APPLICATION_ID:
+        raise StoreError(
+            f"Tệp {path} là cơ sở dữ liệu SQLite nhưng không phải của Kiến Hải Tiến độ. Tệp không bị thay đổi."
+        )
+    if user_version > SCHEMA_VERSION:
+        raise StoreError(
+            f"Tệp {path} được tạo bởi phiên bản mới hơn của chương trình (lược đồ {user_version}, "
+            f"chương trình này đọc được đến {SCHEMA_VERSION}). Hãy cập nhật chương trình. Tệp không bị thay đổi."
+        )
+    return user_version
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection with defensive settings, for checking a file we do not trust yet."""
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.execute("PRAGMA query_only = ON")
+        if hasattr(conn, "setconfig"):
+            conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise
+    return conn
+
+
+def quick_check(path: Path) -> list[str]:
+    """Problems SQLite's quick_check finds; an empty list when the file is sound."""
+    try:
+        conn = open_read_only(path)
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA quick_check")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return [] if rows == ["ok"] else rows
+
+
+def fsync_directory(folder: Path) -> None:
+    if os.name == "nt":  # Windows cannot open a directory for fsync; rename is durable there
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_snapshot(conn: sqlite3.Connection, dest: Path) -> Path:
+    """A consistent copy of `conn`'s database at `dest`: backup API to a temporary name,
+    flushed to disk, renamed into place, then read back and checked."""
+    dest = Path(dest)
+    temporary = dest.with_name(dest.name + ".partial")
+    try:
+        temporary.unlink(missing_ok=True)
+        target = sqlite3.connect(temporary)
+        try:
+            conn.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+            target.commit()
+        finally:
+            target.close()
+        with open(temporary, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, dest)
+        fsync_directory(dest.parent)
+    except OSError as exc:
+        _discard(temporary)
+        raise StoreError(os_error_message(exc, dest)) from exc
+    except sqlite3.Error as exc:
+        _discard(temporary)
+        raise StoreError(f"Không ghi được bản sao {dest}: {exc}. Dữ liệu đang dùng không bị ảnh hưởng.") from exc
+    problems = quick_check(dest)
+    if problems:
+        raise StoreError(f"Bản sao {dest} kiểm tra không đạt ({problems[0]}). Hãy thử ghi lại vào chỗ khác.")
+    return dest
+
+
+def _discard(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass  # the folder itself may be gone (a pulled USB stick)
+
+
+def os_error_message(exc: OSError, dest: Path) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"Ổ đĩa chứa {dest.parent} đã đầy. Hãy giải phóng chỗ trống hoặc chọn nơi khác. Dữ liệu không bị mất."
+    if exc.errno in (errno.ENOENT, errno.ENODEV, errno.EIO):
+        return (
+            f"Không ghi được vào {dest.parent}: thư mục không còn (USB đã rút?). "
+            "Hãy cắm lại và thử lại. Dữ liệu không bị mất."
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"Không có quyền ghi vào {dest.parent}. Hãy chọn nơi khác. Dữ liệu không bị mất."
+    return f"Không ghi được {dest}: {exc.strerror or exc}. Dữ liệu không bị mất."

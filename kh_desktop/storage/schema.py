@@ -1,0 +1,54 @@
+"""The database schema as numbered, append-only migrations (sqlite-utils Migrations).
+
+A released migration is never edited: change the schema by adding the next one, save a
+database of the released schema in db/ (see db/README.md) and let the tests upgrade it.
+Each migration also sets PRAGMA user_version, inside the same transaction, so that the
+file header alone says which schema a file has.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+APPLICATION_ID = 0x4B48_5444  # "KHTD": Kiến Hải Tiến độ
+SCHEMA_VERSION = 1  # the user_version the last migration below sets
+migrations = Migrations("kh_desktop")
+
+
+@migrations(name="0001_figures")
+def _m0001_figures(db: Database) -> None:
+    for statement in (
+        """CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""",
+        """CREATE TABLE plan_document (
+               plan_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, body TEXT NOT NULL, loaded_at TEXT NOT NULL)""",
+        # Every value ever recorded; rows are never updated or deleted.
+        """CREATE TABLE revisions (
+               id TEXT PRIMARY KEY,
+               code TEXT NOT NULL,
+               period TEXT NOT NULL,
+               value_num REAL,
+               value_text TEXT,
+               deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+               estimate INTEGER NOT NULL DEFAULT 0 CHECK (estimate IN (0, 1)),
+               note TEXT NOT NULL DEFAULT '',
+               entered_by TEXT NOT NULL DEFAULT '',
+               entered_at TEXT NOT NULL,
+               pc_id TEXT NOT NULL,
+               pc_revision INTEGER NOT NULL,
+               unit TEXT,
+               supersedes TEXT,
+               received_at TEXT,
+               UNIQUE (pc_id, pc_revision))""",
+        """CREATE INDEX revisions_figure ON revisions (code, period)""",
+        # The current revision of each figure, and a competing one waiting for a person to settle.
+        """CREATE TABLE figures (
+               code TEXT NOT NULL,
+               period TEXT NOT NULL,
+               revision_id TEXT NOT NULL REFERENCES revisions (id),
+               conflict_id TEXT REFERENCES revisions (id),
+               PRIMARY KEY (code, period))""",
+        f"PRAGMA application_id = {APPLICATION_ID}",
+        "PRAGMA user_version = 1",
+    ):
+        db.execute(statement)

@@ -1,0 +1,443 @@
+"""The working database of one PC: the plan it was seeded from and every figure ever recorded.
+
+Every write is one transaction that also increments this PC's revision counter, so that
+consolidation at Văn phòng can order changes by revision rather than by PC clocks.
+Nothing is updated in place: a new value is a new revision that supersedes the old one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from ..domain.evaluation import Assessment, Reading, ValueRefused, evaluate_period, evaluate_year, validate_value
+from ..domain.periods import BASELINE, Period, PeriodError, parse_period
+from ..domain.plan import Indicator, Plan, PlanError, load_plan_text
+from .files import StoreError, check_identity, os_error_message, quick_check, write_snapshot
+from .schema import SCHEMA_VERSION, migrations
+
+ALL_UNITS = "*"
+
+
+def now_iso() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """The current value of one indicator for one period."""
+
+    code: str
+    period: str
+    value: float | str | None
+    estimate: bool
+    note: str
+    entered_by: str
+    entered_at: str
+    pc_id: str
+    revision_id: str
+    conflict_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Revision:
+    id: str
+    code: str
+    period: str
+    value: float | str | None
+    deleted: bool
+    estimate: bool
+    note: str
+    entered_by: str
+    entered_at: str
+    pc_id: str
+    pc_revision: int
+    unit: str | None
+    supersedes: str | None
+    received_at: str | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a write changed, for views to decide whether to refresh."""
+
+    figures: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    revision: int = 0
+    kind: str = "figures"
+
+
+def _value_of(row: dict) -> float | str | None:
+    if row.get("deleted"):
+        return None
+    return row["value_text"] if row["value_text"] is not None else row["value_num"]
+
+
+class Store:
+    """One open database. Not thread-safe: each thread opens its own Store."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = Path(path)
+        self.db = Database(conn)
+        self._plan: Plan | None = None
+
+    # ---- opening and creating ---------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        """Open an existing database, upgrading an older schema after a safety copy."""
+        path = Path(path)
+        version = check_identity(path)
+        problems = quick_check(path)
+        if problems:
+            raise StoreError(
+                f"Tệp dữ liệu {path} bị hỏng ({problems[0]}). Tệp không bị thay đổi. "
+                "Hãy khôi phục từ bản sao lưu (lệnh restore hoặc menu Khôi phục)."
+            )
+        if version < SCHEMA_VERSION:
+            cls._safety_copy(path, version)
+        store = cls(path, cls._connect(path))
+        try:
+            migrations.apply(store.db)
+            store.plan  # noqa: B018 - fail now, not later, if the stored plan is unreadable
+        except (sqlite3.DatabaseError, PlanError) as exc:
+            store.close()
+            raise StoreError(f"Không mở được tệp dữ liệu {path}: {exc}") from exc
+        return store
+
+    @classmethod
+    def create(cls, path: Path | str, plan_text: str, unit_id: str = ALL_UNITS, person: str = "") -> Store:
+        """Create and seed a new database from a plan file's text."""
+        path = Path(path)
+        plan = load_plan_text(plan_text)
+        if unit_id != ALL_UNITS:
+            unit_id = plan.unit_by_id(unit_id).id
+        if path.exists() and path.stat().st_size > 0:
+            raise StoreError(f"Tệp {path} đã có. Không tạo đè lên tệp đã có.")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(os_error_message(exc, path)) from exc
+        store = cls(path, cls._connect(path))
+        try:
+            migrations.apply(store.db)
+            with store.db.atomic():
+                store.db["plan_document"].insert(
+                    {"plan_id": plan.plan_id, "sha256": plan.sha256, "body": plan_text, "loaded_at": now_iso()}
+                )
+                store.db["meta"].insert_all(
+                    [
+                        {"key": "plan_id", "value": plan.plan_id},
+                        {"key": "pc_id", "value": uuid.uuid4().hex},
+                        {"key": "pc_unit", "value": unit_id},
+                        {"key": "person", "value": person},
+                        {"key": "revision", "value": "0"},
+                        {"key": "created_at", "value": now_iso()},
+                    ]
+                )
+        except sqlite3.Error as exc:
+            store.close()
+            raise StoreError(f"Không tạo được tệp dữ liệu {path}: {exc}") from exc
+        return store
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(path, timeout=10)
+            # The safe defaults on PCs that lose power and files that get copied (data-safety.md).
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA trusted_schema = OFF")
+        except sqlite3.Error as exc:
+            raise StoreError(f"Không mở được tệp dữ liệu {path}: {exc}") from exc
+        return conn
+
+    @staticmethod
+    def _safety_copy(path: Path, version: int) -> None:
+        copy = path.with_name(f"{path.stem}.truoc-nang-cap-v{version}{path.suffix}")
+        try:
+            shutil.copy2(path, copy)
+        except OSError as exc:
+            raise StoreError(
+                f"Không tạo được bản sao an toàn trước khi nâng cấp tệp dữ liệu: {exc.strerror}. Tệp không bị thay đổi."
+            ) from exc
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---- identity ---------------------------------------------------------------------------
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        rows = list(self.db.query("SELECT value FROM meta WHERE key = ?", [key]))
+        return rows[0]["value"] if rows else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db.atomic():
+            self.db["meta"].upsert({"key": key, "value": value}, pk="key")
+
+    @property
+    def plan(self) -> Plan:
+        if self._plan is None:
+            rows = list(self.db.query("SELECT body FROM plan_document LIMIT 1"))
+            if not rows:
+                raise StoreError(f"Tệp dữ liệu {self.path} không có kế hoạch.")
+            self._plan = load_plan_text(rows[0]["body"])
+        return self._plan
+
+    @property
+    def plan_sha256(self) -> str:
+        return next(self.db.query("SELECT sha256 FROM plan_document LIMIT 1"))["sha256"]
+
+    @property
+    def pc_id(self) -> str:
+        return self.meta("pc_id")
+
+    @property
+    def pc_unit(self) -> str | None:
+        """The unit id this PC belongs to, or None when it keeps all units."""
+        unit = self.meta("pc_unit", ALL_UNITS)
+        return None if unit == ALL_UNITS else unit
+
+    def set_pc_unit(self, unit_id: str | None) -> None:
+        self.set_meta("pc_unit", ALL_UNITS if unit_id is None else self.plan.unit_by_id(unit_id).id)
+
+    @property
+    def revision(self) -> int:
+        return int(self.meta("revision", "0"))
+
+    def can_edit(self, indicator: Indicator) -> bool:
+        return self.pc_unit is None or self.pc_unit in indicator.owners
+
+    # ---- writing ----------------------------------------------------------------------------
+
+    def record(self, code: str, period: str, raw, *, estimate: bool = False, note: str = "", by: str = "") -> Change:
+        """Validate and record a figure; raise ValueRefused/PeriodError/PlanError and write nothing."""
+        indicator, period_key, year = self._resolve(code, period)
+        value = validate_value(indicator, period_key, raw, year)
+        return self._write(indicator, period_key, value=value, estimate=estimate, note=note, by=by)
+
+    def clear(self, code: str, period: str, *, by: str = "") -> Change:
+        """Remove a figure; the removal is itself a revision, so history keeps the old value."""
+        indicator, period_key, _ = self._resolve(code, period)
+        if self.figure(code, period_key) is None:
+            return Change()
+        return self._write(indicator, period_key, value=None, estimate=False, note="", by=by, deleted=True)
+
+    def _resolve(self, code: str, period: str) -> tuple[Indicator, str, int | None]:
+        indicator = self.plan.indicator(code)
+        if not self.can_edit(indicator):
+            owners = ", ".join(self.plan.owner_names(indicator))
+            mine = self.plan.unit_by_id(self.pc_unit).name
+            raise ValueRefused(
+                f"Máy này thuộc {mine}; chỉ tiêu {code} do {owners} nhập. Không ghi số liệu của đơn vị khác."
+            )
+        if period == BASELINE:
+            if indicator.baseline is None:
+                raise ValueRefused(f"Chỉ tiêu {code} không tính theo số gốc (hiện nay).")
+            return indicator, BASELINE, None
+        parsed = parse_period(period, self.plan.first_year, self.plan.last_year)
+        return indicator, parsed.key, parsed.year
+
+    def _write(
+        self, indicator: Indicator, period_key: str, *, value, estimate: bool, note: str, by: str, deleted: bool = False
+    ) -> Change:
+        note = _clean_text(note)
+        by = _clean_text(by) or (self.meta("person") or "")
+        try:
+            with self.db.atomic():
+                revision = self._next_revision()
+                current = self._current_row(indicator.code, period_key)
+                revision_id = uuid.uuid4().hex
+                self.db["revisions"].insert(
+                    {
+                        "id": revision_id,
+                        "code": indicator.code,
+                        "period": period_key,
+                        "value_num": value if isinstance(value, float) else None,
+                        "value_text": value if isinstance(value, str) else None,
+                        "deleted": int(deleted),
+                        "estimate": int(bool(estimate)),
+                        "note": note,
+                        "entered_by": by,
+                        "entered_at": now_iso(),
+                        "pc_id": self.pc_id,
+                        "pc_revision": revision,
+                        "unit": self.pc_unit,
+                        "supersedes": current["revision_id"] if current else None,
+                        "received_at": None,
+                    }
+                )
+                # A person writing over a conflicted figure has settled it.
+                self.db["figures"].upsert(
+                    {"code": indicator.code, "period": period_key, "revision_id": revision_id, "conflict_id": None},
+                    pk=("code", "period"),
+                )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_write_error(exc, self.path)) from exc
+        return Change(frozenset({(indicator.code, period_key)}), revision)
+
+    def _next_revision(self) -> int:
+        revision = self.revision + 1
+        self.db.execute("UPDATE meta SET value = ? WHERE key = 'revision'", [str(revision)])
+        return revision
+
+    # ---- reading ----------------------------------------------------------------------------
+
+    def _current_row(self, code: str, period: str) -> dict | None:
+        rows = list(self.db.query("SELECT * FROM figures WHERE code = ? AND period = ?", [code, period]))
+        return rows[0] if rows else None
+
+    _FIGURE_SQL = """
+        SELECT f.code, f.period, f.conflict_id, r.id AS revision_id, r.value_num, r.value_text, r.deleted,
+               r.estimate, r.note, r.entered_by, r.entered_at, r.pc_id
+        FROM figures f JOIN revisions r ON r.id = f.revision_id
+    """
+
+    def figures(self, code: str | None = None) -> list[Figure]:
+        """Current figures (removed ones left out), optionally of one indicator."""
+        sql, params = self._FIGURE_SQL + " WHERE r.deleted = 0", []
+        if code is not None:
+            sql += " AND f.code = ?"
+            params.append(code)
+        return [self._figure(row) for row in self.db.query(sql, params)]
+
+    def figure(self, code: str, period: str) -> Figure | None:
+        rows = list(
+            self.db.query(self._FIGURE_SQL + " WHERE f.code = ? AND f.period = ? AND r.deleted = 0", [code, period])
+        )
+        return self._figure(rows[0]) if rows else None
+
+    @staticmethod
+    def _figure(row: dict) -> Figure:
+        return Figure(
+            row["code"],
+            row["period"],
+            _value_of(row),
+            bool(row["estimate"]),
+            row["note"],
+            row["entered_by"],
+            row["entered_at"],
+            row["pc_id"],
+            row["revision_id"],
+            row["conflict_id"],
+        )
+
+    def history(self, code: str, period: str) -> list[Revision]:
+        """Every revision of a figure, newest first."""
+        self.plan.indicator(code)
+        if period != BASELINE:
+            period = parse_period(period, self.plan.first_year, self.plan.last_year).key
+        rows = self.db.query(
+            "SELECT * FROM revisions WHERE code = ? AND period = ? ORDER BY entered_at DESC, pc_revision DESC, rowid DESC",
+            [code, period],
+        )
+        return [
+            Revision(
+                r["id"],
+                r["code"],
+                r["period"],
+                _value_of(r),
+                bool(r["deleted"]),
+                bool(r["estimate"]),
+                r["note"],
+                r["entered_by"],
+                r["entered_at"],
+                r["pc_id"],
+                r["pc_revision"],
+                r["unit"],
+                r["supersedes"],
+                r["received_at"],
+            )
+            for r in rows
+        ]
+
+    # ---- judging (the domain rules over stored figures) -------------------------------------
+
+    def readings(self) -> dict[str, dict[str, Reading]]:
+        """Every current figure as evaluator readings, keyed by indicator code then period."""
+        result: dict[str, dict[str, Reading]] = {}
+        plan = self.plan
+        for order, figure in enumerate(sorted(self.figures(), key=lambda f: f.entered_at)):
+            if figure.period == BASELINE or figure.value is None:
+                continue
+            try:
+                period = parse_period(figure.period, plan.first_year, plan.last_year)
+            except PeriodError:
+                continue
+            result.setdefault(figure.code, {})[figure.period] = Reading(period, figure.value, figure.estimate, order)
+        return result
+
+    def baselines(self) -> dict[str, float]:
+        return {f.code: float(f.value) for f in self.figures() if f.period == BASELINE and isinstance(f.value, float)}
+
+    def assess(self, period: Period, unit_id: str | None = None) -> list[Assessment]:
+        """The verdict of every indicator (of one unit, if given) for a period, in annex order."""
+        readings, baselines = self.readings(), self.baselines()
+        indicators = self.plan.indicators_of(unit_id) if unit_id else self.plan.indicators
+        return [evaluate_period(i, period, readings.get(i.code, {}), baselines.get(i.code)) for i in indicators]
+
+    def assess_year(self, year: int, unit_id: str | None = None) -> list[Assessment]:
+        readings, baselines = self.readings(), self.baselines()
+        indicators = self.plan.indicators_of(unit_id) if unit_id else self.plan.indicators
+        return [
+            evaluate_year(
+                i,
+                year,
+                {k: r for k, r in readings.get(i.code, {}).items() if r.period.year == year},
+                baselines.get(i.code),
+                readings.get(i.code, {}),
+            )
+            for i in indicators
+        ]
+
+    # ---- safety -----------------------------------------------------------------------------
+
+    def check(self) -> list[str]:
+        """Problems found (Vietnamese); an empty list means the file is sound."""
+        problems = [r[0] for r in self.db.execute("PRAGMA integrity_check").fetchall() if r[0] != "ok"]
+        problems += [f"Khóa ngoại sai ở bảng {r[0]}" for r in self.db.execute("PRAGMA foreign_key_check").fetchall()]
+        own_max = self.db.execute("SELECT MAX(pc_revision) FROM revisions WHERE pc_id = ?", [self.pc_id]).fetchone()[0]
+        if own_max is not None and own_max > self.revision:
+            problems.append(f"Bộ đếm phiên bản ({self.revision}) nhỏ hơn phiên bản đã ghi ({own_max}).")
+        unknown = [
+            r[0]
+            for r in self.db.execute("SELECT DISTINCT code FROM figures").fetchall()
+            if not self.plan.has_indicator(r[0])
+        ]
+        if unknown:
+            problems.append(f"Có số liệu của chỉ tiêu không có trong kế hoạch: {', '.join(unknown)}.")
+        return problems
+
+    def snapshot(self, dest: Path | str) -> Path:
+        """A consistent, verified copy of this database (backup API, flushed, renamed into place)."""
+        return write_snapshot(self.db.conn, Path(dest))
+
+
+def _clean_text(text: str | None) -> str:
+    """Drop control characters a paste may carry; keep line breaks and tabs out of one-line fields."""
+    if not text:
+        return ""
+    return "".join(ch for ch in str(text) if ch in "\n" or ch >= " ").strip()
+
+
+def _write_error(exc: sqlite3.DatabaseError, path: Path) -> str:
+    message = str(exc).lower()
+    if "readonly" in message or "read-only" in message:
+        return f"Tệp dữ liệu {path} chỉ cho phép đọc: không ghi được. Số liệu cũ vẫn còn nguyên."
+    if "full" in message:
+        return "Ổ đĩa đã đầy: số liệu vừa nhập chưa được ghi. Hãy giải phóng chỗ trống rồi nhập lại."
+    if "locked" in message:
+        return "Tệp dữ liệu đang bận (một cửa sổ khác đang ghi). Hãy thử lại sau giây lát."
+    return f"Không ghi được vào tệp dữ liệu: {exc}. Số liệu cũ vẫn còn nguyên."

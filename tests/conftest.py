@@ -1,0 +1,53 @@
+"""Shared fixtures: real databases in temporary folders, the CLI as a subprocess, Qt offscreen."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN_PATH = ROOT / "resources" / "plan" / "kien-hai-2026-2030.json"
+
+
+@pytest.fixture
+def plan_text() -> str:
+    return PLAN_PATH.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def store(tmp_path, plan_text):
+    from kh_desktop.storage.store import Store
+
+    s = Store.create(tmp_path / "kh.sqlite", plan_text)
+    yield s
+    s.close()
+
+
+def run_cli(
+    *args: str, db: Path | None = None, check: bool = False, timeout: float = 60
+) -> subprocess.CompletedProcess:
+    """Run `python -m kh_desktop` as a user would, returning the finished process."""
+    command = [sys.executable, "-m", "kh_desktop"]
+    if db is not None:
+        command += ["--db", str(db)]
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        command + list(args), capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env, timeout=timeout
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"kh-desktop {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
+    return result
+
+
+@pytest.fixture
+def cli_db(tmp_path) -> Path:
+    """A fresh database for all units, created through the CLI."""
+    db = tmp_path / "cli.sqlite"
+    run_cli("init", db=db, check=True)
+    return db
