@@ -1,0 +1,43 @@
+"""Save a database of the current schema, with a few figures, as db/schema-vN.sqlite.
+
+Run once when a schema is released: `python -m tests.make_schema_fixture`. The tests upgrade every
+saved file to the current schema and check that nothing recorded in it is lost.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kh_desktop.storage.schema import SCHEMA_VERSION  # noqa: E402
+from kh_desktop.storage.store import Store  # noqa: E402
+
+# Figures every saved schema carries: (code, period, value as typed, estimate, note).
+FIXTURE_FIGURES = [
+    ("1", "2026", "19,5", True, "ước 6 tháng"),
+    ("8", "2026-Q2", "0,9", False, ""),
+    ("12", "2026-Q1", "400", False, ""),
+    ("12", "2026-Q2", "1.100", False, "=1+1"),
+    ("20", "2027", "Đạt", False, ""),
+    ("5", "baseline", "120", False, "số doanh nghiệp đầu kỳ"),
+    ("5", "2026", "150", False, ""),
+]
+
+
+def main() -> None:
+    dest = ROOT / "db" / f"schema-v{SCHEMA_VERSION}.sqlite"
+    if dest.exists():
+        raise SystemExit(f"{dest} exists: a released schema's file is never rewritten.")
+    plan_text = (ROOT / "resources" / "plan" / "kien-hai-2026-2030.json").read_text(encoding="utf-8")
+    with Store.create(dest, plan_text, person="Người kiểm thử") as store:
+        for code, period, value, estimate, note in FIXTURE_FIGURES:
+            store.record(code, period, value, estimate=estimate, note=note, by="Người kiểm thử")
+        store.record("1", "2026", "20", by="Người kiểm thử")  # a second revision of one figure
+    print(f"wrote {dest}")
+
+
+if __name__ == "__main__":
+    main()
