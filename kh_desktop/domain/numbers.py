@@ -31,10 +31,12 @@ def parse_number(text: str) -> float:
     if body.endswith("%"):
         body = body[:-1].rstrip()
     sign = 1.0
-    if body[:1] in "+-":
+    if body and body[0] in "+-":
         sign = -1.0 if body[0] == "-" else 1.0
         body = body[1:].strip()
     body = _SPACES.sub(" ", body)
+    if not body:
+        raise NumberError(f"“{raw}” không phải là số. Ví dụ cách viết: 97,5 hoặc 1.500.")
     if _GROUPED_SPACES.match(body):
         body = body.replace(" ", "")
     if _GROUPED_DOTS.match(body):
