@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 APPLICATION_ID = 0x4B48_5444  # "KHTD": Kiến Hải Tiến độ
-SCHEMA_VERSION = 1  # the user_version the last migration below sets
+SCHEMA_VERSION = 2  # the user_version the last migration below sets
 migrations = Migrations("kh_desktop")
 
 
@@ -50,5 +50,43 @@ def _m0001_figures(db: Database) -> None:
                PRIMARY KEY (code, period))""",
         f"PRAGMA application_id = {APPLICATION_ID}",
         "PRAGMA user_version = 1",
+    ):
+        db.execute(statement)
+
+
+@migrations(name="0002_exchange")
+def _m0002_exchange(db: Database) -> None:
+    for statement in (
+        # A revision that settles a conflict supersedes the kept one and also "merges" the other one,
+        # so neither comes back as a conflict when files travel again.
+        """ALTER TABLE revisions ADD COLUMN merges TEXT""",
+        # Every exchange file applied at this PC (refused files leave the database untouched).
+        """CREATE TABLE import_log (
+               id INTEGER PRIMARY KEY,
+               file_name TEXT NOT NULL,
+               sha256 TEXT NOT NULL,
+               unit TEXT NOT NULL,
+               pc_id TEXT NOT NULL,
+               pc_revision INTEGER NOT NULL,
+               sent_at TEXT NOT NULL DEFAULT '',
+               received_at TEXT NOT NULL,
+               received_by TEXT NOT NULL DEFAULT '',
+               status TEXT NOT NULL,
+               added INTEGER NOT NULL DEFAULT 0,
+               updated INTEGER NOT NULL DEFAULT 0,
+               unchanged INTEGER NOT NULL DEFAULT 0,
+               stale INTEGER NOT NULL DEFAULT 0,
+               refused_rows INTEGER NOT NULL DEFAULT 0,
+               conflicts INTEGER NOT NULL DEFAULT 0,
+               details TEXT NOT NULL DEFAULT '',
+               archive_path TEXT NOT NULL DEFAULT '')""",
+        """CREATE INDEX import_log_sha256 ON import_log (sha256)""",
+        # The highest revision received from each other PC, and which unit it said it belongs to.
+        """CREATE TABLE peers (
+               pc_id TEXT PRIMARY KEY,
+               unit TEXT NOT NULL,
+               revision INTEGER NOT NULL,
+               seen_at TEXT NOT NULL)""",
+        "PRAGMA user_version = 2",
     ):
         db.execute(statement)
