@@ -1,0 +1,432 @@
+"""Laying a report out on paper with Qt: QTextDocument for the flowing part, QPainter for the header.
+
+One function paints onto any paged device (QPdfWriter for "Lưu PDF", QPrinter for printing and the
+print preview), so what is previewed is what is printed. Nghị định 30/2020 sets the page: A4,
+margins top/bottom 20 mm, left 30 mm, right 15 mm, page numbers centred in the top margin from page 2.
+No widgets are used: this runs in the command line and in a background thread's caller alike.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import ReportContent
+from .fonts import report_font_family
+
+MARGINS_MM = {"top": 20.0, "bottom": 20.0, "left": 30.0, "right": 15.0}
+A4_MM = (210.0, 297.0)
+_app = None
+
+
+class ReportError(Exception):
+    """A report that could not be written; str() is Vietnamese."""
+
+
+def ensure_gui_app():
+    """Qt needs a QGuiApplication for fonts and painting; the command line has none of its own."""
+    global _app
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance()
+    if app is None:
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and os.name == "posix":
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        _app = app = QGuiApplication([])
+    return app
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """The page in device units (dots) for one device resolution."""
+
+    dpi: float
+    width: float
+    height: float
+
+    def mm(self, value: float) -> float:
+        return value * self.dpi / 25.4
+
+    @property
+    def left(self) -> float:
+        return self.mm(MARGINS_MM["left"])
+
+    @property
+    def top(self) -> float:
+        return self.mm(MARGINS_MM["top"])
+
+    @property
+    def body_width(self) -> float:
+        return self.width - self.mm(MARGINS_MM["left"] + MARGINS_MM["right"])
+
+    @property
+    def body_height(self) -> float:
+        return self.height - self.mm(MARGINS_MM["top"] + MARGINS_MM["bottom"])
+
+
+def page_layout(landscape: bool):
+    """A4 with no device margins: the report draws its own margins so PDF and paper match."""
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize
+
+    orientation = QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
+    return QPageLayout(QPageSize(QPageSize.PageSizeId.A4), orientation, QMarginsF(0, 0, 0, 0))
+
+
+def wants_landscape(content: ReportContent) -> bool:
+    """Review reports put five years side by side: too wide for portrait."""
+    return content.is_review
+
+
+# ---- the flowing part (title onward) as Qt rich text ---------------------------------------------------
+
+
+def _e(text: str) -> str:
+    return html.escape(text or "", quote=False).replace("\n", "<br/>")
+
+
+_CELL = "border: 1px solid #000; padding: 2px;"
+
+
+def _th(text: str, width: str = "", extra: str = "") -> str:
+    w = f' width="{width}"' if width else ""
+    return f'<th{w}{extra} align="center" valign="middle" style="font-weight:bold;">{_e(text)}</th>'
+
+
+def _td(text: str, align: str = "center", italic: bool = False) -> str:
+    body = _e(text)
+    if italic and body:
+        body = f"<i>{body}</i>"
+    return f'<td align="{align}" valign="middle">{body}</td>'
+
+
+def _period_table(content: ReportContent) -> str:
+    period = content.period.period
+    target_head = f"Kế hoạch năm {period.year}"
+    actual_head = "Thực hiện " + (period.short_label.lower() if period.kind != "Y" else f"năm {period.year}")
+    head = (
+        "<tr>"
+        + _th("STT", "6%")
+        + _th("Chỉ tiêu", "29%")
+        + _th("ĐVT", "10%")
+        + _th(target_head, "10%")
+        + _th(actual_head, "11%")
+        + _th("% so với KH", "9%")
+        + _th("Đánh giá", "10%")
+        + _th("Ghi chú", "15%")
+        + "</tr>"
+    )
+    body = "".join(
+        "<tr>"
+        + _td(r.stt)
+        + _td(r.name, "left")
+        + _td(r.measure)
+        + _td(r.target)
+        + _td(r.actual)
+        + _td(r.percent)
+        + _td(r.verdict)
+        + _td(r.note, "left", italic=True)
+        + "</tr>"
+        for r in content.rows
+    )
+    return _table(head, body)
+
+
+def _review_table(content: ReportContent, final_year: int) -> str:
+    years = content.period.years
+    show_final = content.period.end_year < final_year
+    fixed = 6 + 22 + 7 + (7 if show_final else 0) + 13
+    per = (100 - fixed) / (2 * len(years))
+    top = _th("STT", "6%", ' rowspan="2"') + _th("Chỉ tiêu", "22%", ' rowspan="2"') + _th("ĐVT", "7%", ' rowspan="2"')
+    top += "".join(_th(f"Năm {y}", "", ' colspan="2"') for y in years)
+    if show_final:
+        top += _th(f"Chỉ tiêu năm {final_year}", "7%", ' rowspan="2"')
+    top += _th(f"Cần đạt đến năm {final_year}", "13%", ' rowspan="2"')
+    sub = "".join(_th("KH", f"{per:.1f}%") + _th("TH", f"{per:.1f}%") for _ in years)
+    head = f"<tr>{top}</tr><tr>{sub}</tr>"
+    rows = []
+    for r in content.rows:
+        cells = _td(r.stt) + _td(r.name, "left") + _td(r.measure)
+        for c in r.years:
+            actual = _e(c.actual)
+            if c.actual and c.verdict:
+                actual += f"<br/><i>{_e(c.verdict)}</i>"
+            elif not c.actual and c.target:
+                actual = "<i>–</i>"
+            cells += _td(c.target) + f'<td align="center" valign="middle">{actual}</td>'
+        if show_final:
+            cells += _td(r.final_target)
+        cells += _td(r.remaining, "left", italic=True)
+        rows.append(f"<tr>{cells}</tr>")
+    return _table(head, "".join(rows))
+
+
+def _table(head: str, body: str) -> str:
+    return (
+        '<table width="100%" border="1" cellspacing="0" cellpadding="3" '
+        'style="border-collapse: collapse; border-color: #000; border-style: solid; font-size: 11pt;">'
+        f"<thead>{head}</thead><tbody>{body}</tbody></table>"
+    )
+
+
+def _closing(content: ReportContent) -> str:
+    recipients = "".join(f"- {_e(r)};<br/>" for r in content.recipients) + "- Lưu: VT."
+    receive = (
+        '<p style="margin:0;"><span style="font-size:12pt; font-weight:bold; font-style:italic;">Nơi nhận:</span><br/>'
+        f'<span style="font-size:11pt;">{recipients}</span></p>'
+    )
+    space = "<br/>" * 4
+    if content.unit_signatures:
+        return (
+            '<table width="100%" cellspacing="0" cellpadding="0"><tr>'
+            f'<td width="40%" valign="top">{receive}</td>'
+            '<td width="26%" align="center" valign="top"><b>NGƯỜI LẬP BIỂU</b><br/><i>(Ký, ghi rõ họ tên)</i></td>'
+            '<td width="34%" align="center" valign="top"><b>THỦ TRƯỞNG ĐƠN VỊ</b><br/>'
+            "<i>(Ký, ghi rõ họ tên, đóng dấu)</i></td>"
+            "</tr></table>"
+        )
+    authority = "<br/>".join(f"<b>{_e(line)}</b>" for line in content.signature)
+    signer = f"<b>{_e(content.signer)}</b>" if content.signer else ""
+    return (
+        '<table width="100%" cellspacing="0" cellpadding="0"><tr>'
+        f'<td width="50%" valign="top">{receive}</td>'
+        f'<td width="50%" align="center" valign="top">{authority}{space}{signer}</td>'
+        "</tr></table>"
+    )
+
+
+def report_html(content: ReportContent, final_year: int) -> str:
+    summary = "".join(
+        f'<p align="justify" style="margin-top:6pt; margin-bottom:0; text-indent:42px;">{_e(line)}</p>'
+        for line in content.summary
+    )
+    table = _review_table(content, final_year) if content.is_review else _period_table(content)
+    part = "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"
+    return (
+        '<html><body><p style="margin:0;">&nbsp;</p>'
+        f'<p style="margin-top:0; margin-bottom:0; text-indent:42px;"><b>{_e(part)}</b></p>'
+        f"{summary}"
+        '<p style="margin-top:6pt; margin-bottom:3pt; text-indent:42px;"><b>'
+        f"{_e('II. BẢNG CHỈ TIÊU CHI TIẾT')}</b></p>"
+        f"{table}"
+        '<p style="margin-top:12pt;"></p>'
+        f"{_closing(content)}"
+        "</body></html>"
+    )
+
+
+# ---- painting ------------------------------------------------------------------------------------------
+
+
+def _font(family: str, points: float, bold: bool = False, italic: bool = False):
+    from PySide6.QtGui import QFont
+
+    font = QFont(family)
+    font.setPointSizeF(points)
+    font.setBold(bold)
+    font.setItalic(italic)
+    return font
+
+
+def _paint_header(painter, geo: PageGeometry, content: ReportContent, family: str, device) -> float:
+    """The page-1 block above the table (issuing body, national title, number, date, title, subject).
+
+    Returns its height in device units. Rules are drawn as lines, as a typist would in Word.
+    """
+    from PySide6.QtCore import QPointF, QRectF, Qt
+    from PySide6.QtGui import QFontMetricsF, QPen
+
+    pen = QPen()
+    pen.setWidthF(geo.mm(0.25))
+    painter.setPen(pen)
+    x0, y0, width = geo.left, geo.top, geo.body_width
+    left_w = width * (0.42 if width < geo.mm(200) else 0.38)
+    right_w = width - left_w
+    left_c, right_c = x0 + left_w / 2, x0 + left_w + right_w / 2
+
+    def line(text, font, center, y) -> tuple[float, float]:
+        metrics = QFontMetricsF(font, device)
+        w = metrics.horizontalAdvance(text)
+        painter.setFont(font)
+        painter.drawText(QPointF(center - w / 2, y + metrics.ascent()), text)
+        return w, metrics.height()
+
+    # Left: issuing body (the commune in bold; for a unit the commune above, the unit in bold).
+    y = y0
+    widest = 0.0
+    for n, text in enumerate(content.issuing_body):
+        bold = not content.unit_signatures or n == len(content.issuing_body) - 1
+        w, h = line(text, _font(family, 12.5, bold=bold), left_c, y)
+        widest, y = max(widest, w), y + h
+    rule = max(geo.mm(20), widest * 0.4)
+    painter.drawLine(QPointF(left_c - rule / 2, y + geo.mm(0.6)), QPointF(left_c + rule / 2, y + geo.mm(0.6)))
+    left_bottom = y
+
+    # Right: national title and motto, the motto underlined by a rule as long as itself.
+    y = y0
+    _, h = line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", _font(family, 12.5, bold=True), right_c, y)
+    y += h
+    w, h = line("Độc lập - Tự do - Hạnh phúc", _font(family, 13.5, bold=True), right_c, y)
+    y += h
+    painter.drawLine(QPointF(right_c - w / 2, y + geo.mm(0.6)), QPointF(right_c + w / 2, y + geo.mm(0.6)))
+    right_bottom = y
+
+    y = max(left_bottom, right_bottom) + geo.mm(4)
+    _, h1 = line(content.doc_number, _font(family, 13), left_c, y)
+    _, h2 = line(content.date_line, _font(family, 13.5, italic=True), right_c, y)
+    y += max(h1, h2) + geo.mm(8)
+
+    center = x0 + width / 2
+    _, h = line(content.title, _font(family, 14, bold=True), center, y)
+    y += h
+    subject_font = _font(family, 14, bold=True)
+    painter.setFont(subject_font)
+    box = QRectF(x0 + width * 0.08, y, width * 0.84, geo.mm(60))
+    flags = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop) | int(Qt.TextFlag.TextWordWrap)
+    used = QFontMetricsF(subject_font, device).boundingRect(box, flags, content.subject)
+    painter.drawText(box, flags, content.subject)
+    y += used.height() + geo.mm(1.2)
+    rule = geo.mm(40)
+    painter.drawLine(QPointF(center - rule / 2, y), QPointF(center + rule / 2, y))
+    return y + geo.mm(6) - y0
+
+
+def _indent_first_lines(doc, indent: float) -> None:
+    """First-line indent of body paragraphs (1,1 cm), in device units: Qt's CSS text-indent is not scaled."""
+    block = doc.firstBlock()
+    while block.isValid():
+        fmt = block.blockFormat()
+        if fmt.textIndent() > 0:
+            from PySide6.QtGui import QTextCursor
+
+            fmt.setTextIndent(indent)
+            QTextCursor(block).setBlockFormat(fmt)
+        block = block.next()
+
+
+def _reserve_top(doc, height: float) -> None:
+    """Make the first (empty) line of the document `height` device units tall.
+
+    Qt ignores the top margin of a frame's first block and scales format lengths to the device's
+    resolution, so the line height is set, measured and corrected once.
+    """
+    from PySide6.QtGui import QTextBlockFormat
+
+    fixed = QTextBlockFormat.LineHeightTypes.FixedHeight.value
+    cursor = doc.rootFrame().firstCursorPosition()
+    wanted = height
+    for _ in range(2):
+        fmt = cursor.blockFormat()
+        fmt.setLineHeight(wanted, fixed)
+        cursor.setBlockFormat(fmt)
+        got = doc.documentLayout().blockBoundingRect(doc.firstBlock().next()).top()
+        if got <= 0 or abs(got - height) < 1:
+            break
+        wanted = wanted * height / got
+
+
+def _keep_closing_together(doc, page_height: float) -> None:
+    """Move the signature block to the next page rather than split it across two."""
+    from PySide6.QtGui import QTextFormat
+
+    frames = doc.rootFrame().childFrames()
+    if not frames:
+        return
+    closing = frames[-1]
+    rect = doc.documentLayout().frameBoundingRect(closing)
+    if int(rect.top() // page_height) != int((rect.bottom() - 1) // page_height):
+        fmt = closing.frameFormat()
+        fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        closing.setFrameFormat(fmt)
+
+
+def paint_report(device, content: ReportContent, final_year: int, extra_pages: Callable | None = None) -> int:
+    """Paint the whole report onto a paged device already set to A4 without margins; return the page count.
+
+    `extra_pages(painter, rect, new_page)` may paint further pages (charts) after the report.
+    """
+    from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
+    from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QTextDocument
+
+    family = report_font_family()
+    dpi = float(device.logicalDpiY())
+    geo = PageGeometry(dpi, float(device.width()), float(device.height()))
+    painter = QPainter()
+    if not painter.begin(device):
+        raise ReportError("Không mở được máy in hoặc tệp PDF để ghi.")
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        header_height = _paint_header(painter, geo, content, family, device)
+
+        doc = QTextDocument()
+        doc.documentLayout().setPaintDevice(device)
+        doc.setDefaultFont(_font(family, 13))
+        doc.setDocumentMargin(0)
+        doc.setHtml(report_html(content, final_year))
+        # Leave room on page 1 for the painted header block: the first (empty) line is that tall.
+        # (Qt ignores the top margin of a frame's first block, so a fixed line height is used.)
+        _indent_first_lines(doc, geo.mm(11))
+        page = QSizeF(geo.body_width, geo.body_height)
+        doc.setPageSize(page)
+        _reserve_top(doc, header_height)
+        _keep_closing_together(doc, page.height())
+        pages = doc.pageCount()
+        number_font = _font(family, 13)
+        for index in range(pages):
+            if index:
+                device.newPage()
+                painter.setFont(number_font)
+                painter.drawText(
+                    QRectF(geo.left, 0, geo.body_width, geo.top), int(Qt.AlignmentFlag.AlignCenter), str(index + 1)
+                )
+            painter.save()
+            painter.translate(QPointF(geo.left, geo.top - index * page.height()))
+            clip = QRectF(0, index * page.height(), page.width(), page.height())
+            painter.setClipRect(clip)
+            context = QAbstractTextDocumentLayout.PaintContext()
+            context.clip = clip
+            doc.documentLayout().draw(painter, context)
+            painter.restore()
+        total = pages
+        if extra_pages is not None:
+
+            def new_page() -> None:
+                nonlocal total
+                device.newPage()
+                total += 1
+                painter.setFont(number_font)
+                painter.drawText(
+                    QRectF(geo.left, 0, geo.body_width, geo.top), int(Qt.AlignmentFlag.AlignCenter), str(total)
+                )
+
+            extra_pages(painter, QRectF(geo.left, geo.top, geo.body_width, geo.body_height), new_page)
+        return total
+    finally:
+        painter.end()
+
+
+def write_pdf(content: ReportContent, path: Path | str, final_year: int, extra_pages: Callable | None = None) -> int:
+    """Write the report as a PDF (fonts embedded); return the number of pages."""
+    from PySide6.QtGui import QPdfWriter
+
+    ensure_gui_app()
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    writer = QPdfWriter(str(tmp))
+    writer.setResolution(300)
+    writer.setTitle(f"{content.title} {content.subject}")
+    writer.setCreator("Kiến Hải Tiến độ")
+    writer.setPageLayout(page_layout(wants_landscape(content)))
+    try:
+        pages = paint_report(writer, content, final_year, extra_pages)
+        del writer  # flushes and closes the file
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ReportError(f"Không ghi được tệp PDF {path}: {exc.strerror or exc}.") from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink(missing_ok=True)
+    return pages
