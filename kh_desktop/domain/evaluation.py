@@ -245,7 +245,7 @@ def _assess(indicator, period, target, value, derived, estimate, partial, baseli
         )
     verdict, percent = judge(target, comparable, indicator.direction)
     if partial:
-        reason = "Số liệu tính đến " + _through_label(period, derived)
+        reason = "Tính từ số liệu các kỳ đã có, chưa đủ cả kỳ"
     return Assessment(
         indicator.code,
         period,
@@ -259,10 +259,6 @@ def _assess(indicator, period, target, value, derived, estimate, partial, baseli
         partial=partial,
         ratio=ratio,
     )
-
-
-def _through_label(period: Period, derived: bool) -> str:
-    return "nay (chưa đủ cả năm)" if derived else "cuối kỳ"
 
 
 def _evaluate_total(indicator: Indicator, y: int, target: Target, readings: dict[str, Reading]) -> Assessment:
