@@ -1,0 +1,245 @@
+"""`--self-test`: prove that this copy of the program works, end to end, on a throwaway database.
+
+Meant for the built program on an office PC (no Python installed) and for CI after each build: every part
+that a bundle can lose (the plan and fonts in resources/, Qt plugins, SQLite, openpyxl with defusedxml,
+the report and exchange code) is exercised once. Nothing touches the user's own data: everything happens
+in a temporary folder that is removed afterwards.
+
+Each step prints one line to stderr; the last line on stdout is the one-line summary. A failed step stops
+the test with a Vietnamese message naming the step, and a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sqlite3
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import APP_NAME, __version__
+
+EXIT_FAILED = 1
+
+
+class StepFailed(Exception):
+    """A check inside a step that did not hold; str() is Vietnamese."""
+
+
+@dataclass
+class Context:
+    """What the steps hand on to each other."""
+
+    folder: Path
+    versions: dict[str, str] = field(default_factory=dict)
+    plan_text: str = ""
+    store: object = None
+    year: int = 0
+    recorded: dict[str, object] = field(default_factory=dict)  # code -> value recorded for `year`
+    details: list[str] = field(default_factory=list)
+
+
+def _ensure(condition: bool, message: str) -> None:
+    if not condition:
+        raise StepFailed(message)
+
+
+# ---- the steps -----------------------------------------------------------------------------------
+
+
+def step_versions(ctx: Context) -> str:
+    import openpyxl
+    import openpyxl.xml
+    import PySide6
+    from PySide6.QtCore import qVersion
+
+    ctx.versions = {
+        "Python": platform.python_version(),
+        "SQLite": sqlite3.sqlite_version,
+        "Qt": qVersion(),
+        "PySide6": PySide6.__version__,
+        "openpyxl": openpyxl.__version__,
+        "defusedxml": "có" if openpyxl.xml.DEFUSEDXML else "KHÔNG",
+    }
+    # Workbooks from other offices are hostile until checked: without defusedxml openpyxl parses XML
+    # entity bombs. The bundle must carry it.
+    _ensure(openpyxl.xml.DEFUSEDXML, "openpyxl không dùng defusedxml (thiếu gói defusedxml trong bản đóng gói).")
+    return ", ".join(f"{k} {v}" for k, v in ctx.versions.items() if k != "defusedxml") + (
+        f", openpyxl dùng defusedxml: {ctx.versions['defusedxml']}"
+    )
+
+
+def step_resources(ctx: Context) -> str:
+    from .paths import default_plan_path, resource
+
+    plan_path = default_plan_path()
+    _ensure(plan_path.is_file(), f"thiếu tệp kế hoạch {plan_path}.")
+    ctx.plan_text = plan_path.read_text(encoding="utf-8")
+    missing = [p for p in (resource("icons", "app.png"),) if not p.is_file()]
+    fonts = sorted(resource("fonts").glob("*.ttf")) if resource("fonts").is_dir() else []
+    _ensure(not missing, f"thiếu tệp {', '.join(str(p) for p in missing)}.")
+    _ensure(bool(fonts), f"thiếu phông chữ trong {resource('fonts')}.")
+    return f"kế hoạch {plan_path.name}, {len(fonts)} phông chữ"
+
+
+def step_seed(ctx: Context) -> str:
+    from .storage.store import Store
+
+    store = Store.create(ctx.folder / "tu-kiem-tra.sqlite", ctx.plan_text, person="Tự kiểm tra")
+    ctx.store = store
+    plan = store.plan
+    ctx.year = plan.first_year
+    _ensure(bool(plan.indicators), "kế hoạch không có chỉ tiêu nào.")
+    _ensure(store.check() == [], "tệp dữ liệu mới tạo không qua được kiểm tra toàn vẹn.")
+    return f"{len(plan.indicators)} chỉ tiêu, {len(plan.units)} đơn vị, năm {plan.first_year}–{plan.last_year}"
+
+
+def _value_meeting(indicator, year: int):
+    """A value that meets the indicator's own target for `year`, or None when no single figure can."""
+    target = indicator.target(year)
+    if target is None or indicator.baseline is not None or target.op == "total":
+        return None
+    if target.is_text:
+        return (target.accept or (target.text,))[0]
+    if target.op == "range":
+        return target.low
+    if target.op == "gt":
+        return target.value + 1
+    return target.value
+
+
+def step_record(ctx: Context) -> str:
+    from .domain.evaluation import ValueRefused
+    from .domain.numbers import format_number
+
+    store = ctx.store
+    for indicator in store.plan.indicators:
+        value = _value_meeting(indicator, ctx.year)
+        if value is None:
+            continue
+        # Numbers go in as a person types them (decimal comma), exercising the Vietnamese parser.
+        raw = value if isinstance(value, str) else format_number(value, 4)
+        try:
+            store.record(indicator.code, str(ctx.year), raw, note="tự kiểm tra", by="Tự kiểm tra")
+        except ValueRefused:
+            continue  # a bound of the indicator (an integer count, a maximum) refuses this value: try the next
+        ctx.recorded[indicator.code] = value
+        if len(ctx.recorded) >= 6:
+            break
+    _ensure(len(ctx.recorded) >= 2, "không ghi được số liệu nào vào tệp dữ liệu tạm.")
+    # A second revision of one figure: history keeps both.
+    code = next(iter(ctx.recorded))
+    store.record(code, str(ctx.year), _raw(ctx.recorded[code]), estimate=True, note="sửa", by="Tự kiểm tra")
+    _ensure(len(store.history(code, str(ctx.year))) == 2, "lịch sử không giữ đủ hai lần ghi.")
+    return f"{len(ctx.recorded)} số liệu năm {ctx.year}"
+
+
+def _raw(value) -> str:
+    from .domain.numbers import format_number
+
+    return value if isinstance(value, str) else format_number(value, 4)
+
+
+def step_judge(ctx: Context) -> str:
+    from .domain.evaluation import EXCEEDED, MET
+    from .domain.periods import parse_period
+
+    store = ctx.store
+    period = parse_period(str(ctx.year), store.plan.first_year, store.plan.last_year)
+    verdicts = {a.code: a.verdict for a in store.assess(period)}
+    wrong = [code for code in ctx.recorded if verdicts.get(code) not in (MET, EXCEEDED)]
+    _ensure(not wrong, f"đánh giá sai cho chỉ tiêu {', '.join(wrong)} (ghi đúng bằng kế hoạch mà không đạt).")
+    _ensure(store.check() == [], "tệp dữ liệu không qua được kiểm tra toàn vẹn sau khi ghi.")
+    return f"{len(ctx.recorded)} chỉ tiêu đạt kế hoạch năm {ctx.year}"
+
+
+def step_chart(ctx: Context) -> str:
+    from PySide6.QtGui import QImage
+
+    from .ui.progress_chart import ProgressChart
+
+    store = ctx.store
+    code = next(c for c, v in ctx.recorded.items() if not isinstance(v, str))
+    chart = ProgressChart()
+    chart.show_indicator(
+        store.plan.indicator(code), store.readings().get(code, {}), store.baselines().get(code), store.plan.years
+    )
+    path = chart.save_png(ctx.folder / "bieu-do.png", 900, 450)
+    image = QImage(str(path))
+    _ensure(not image.isNull() and image.width() == 900, f"không đọc lại được ảnh biểu đồ {path.name}.")
+    colours = {image.pixel(x, y) for x in range(0, 900, 15) for y in range(0, 450, 15)}
+    _ensure(len(colours) > 3, "ảnh biểu đồ trống.")
+    chart.deleteLater()
+    return f"{path.name} {image.width()}×{image.height()}, {path.stat().st_size // 1024} KB"
+
+
+STEPS: list[tuple[str, Callable[[Context], str]]] = [
+    ("phiên bản các thành phần", step_versions),
+    ("tài nguyên kèm theo (kế hoạch, phông chữ, biểu tượng)", step_resources),
+    ("tạo tệp dữ liệu tạm từ kế hoạch", step_seed),
+    ("ghi số liệu", step_record),
+    ("đánh giá kết quả", step_judge),
+    ("vẽ biểu đồ ra ảnh PNG", step_chart),
+]
+
+
+# ---- running ------------------------------------------------------------------------------------
+
+
+def _qt_application():
+    """A QApplication (charts are widgets). Headless Linux without a display gets the offscreen platform."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        if os.name == "posix" and sys.platform != "darwin" and not os.environ.get("DISPLAY"):
+            if not os.environ.get("WAYLAND_DISPLAY"):
+                os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QApplication([sys.argv[0] if sys.argv else "kh-desktop"])
+    return app
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def run_self_test() -> int:
+    started = time.perf_counter()
+    app = _qt_application()  # noqa: F841 - must outlive every step
+    _say(f"{APP_NAME} {__version__}: tự kiểm tra trên tệp dữ liệu tạm.")
+    with tempfile.TemporaryDirectory(prefix="kh-tu-kiem-tra-") as folder:
+        ctx = Context(Path(folder))
+        try:
+            for number, (name, step) in enumerate(STEPS, 1):
+                try:
+                    detail = step(ctx)
+                except Exception as exc:  # noqa: BLE001 - every failure is reported with its step
+                    message = str(exc) if isinstance(exc, StepFailed) else f"{type(exc).__name__}: {exc}"
+                    if not isinstance(exc, StepFailed):
+                        traceback.print_exc(file=sys.stderr)
+                    _say(f"[{number}/{len(STEPS)}] {name}: LỖI")
+                    print(
+                        f"Tự kiểm tra KHÔNG ĐẠT ở bước {number} ({name}): {message}",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                    return EXIT_FAILED
+                _say(f"[{number}/{len(STEPS)}] {name}: đạt — {detail}")
+        finally:
+            if ctx.store is not None:
+                ctx.store.close()
+    seconds = time.perf_counter() - started
+    from .domain.numbers import format_number
+
+    v = ctx.versions
+    print(
+        f"Tự kiểm tra đạt: {len(STEPS)}/{len(STEPS)} bước trong {format_number(seconds, 1)} giây "
+        f"(Python {v['Python']}, SQLite {v['SQLite']}, Qt {v['Qt']}, openpyxl dùng defusedxml: {v['defusedxml']}).",
+        flush=True,
+    )
+    return 0
