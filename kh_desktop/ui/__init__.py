@@ -1,0 +1,1 @@
+"""The window (PySide6 + pyqtgraph). Never runs SQL: it goes through Store methods."""

@@ -1,0 +1,143 @@
+"""Starting the window: the Qt application, the first-start questions, and --snapshot."""
+
+from __future__ import annotations
+
+import os
+import sys
+import unicodedata
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTimer
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
+
+from .. import APP_NAME
+from ..domain.plan import PlanError
+from ..paths import default_plan_path
+from ..storage.files import StoreError
+from ..storage.store import ALL_UNITS, Store
+
+ORGANIZATION = "UBND xa Kien Hai"
+APPLICATION = "KienHaiTienDo"
+
+
+def slugify(text: str) -> str:
+    """'Phòng Văn hóa – Xã hội' → 'phong-van-hoa-xa-hoi' (file names for snapshots)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    ascii_text = unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode()
+    words = "".join(ch.lower() if ch.isalnum() else " " for ch in ascii_text).split()
+    return "-".join(words)
+
+
+def light_palette() -> QPalette:
+    palette = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: "#f5f5f4",
+        QPalette.ColorRole.WindowText: "#111827",
+        QPalette.ColorRole.Base: "#ffffff",
+        QPalette.ColorRole.AlternateBase: "#f9fafb",
+        QPalette.ColorRole.ToolTipBase: "#fffbeb",
+        QPalette.ColorRole.ToolTipText: "#111827",
+        QPalette.ColorRole.PlaceholderText: "#6b7280",
+        QPalette.ColorRole.Text: "#111827",
+        QPalette.ColorRole.Button: "#e7e5e4",
+        QPalette.ColorRole.ButtonText: "#111827",
+        QPalette.ColorRole.BrightText: "#b91c1c",
+        QPalette.ColorRole.Highlight: "#2563eb",
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.Link: "#1d4ed8",
+    }
+    for role, colour in roles.items():
+        palette.setColor(role, QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#9ca3af"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#9ca3af"))
+    return palette
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(APP_NAME)
+    QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
+    app.setStyle(QStyleFactory.create("Fusion"))
+    app.setPalette(light_palette())
+    return app
+
+
+def _error(title: str, text: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text)
+    box.addButton(QCoreApplication.translate("app", "Đóng"), QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
+def open_or_create(db: Path, snapshot: bool) -> Store | None:
+    """Open the database, or create it after the first-start questions (none for --snapshot)."""
+    if db.exists() and db.stat().st_size > 0:
+        return Store.open(db)
+    plan_text = default_plan_path().read_text(encoding="utf-8")
+    if snapshot:
+        return Store.create(db, plan_text, ALL_UNITS, "")
+    from ..domain.plan import load_plan_text
+    from .settings_dialog import SettingsDialog
+
+    plan = load_plan_text(plan_text)
+    dialog = SettingsDialog(plan.units, None, "", first_start=True)
+    if not dialog.exec():
+        return None
+    unit_id, person = dialog.values()
+    return Store.create(db, plan_text, unit_id or ALL_UNITS, person)
+
+
+def run_app(args) -> int:
+    snapshot_dir = Path(args.snapshot) if getattr(args, "snapshot", None) else None
+    if snapshot_dir is not None:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # pictures only: no window on the screen
+    app = make_application()
+    try:
+        store = open_or_create(Path(args.db), snapshot_dir is not None)
+    except (StoreError, PlanError, OSError) as exc:
+        if snapshot_dir is not None:
+            print(f"Lỗi: {exc}", file=sys.stderr)
+        else:
+            _error(APP_NAME, str(exc))
+        return 2
+    if store is None:
+        return 0
+
+    from .main_window import MainWindow
+    from .store_service import StoreService
+
+    service = StoreService(store)
+    settings = QSettings(ORGANIZATION, APPLICATION)
+    window = MainWindow(service, settings)
+    try:
+        if snapshot_dir is not None:
+            return take_snapshots(app, window, snapshot_dir)
+        window.show()
+        return app.exec()
+    finally:
+        window.close()
+        window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, 0)
+        store.close()
+
+
+def take_snapshots(app: QApplication, window, directory: Path) -> int:
+    """Show each tab in turn and save one PNG per tab, named by the tab."""
+    directory.mkdir(parents=True, exist_ok=True)
+    window.resize(1400, 900)
+    window.show()
+    written = []
+    for title, page in window.tab_pages():
+        window.tabs.setCurrentWidget(page)
+        for _ in range(3):
+            app.processEvents()
+        path = directory / f"{slugify(title)}.png"
+        if not window.grab().save(str(path), "PNG"):
+            print(f"Lỗi: không ghi được {path}", file=sys.stderr)
+            return 2
+        written.append(path.name)
+    print(f"Đã chụp {len(written)} ảnh vào {directory}: {', '.join(written)}")
+    QTimer.singleShot(0, app.quit)
+    return 0

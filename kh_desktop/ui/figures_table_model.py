@@ -1,0 +1,364 @@
+"""The grid of a unit's indicators for one period, laid out like the plan annex.
+
+Reads through the Store, writes through the StoreService (which announces the change);
+refreshes itself when the service says figures changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+
+from ..domain.evaluation import NO_DATA, NOT_MET, Assessment, expects_words, format_target, format_value
+from ..domain.numbers import NumberError, format_percent
+from ..domain.periods import BASELINE, Period, PeriodError
+from ..domain.plan import Indicator, PlanError
+from ..storage.files import StoreError
+from ..storage.store import Figure
+from .store_service import StoreService
+from .verdict_style import BACKGROUNDS, FOREGROUNDS, verdict_text
+
+COL_STT, COL_NAME, COL_MEASURE, COL_TARGET, COL_ACTUAL, COL_KIND, COL_PERCENT, COL_VERDICT, COL_NOTE = range(9)
+COLUMN_COUNT = 9
+EDITABLE_COLUMNS = (COL_ACTUAL, COL_KIND, COL_NOTE)
+
+CODE_ROLE = Qt.ItemDataRole.UserRole + 1  # indicator code
+PERIOD_ROLE = Qt.ItemDataRole.UserRole + 2  # period key of the cell ("2026-Q1" or "baseline")
+VERDICT_ROLE = Qt.ItemDataRole.UserRole + 3  # exceeded/met/not_met/no_data
+WORDS_ROLE = Qt.ItemDataRole.UserRole + 4  # allowed words for a word target, else None
+RAW_VALUE_ROLE = Qt.ItemDataRole.UserRole + 5  # the stored value (float/str) or None
+
+USER_ERRORS = (ValueError, NumberError, PeriodError, PlanError, StoreError)
+READ_ONLY_BACKGROUND = QColor("#f3f4f6")
+HINT_COLOUR = QColor("#6b7280")
+
+
+@dataclass
+class _Row:
+    indicator: Indicator
+    baseline: bool = False
+    figure: Figure | None = None
+    assessment: Assessment | None = None
+    editable: bool = False
+
+
+class FiguresTableModel(QAbstractTableModel):
+    """One row per indicator of a unit (plus a row for a baseline "hiện nay" figure where the plan needs one)."""
+
+    value_refused = Signal(int, int, str, str)  # row, column, what was typed, why (Vietnamese)
+    value_saved = Signal(int, int, str)  # row, column, a short confirmation
+
+    def __init__(self, service: StoreService, unit_id: str, period: Period, parent=None):
+        super().__init__(parent)
+        self.service = service
+        self.unit_id = unit_id
+        self.period = period
+        plan = service.store.plan
+        self._rows: list[_Row] = []
+        for indicator in plan.indicators_of(unit_id):
+            self._rows.append(_Row(indicator))
+            if indicator.baseline is not None:
+                self._rows.append(_Row(indicator, baseline=True))
+        self._codes = {r.indicator.code for r in self._rows}
+        self._load()
+        service.figures_changed.connect(self._on_figures_changed)
+
+    # ---- loading ------------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        store = self.service.store
+        current = {(f.code, f.period): f for f in store.figures()}
+        assessments = {a.code: a for a in store.assess(self.period, self.unit_id)} if self._rows else {}
+        for row in self._rows:
+            key = BASELINE if row.baseline else self.period.key
+            row.figure = current.get((row.indicator.code, key))
+            row.assessment = None if row.baseline else assessments.get(row.indicator.code)
+            row.editable = store.can_edit(row.indicator)
+
+    def set_period(self, period: Period) -> None:
+        if period == self.period:
+            return
+        self.period = period
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._load()
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, COLUMN_COUNT - 1))
+
+    def _on_figures_changed(self, change) -> None:
+        if change.kind != "figures" or not change.figures or any(code in self._codes for code, _ in change.figures):
+            self.refresh()
+
+    # ---- shape --------------------------------------------------------------------------------
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else COLUMN_COUNT
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < COLUMN_COUNT:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return [
+                self.tr("STT"),
+                self.tr("Chỉ tiêu"),
+                self.tr("ĐVT"),
+                self.tr("Kế hoạch {year}").format(year=self.period.year),
+                self.tr("Thực hiện"),
+                self.tr("Ước/Chính thức"),
+                self.tr("% KH"),
+                self.tr("Đánh giá"),
+                self.tr("Ghi chú"),
+            ][section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return {
+                COL_ACTUAL: self.tr("Số thực hiện của kỳ {period}: gõ số rồi Enter để lưu ngay").format(
+                    period=self.period.label
+                ),
+                COL_PERCENT: self.tr("Phần trăm so với kế hoạch"),
+            }.get(section)
+        return None
+
+    def indicator_at(self, row: int) -> Indicator | None:
+        return self._rows[row].indicator if 0 <= row < len(self._rows) else None
+
+    def is_baseline_row(self, row: int) -> bool:
+        return 0 <= row < len(self._rows) and self._rows[row].baseline
+
+    def period_key(self, row: int) -> str:
+        return BASELINE if self._rows[row].baseline else self.period.key
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+        if self._is_editable(index.row(), index.column()):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def _is_editable(self, row_number: int, column: int) -> bool:
+        row = self._rows[row_number]
+        if not row.editable or column not in EDITABLE_COLUMNS:
+            return False
+        if row.baseline:
+            return column == COL_ACTUAL
+        if column == COL_ACTUAL:
+            return True
+        return row.figure is not None  # a kind or a note belongs to a figure
+
+    # ---- reading cells ------------------------------------------------------------------------
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row, column = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.EditRole:
+            return self._edit_text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if column == COL_VERDICT and row.assessment is not None:
+                return BACKGROUNDS[row.assessment.verdict]
+            if not row.editable:
+                return READ_ONLY_BACKGROUND
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == COL_VERDICT and row.assessment is not None:
+                return FOREGROUNDS[row.assessment.verdict]
+            if (column == COL_ACTUAL and row.figure is None) or (column == COL_NOTE and self._invites_note(row)):
+                return HINT_COLOUR
+            return None
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            if column == COL_VERDICT and row.assessment is not None and row.assessment.verdict != NO_DATA:
+                font.setBold(True)
+                return font
+            if (column == COL_ACTUAL and row.figure is None and self._derived(row)) or (
+                column == COL_NOTE and self._invites_note(row)
+            ):
+                font.setItalic(True)
+                return font
+            if column == COL_STT and row.indicator.stt and not row.baseline:
+                font.setBold("." not in row.indicator.stt)
+                return font
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column in (COL_TARGET, COL_ACTUAL, COL_PERCENT):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if column in (COL_STT, COL_MEASURE, COL_KIND):
+                return int(Qt.AlignmentFlag.AlignCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role == CODE_ROLE:
+            return row.indicator.code
+        if role == PERIOD_ROLE:
+            return BASELINE if row.baseline else self.period.key
+        if role == VERDICT_ROLE:
+            return row.assessment.verdict if row.assessment else None
+        if role == WORDS_ROLE:
+            if row.baseline or not expects_words(row.indicator, self.period.year):
+                return None
+            return list(row.indicator.allowed_words)
+        if role == RAW_VALUE_ROLE:
+            return row.figure.value if row.figure else None
+        return None
+
+    def _derived(self, row: _Row) -> bool:
+        return row.assessment is not None and row.assessment.derived and row.assessment.actual is not None
+
+    def _invites_note(self, row: _Row) -> bool:
+        return (
+            not row.baseline
+            and row.figure is not None
+            and not row.figure.note
+            and row.assessment is not None
+            and row.assessment.verdict == NOT_MET
+        )
+
+    def _display(self, row: _Row, column: int):
+        indicator, a, figure = row.indicator, row.assessment, row.figure
+        if row.baseline:
+            return {
+                COL_NAME: "    ↳ " + indicator.baseline.label,
+                COL_MEASURE: indicator.baseline.measure,
+                COL_ACTUAL: format_value(figure.value) if figure else "",
+                COL_KIND: self.tr("Số gốc") if figure else "",
+            }.get(column, "")
+        if column == COL_STT:
+            return indicator.stt
+        if column == COL_NAME:
+            return indicator.name if indicator.stt else "    " + indicator.name
+        if column == COL_MEASURE:
+            return indicator.measure
+        if column == COL_TARGET:
+            target = indicator.target(self.period.year)
+            text = format_target(target) if target else self.tr("(không đặt)")
+            if a is not None and a.target is not None and target is not None and a.target != target:
+                text += self.tr(" · kỳ này {value}").format(value=format_target(a.target))
+            return text
+        if column == COL_ACTUAL:
+            if figure is not None:
+                return format_value(figure.value)
+            if self._derived(row):
+                return self.tr("{value} (tính)").format(value=format_value(a.actual))
+            return ""
+        if column == COL_KIND:
+            if figure is not None:
+                return self.tr("Ước") if figure.estimate else self.tr("Chính thức")
+            return ""
+        if column == COL_PERCENT:
+            if a is None or a.percent is None:
+                return ""
+            return format_percent(a.percent) + ("*" if a.partial else "")
+        if column == COL_VERDICT:
+            return verdict_text(a.verdict) if a is not None else ""
+        if column == COL_NOTE:
+            if figure is not None and figure.note:
+                return figure.note
+            if self._invites_note(row):
+                return self.tr("Chưa đạt: ghi giải trình (nguyên nhân, giải pháp)…")
+            return ""
+        return None
+
+    def _edit_text(self, row: _Row, column: int) -> str:
+        figure = row.figure
+        if column == COL_ACTUAL:
+            return format_value(figure.value) if figure else ""
+        if column == COL_KIND:
+            return (self.tr("Ước") if figure.estimate else self.tr("Chính thức")) if figure else ""
+        if column == COL_NOTE:
+            return figure.note if figure else ""
+        return self._display(row, column) or ""
+
+    def _tooltip(self, row: _Row, column: int):
+        parts = []
+        if not row.editable:
+            owners = ", ".join(self.service.store.plan.owner_names(row.indicator))
+            parts.append(self.tr("Chỉ xem: chỉ tiêu này do {owners} nhập.").format(owners=owners))
+        if column == COL_NAME:
+            parts.append(self.tr("Mã chỉ tiêu: {code}").format(code=row.indicator.code))
+            parts.extend(row.indicator.notes)
+        if column in (COL_ACTUAL, COL_PERCENT, COL_VERDICT) and row.assessment is not None:
+            if row.assessment.reason:
+                parts.append(row.assessment.reason)
+            if row.assessment.derived and row.figure is None and row.assessment.actual is not None:
+                parts.append(self.tr("Số tính từ các kỳ đã nhập; gõ số để nhập số của cả kỳ."))
+        if column in (COL_ACTUAL, COL_NOTE, COL_KIND) and row.figure is not None:
+            parts.append(
+                self.tr("Nhập bởi {who} lúc {when}").format(
+                    who=row.figure.entered_by or self.tr("(không ghi tên)"), when=_short_time(row.figure.entered_at)
+                )
+            )
+        if column == COL_NOTE and row.figure is None and row.editable and not row.baseline:
+            parts.append(self.tr("Nhập số thực hiện trước, rồi ghi chú."))
+        return "\n".join(parts) or None
+
+    # ---- writing cells ------------------------------------------------------------------------
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        r, column = index.row(), index.column()
+        if not self._is_editable(r, column):
+            return False
+        row = self._rows[r]
+        code, period = row.indicator.code, self.period_key(r)
+        text = "" if value is None else str(value).strip()
+        figure = row.figure
+        try:
+            if column == COL_ACTUAL:
+                if not text:
+                    if figure is None:
+                        return True
+                    self.service.clear(code, period)
+                    message = self.tr("Đã xóa số liệu {code} ({period}); lịch sử vẫn giữ số cũ.")
+                else:
+                    if figure is not None and format_value(figure.value) == text:
+                        return True
+                    estimate = figure.estimate if figure else False
+                    note = figure.note if figure else ""
+                    self.service.record(code, period, text, estimate=estimate, note=note)
+                    message = self.tr("Đã lưu {code} ({period}).")
+            elif column == COL_KIND:
+                estimate = _is_estimate_word(text, self.tr("Ước"))
+                if estimate is None:
+                    raise ValueError(self.tr("Chọn “Ước” hoặc “Chính thức”."))
+                if estimate == figure.estimate:
+                    return True
+                self.service.record(code, period, figure.value, estimate=estimate, note=figure.note)
+                message = self.tr("Đã đổi {code} ({period}) thành số ") + (
+                    self.tr("ước.") if estimate else self.tr("chính thức.")
+                )
+            else:
+                if text == figure.note:
+                    return True
+                self.service.record(code, period, figure.value, estimate=figure.estimate, note=text)
+                message = self.tr("Đã lưu ghi chú {code} ({period}).")
+        except USER_ERRORS as exc:
+            self.value_refused.emit(r, column, text, str(exc))
+            return False
+        label = self.tr("số gốc") if period == BASELINE else self.period.label
+        self.value_saved.emit(r, column, message.format(code=code, period=label))
+        return True
+
+
+def _is_estimate_word(text: str, estimate_word: str) -> bool | None:
+    folded = text.casefold()
+    if folded in (estimate_word.casefold(), "ước", "uoc", "ước thực hiện", "1", "true"):
+        return True
+    if folded in ("chính thức", "chinh thuc", "0", "false", ""):
+        return False
+    return None
+
+
+def _short_time(iso: str) -> str:
+    """'2026-04-05T09:12:00+07:00' → '05/04/2026 09:12'."""
+    if not iso or len(iso) < 16:
+        return iso or ""
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]} {iso[11:16]}"

@@ -1,0 +1,90 @@
+"""The history of one figure: who changed it, when, from what to what. Read-only; built in code."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView, QVBoxLayout
+
+from ..domain.evaluation import format_value
+from ..storage.store import Revision
+from .figures_table_model import _short_time
+
+
+class HistoryTableModel(QAbstractTableModel):
+    """Revisions of a figure, newest first, each with the value it replaced."""
+
+    COLUMNS = 6
+
+    def __init__(self, revisions: list[Revision], parent=None):
+        super().__init__(parent)
+        self._revisions = list(revisions)
+        by_id = {r.id: r for r in revisions}
+        self._old = [by_id.get(r.supersedes) if r.supersedes else None for r in revisions]
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        return 0 if parent.isValid() else len(self._revisions)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if not 0 <= section < self.COLUMNS:
+            return None
+        return [
+            self.tr("Thời điểm"),
+            self.tr("Người nhập"),
+            self.tr("Số cũ"),
+            self.tr("Số mới"),
+            self.tr("Loại"),
+            self.tr("Ghi chú"),
+        ][section]
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        revision, old = self._revisions[index.row()], self._old[index.row()]
+        column = index.column()
+        if column == 0:
+            text = _short_time(revision.entered_at)
+            return text + (self.tr(" (nhận từ máy khác)") if revision.received_at else "")
+        if column == 1:
+            return revision.entered_by or self.tr("(không ghi tên)")
+        if column == 2:
+            return self._value(old) if old else "—"
+        if column == 3:
+            return self._value(revision)
+        if column == 4:
+            if revision.deleted:
+                return ""
+            return self.tr("Ước") if revision.estimate else self.tr("Chính thức")
+        return revision.note
+
+    def _value(self, revision: Revision) -> str:
+        return self.tr("(đã xóa)") if revision.deleted else format_value(revision.value)
+
+
+class HistoryDialog(QDialog):
+    def __init__(self, title: str, revisions: list[Revision], parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Lịch sử số liệu"))
+        self.resize(760, 360)
+        layout = QVBoxLayout(self)
+        heading = QLabel(title)
+        heading.setWordWrap(True)
+        heading.setStyleSheet("font-weight: bold;")
+        layout.addWidget(heading)
+        if not revisions:
+            layout.addWidget(QLabel(self.tr("Chưa có số liệu nào cho kỳ này.")))
+        self.model = HistoryTableModel(revisions, self)
+        table = QTableView()
+        table.setModel(self.model)
+        table.verticalHeader().hide()
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Đóng"))
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)

@@ -1,0 +1,184 @@
+"""The main window: composes the tabs, the shared period selector and the menus; nothing more.
+
+Other parts add their menu actions through ACTION_INSTALLERS (each gets the window, called at the
+end of __init__), e.g. `ACTION_INSTALLERS.append(report_actions.install)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+
+from .. import APP_NAME, __version__
+from ..domain.periods import Period
+from .period_selector import SETTINGS_KEY, PeriodSelector, remembered_period
+from .settings_dialog import SettingsDialog
+from .store_service import StoreService
+from .summary_tab import SummaryTab
+from .unit_tab import UnitTab
+
+ACTION_INSTALLERS: list[Callable[[MainWindow], None]] = []
+
+
+class MainWindow(QMainWindow):
+    period_changed = Signal(object)  # Period
+
+    def __init__(self, service: StoreService, settings: QSettings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.service = service
+        self.settings = settings
+        plan = service.store.plan
+        period = remembered_period(settings, plan.first_year, plan.last_year)
+
+        self.period_selector = PeriodSelector(plan.first_year, plan.last_year, period)
+        self.period_selector.period_changed.connect(self._on_period_selected)
+
+        self.tabs = QTabWidget()
+        self.summary_tab = SummaryTab(service, period)
+        self.summary_tab.unit_activated.connect(self.open_unit)
+        self.tabs.addTab(self.summary_tab, self.tr("Tổng hợp"))
+        self.unit_tabs: dict[str, UnitTab] = {}
+        for unit in plan.units:
+            tab = UnitTab(service, unit.id, period)
+            self.unit_tabs[unit.id] = tab
+            index = self.tabs.addTab(tab, unit.short)
+            self.tabs.setTabToolTip(index, unit.name)
+            self.period_changed.connect(tab.set_period)
+        self.period_changed.connect(self.summary_tab.set_period)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 6, 8, 4)
+        layout.addWidget(self.period_selector)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        self.identity_label = QLabel()
+        self.statusBar().addPermanentWidget(self.identity_label)
+        service.edit_failed.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        service.figures_changed.connect(self._on_figures_changed)
+
+        self.menus = {}
+        self._build_menus()
+        self._update_identity()
+        self.resize(1280, 820)
+        for install in ACTION_INSTALLERS:
+            install(self)
+
+    # ---- what others use ------------------------------------------------------------------------
+
+    def current_period(self) -> Period:
+        return self.period_selector.period()
+
+    def open_unit(self, unit_id: str) -> None:
+        tab = self.unit_tabs.get(unit_id)
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
+
+    def tab_pages(self) -> list[tuple[str, QWidget]]:
+        """(title, widget) of every top-level tab, in order (the snapshot names its files from them)."""
+        pages = [(self.tr("Tổng hợp"), self.summary_tab)]
+        pages += [(tab.unit.name, tab) for tab in self.unit_tabs.values()]
+        return pages
+
+    # ---- menus ------------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = self.menus["file"] = bar.addMenu(self.tr("&Tệp"))
+        edit_menu = self.menus["edit"] = bar.addMenu(self.tr("&Sửa"))
+        self.menus["reports"] = bar.addMenu(self.tr("&Báo cáo"))
+        self.menus["exchange"] = bar.addMenu(self.tr("Trao đổi &dữ liệu"))
+        help_menu = self.menus["help"] = bar.addMenu(self.tr("Trợ &giúp"))
+
+        settings_action = QAction(self.tr("Cài đặt (đơn vị, người nhập)…"), self)
+        settings_action.triggered.connect(self.open_settings)
+        file_menu.addAction(settings_action)
+        file_menu.addSeparator()
+        quit_action = QAction(self.tr("Thoát"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        stack = self.service.undo_stack
+        self.undo_action = stack.createUndoAction(self, self.tr("Hoàn tác"))
+        self.undo_action.setShortcuts([QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Z)])
+        self.redo_action = stack.createRedoAction(self, self.tr("Làm lại"))
+        self.redo_action.setShortcuts(
+            [
+                QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Y),
+                QKeySequence(Qt.Modifier.CTRL | Qt.Modifier.SHIFT | Qt.Key.Key_Z),
+            ]
+        )
+        for action in (self.undo_action, self.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            edit_menu.addAction(action)
+            self.addAction(action)
+
+        about = QAction(self.tr("Giới thiệu…"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+        how = QAction(self.tr("Cách nhập số liệu"), self)
+        how.triggered.connect(self._how_to)
+        help_menu.addAction(how)
+
+    def open_settings(self) -> None:
+        store = self.service.store
+        dialog = SettingsDialog(store.plan.units, store.pc_unit, self.service.person, parent=self)
+        if dialog.exec():
+            unit_id, person = dialog.values()
+            self.service.set_identity(unit_id, person)
+
+    def _about(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("Giới thiệu"))
+        box.setText(
+            self.tr(
+                "{app} {version}\nTheo dõi tiến độ Kế hoạch phát triển kinh tế - xã hội {commune} 2026–2030."
+            ).format(app=APP_NAME, version=__version__, commune=self.service.store.plan.text("commune_full", ""))
+        )
+        box.addButton(self.tr("Đóng"), QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
+
+    def _how_to(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("Cách nhập số liệu"))
+        box.setText(
+            self.tr(
+                "1. Chọn kỳ báo cáo (năm và quý, 6 tháng hoặc cả năm) ở phía trên.\n"
+                "2. Mở tab của đơn vị, gõ số vào cột “Thực hiện”, nhấn Enter: số được lưu ngay.\n"
+                "3. Số thập phân dùng dấu phẩy (97,5); hàng nghìn dùng dấu chấm (1.500).\n"
+                "4. Cột “Ước/Chính thức”: chọn Ước nếu là số ước thực hiện.\n"
+                "5. Chỉ tiêu không đạt: ghi giải trình ở cột “Ghi chú”.\n"
+                "6. Ctrl+Z hoàn tác, Ctrl+Y làm lại. Nhấn chuột phải vào ô để xem lịch sử.\n"
+                "7. Có thể dán một cột số chép từ Excel (Ctrl+V)."
+            )
+        )
+        box.addButton(self.tr("Đóng"), QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
+
+    # ---- reacting ---------------------------------------------------------------------------------
+
+    def _on_period_selected(self, period: Period) -> None:
+        self.settings.setValue(SETTINGS_KEY, period.key)
+        self.period_changed.emit(period)
+
+    def _on_figures_changed(self, change) -> None:
+        if change.kind == "settings":
+            self._update_identity()
+
+    def _update_identity(self) -> None:
+        store = self.service.store
+        plan = store.plan
+        unit = plan.unit_by_id(store.pc_unit).name if store.pc_unit else self.tr("Tất cả đơn vị")
+        commune = plan.text("commune_full", plan.commune)
+        self.setWindowTitle(
+            self.tr("{app} – {commune} – {unit} – {path}").format(
+                app=APP_NAME, commune=commune, unit=unit, path=store.path
+            )
+        )
+        person = self.service.person or self.tr("(chưa ghi tên)")
+        self.identity_label.setText(self.tr("Máy của: {unit} · Người nhập: {person}").format(unit=unit, person=person))

@@ -1,0 +1,271 @@
+""" "Tổng hợp": per unit, how many indicators are vượt / đạt / không đạt / chưa có số liệu for the chosen
+period, as a chart and a table, and which units have entered figures for the period and when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyqtgraph as pg
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
+
+from ..domain.evaluation import EXCEEDED, MET, NO_DATA, NOT_MET, VERDICT_LABELS, VERDICT_SYMBOLS, VERDICTS
+from ..domain.periods import Period
+from ..storage.store import Store
+from .figures_table_model import _short_time
+from .store_service import StoreService
+from .verdict_style import CHART_COLOURS
+
+COL_UNIT, COL_COUNT = 0, 1
+COL_VERDICT_FIRST = 2  # exceeded, met, not met, no data
+COL_ENTERED, COL_LAST = 6, 7
+COLUMN_COUNT = 8
+UNIT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass
+class UnitSummary:
+    unit_id: str | None  # None for the whole commune
+    name: str
+    short: str
+    indicators: int
+    counts: dict[str, int] = field(default_factory=dict)
+    entered: int = 0
+    last_entered_at: str = ""
+    last_entered_by: str = ""
+
+
+def summarize(store: Store, period: Period) -> list[UnitSummary]:
+    """Counts per unit (plan order) and for the whole commune (each indicator once, last)."""
+    plan = store.plan
+    verdicts = {a.code: a.verdict for a in store.assess(period)}
+    figures = {f.code: f for f in store.figures() if f.period == period.key}
+    rows = []
+    for unit in plan.units:
+        codes = [i.code for i in plan.indicators_of(unit.id)]
+        rows.append(_summary(unit.id, unit.name, unit.short, codes, verdicts, figures))
+    whole = QCoreApplication.translate("SummaryTab", "Toàn xã")
+    rows.append(_summary(None, whole, whole, [i.code for i in plan.indicators], verdicts, figures))
+    return rows
+
+
+def _summary(unit_id, name, short, codes, verdicts, figures) -> UnitSummary:
+    counts = {v: 0 for v in VERDICTS}
+    for code in codes:
+        counts[verdicts.get(code, NO_DATA)] += 1
+    entered = [figures[c] for c in codes if c in figures]
+    last = max(entered, key=lambda f: f.entered_at, default=None)
+    return UnitSummary(
+        unit_id,
+        name,
+        short,
+        len(codes),
+        counts,
+        len(entered),
+        last.entered_at if last else "",
+        last.entered_by if last else "",
+    )
+
+
+class SummaryTableModel(QAbstractTableModel):
+    def __init__(self, rows: list[UnitSummary] | None = None, parent=None):
+        super().__init__(parent)
+        self._rows = list(rows or [])
+        self.period_label = ""
+
+    def set_rows(self, rows: list[UnitSummary], period_label: str) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.period_label = period_label
+        self.endResetModel()
+
+    def row(self, number: int) -> UnitSummary:
+        return self._rows[number]
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else COLUMN_COUNT
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if not 0 <= section < COLUMN_COUNT:
+            return None
+        verdict_headers = [f"{VERDICT_SYMBOLS[v]} {VERDICT_LABELS[v]}" for v in VERDICTS]
+        return [
+            self.tr("Đơn vị"),
+            self.tr("Số chỉ tiêu"),
+            *verdict_headers,
+            self.tr("Đã nhập kỳ này"),
+            self.tr("Lần nhập gần nhất"),
+        ][section]
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row, column = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == COL_UNIT:
+                return row.name
+            if column == COL_COUNT:
+                return row.indicators
+            if COL_VERDICT_FIRST <= column < COL_ENTERED:
+                return row.counts[VERDICTS[column - COL_VERDICT_FIRST]] if row.indicators else ""
+            if column == COL_ENTERED:
+                if not row.indicators:
+                    return self.tr("Không có chỉ tiêu")
+                return f"{row.entered}/{row.indicators}"
+            if column == COL_LAST:
+                if not row.last_entered_at:
+                    return ""
+                who = f" – {row.last_entered_by}" if row.last_entered_by else ""
+                return _short_time(row.last_entered_at) + who
+        if role == UNIT_ROLE:
+            return row.unit_id
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column in (COL_UNIT, COL_LAST):
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.FontRole and row.unit_id is None:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if column == COL_ENTERED and row.indicators:
+                if row.entered == 0:
+                    return QColor("#fee2e2")
+                if row.entered < row.indicators:
+                    return QColor("#fef9c3")
+                return QColor("#dcfce7")
+            if column == COL_VERDICT_FIRST + 2 and row.counts.get(NOT_MET):
+                return QColor("#fee2e2")
+        if role == Qt.ItemDataRole.ToolTipRole and row.unit_id is not None:
+            return self.tr("Nhấn để mở tab {unit}").format(unit=row.name)
+        return None
+
+
+class SummaryTab(QWidget):
+    unit_activated = Signal(str)  # a unit id: the window opens its tab
+
+    def __init__(self, service: StoreService, period: Period, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.service = service
+        self.period = period
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+
+        self.model = SummaryTableModel(parent=self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_UNIT, QHeaderView.ResizeMode.Stretch)
+        self.table.clicked.connect(self._on_clicked)
+        self.table.activated.connect(self._on_clicked)
+
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setMinimumHeight(240)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.getViewBox().setMouseEnabled(False, False)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.plot)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter, 1)
+        hint = QLabel(self.tr("Nhấn vào tên một đơn vị để mở tab nhập số liệu của đơn vị đó."))
+        hint.setStyleSheet("color: #4b5563;")
+        layout.addWidget(hint)
+        self.refresh()
+        service.figures_changed.connect(self._on_figures_changed)
+
+    def set_period(self, period: Period) -> None:
+        self.period = period
+        self.refresh()
+
+    def _on_figures_changed(self, _change) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = summarize(self.service.store, self.period)
+        self.model.set_rows(rows, self.period.label)
+        self.table.resizeRowsToContents()
+        whole = rows[-1]
+        self.heading.setText(
+            self.tr(
+                "<b style='font-size:13pt'>Tổng hợp kết quả {period}</b> &nbsp; xã {commune}: "
+                "{exceeded} vượt, {met} đạt, {not_met} không đạt, {no_data} chưa có số liệu / {total} chỉ tiêu"
+            ).format(
+                period=self.period.label.lower() if self.period.kind == "Y" else self.period.label,
+                commune=self.service.store.plan.commune,
+                exceeded=whole.counts[EXCEEDED],
+                met=whole.counts[MET],
+                not_met=whole.counts[NOT_MET],
+                no_data=whole.counts[NO_DATA],
+                total=whole.indicators,
+            )
+        )
+        self._draw_chart(rows[:-1])
+
+    def _draw_chart(self, rows: list[UnitSummary]) -> None:
+        plot = self.plot.getPlotItem()
+        plot.clear()
+        if plot.legend is not None:
+            plot.legend.scene() and plot.legend.scene().removeItem(plot.legend)
+            plot.legend = None
+        plot.setTitle(self.tr("Số chỉ tiêu theo kết quả đánh giá, từng đơn vị"), color="#1f2937", size="11pt")
+        legend = plot.addLegend(offset=(-10, 4), colCount=4, labelTextColor="#1f2937", labelTextSize="9pt")
+        legend.setBrush(pg.mkBrush(255, 255, 255, 230))
+        n = len(rows)
+        y = [n - 1 - i for i in range(n)]  # first unit on top
+        left = [0.0] * n
+        for verdict in VERDICTS:
+            widths = [float(r.counts.get(verdict, 0)) for r in rows]
+            brush = QBrush(CHART_COLOURS[verdict])
+            if verdict == NOT_MET:
+                brush = QBrush(CHART_COLOURS[verdict], Qt.BrushStyle.SolidPattern)
+            item = pg.BarGraphItem(
+                x0=left,
+                y=y,
+                height=0.6,
+                width=widths,
+                brush=brush,
+                pen=pg.mkPen("#374151", width=0.8),
+                name=f"{VERDICT_SYMBOLS[verdict]} {VERDICT_LABELS[verdict]}",
+            )
+            plot.addItem(item)
+            for i, w in enumerate(widths):
+                if w > 0:
+                    label = pg.TextItem(str(int(w)), color="#111827", anchor=(0.5, 0.5))
+                    label.setPos(left[i] + w / 2, y[i])
+                    plot.addItem(label)
+            left = [a + b for a, b in zip(left, widths, strict=True)]
+        axis = plot.getAxis("left")
+        axis.setTicks([[(y[i], r.short) for i, r in enumerate(rows)], []])
+        axis.setTextPen(pg.mkPen("#1f2937"))
+        bottom = plot.getAxis("bottom")
+        bottom.setTextPen(pg.mkPen("#1f2937"))
+        bottom.setLabel(self.tr("số chỉ tiêu"), color="#1f2937")
+        most = max((r.indicators for r in rows), default=1)
+        bottom.setTicks([[(k, str(k)) for k in range(0, most + 2, 2 if most > 10 else 1)], []])
+        plot.setXRange(0, most + 1, padding=0)
+        plot.setYRange(-0.6, n + 0.6, padding=0)
+
+    def _on_clicked(self, index) -> None:
+        unit_id = index.data(UNIT_ROLE)
+        if unit_id:
+            self.unit_activated.emit(unit_id)

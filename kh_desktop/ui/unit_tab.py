@@ -1,0 +1,251 @@
+"""One unit's tab: its indicators for the chosen period (grid + chart), and room for more sections.
+
+Sections live in an inner QTabWidget ("Chỉ tiêu" now; "Nhiệm vụ" can be added with add_section()).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.periods import BASELINE, Period
+from .figures_table_model import COL_ACTUAL, COL_KIND, COL_NOTE, FiguresTableModel
+from .figures_view import FiguresView
+from .history_dialog import HistoryDialog
+from .progress_chart import ProgressChart
+from .store_service import StoreService
+
+
+class UnitTab(QWidget):
+    """The figures of one unit. Gets the service and the period; refreshes itself on figures_changed."""
+
+    def __init__(self, service: StoreService, unit_id: str, period: Period, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.service = service
+        self.unit_id = unit_id
+        self.period = period
+        plan = service.store.plan
+        self.unit = plan.unit_by_id(unit_id)
+        self.model: FiguresTableModel | None = None
+        self.view: FiguresView | None = None
+        self.chart: ProgressChart | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.heading)
+
+        self.sections = QTabWidget()
+        self.sections.setDocumentMode(True)
+        layout.addWidget(self.sections, 1)
+        indicators = plan.indicators_of(unit_id)
+        page = self._figures_page() if indicators else self._empty_page()
+        self.sections.addTab(page, self.tr("Chỉ tiêu"))
+        self._update_heading()
+        service.figures_changed.connect(self._on_figures_changed)
+
+    # ---- building ------------------------------------------------------------------------------
+
+    def add_section(self, widget: QWidget, title: str) -> int:
+        """Add a section (e.g. the tasks panel) beside "Chỉ tiêu"."""
+        return self.sections.addTab(widget, title)
+
+    def _figures_page(self) -> QWidget:
+        self.model = FiguresTableModel(self.service, self.unit_id, self.period, self)
+        self.view = FiguresView()
+        self.view.setModel(self.model)
+        self.view.history_requested.connect(self._open_history)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._on_context_menu)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self.view.paste_finished.connect(self._set_status)
+        self.model.value_saved.connect(lambda _r, _c, text: self._set_status(text))
+        self.model.value_refused.connect(
+            lambda _r, _c, typed, reason: self._set_status(
+                self.tr("Không nhận “{typed}”: {reason}").format(typed=typed, reason=reason), error=True
+            )
+        )
+
+        grid = QWidget()
+        grid_layout = QVBoxLayout(grid)
+        grid_layout.setContentsMargins(0, 0, 0, 0)
+        grid_layout.addWidget(self.view, 1)
+        self.status = QLabel(
+            self.tr(
+                "Gõ số vào cột “Thực hiện”, Enter để lưu và xuống dòng. Số thập phân dùng dấu phẩy (97,5). "
+                "Mỗi số được lưu ngay; Ctrl+Z để hoàn tác. Nhấn đúp cột chỉ xem hoặc nhấn chuột phải để xem lịch sử."
+            )
+        )
+        self.status.setWordWrap(True)
+        self.status.setStyleSheet("color: #374151; padding: 2px;")
+        grid_layout.addWidget(self.status)
+
+        chart_box = QWidget()
+        chart_layout = QVBoxLayout(chart_box)
+        chart_layout.setContentsMargins(0, 0, 0, 0)
+        self.chart = ProgressChart()
+        chart_layout.addWidget(self.chart, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        save = QPushButton(self.tr("Lưu biểu đồ thành ảnh PNG…"))
+        save.clicked.connect(self._save_chart)
+        buttons.addWidget(save)
+        chart_layout.addLayout(buttons)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(grid)
+        splitter.addWidget(chart_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        self.view.setCurrentIndex(self.model.index(0, COL_ACTUAL))
+        self._show_chart(0)
+        return splitter
+
+    def _empty_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch(1)
+        message = QLabel(
+            self.tr(
+                "<h3>{unit} không được giao chỉ tiêu nào trong Phụ lục của Kế hoạch.</h3>"
+                "<p>Đơn vị không cần nhập số liệu chỉ tiêu ở đây. Các số liệu của xã được các phòng, ban khác nhập; "
+                "xem kết quả chung ở tab “Tổng hợp”.</p>"
+                "<p>Nhiệm vụ được giao cho đơn vị (nếu có) được theo dõi riêng.</p>"
+            ).format(unit=self.unit.name)
+        )
+        message.setWordWrap(True)
+        message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        message.setStyleSheet("color: #374151; padding: 24px;")
+        self.empty_message = message
+        layout.addWidget(message)
+        layout.addStretch(2)
+        return page
+
+    def _update_heading(self) -> None:
+        store = self.service.store
+        count = len(store.plan.indicators_of(self.unit_id))
+        if store.pc_unit is not None and store.pc_unit != self.unit_id:
+            mine = store.plan.unit_by_id(store.pc_unit).name
+            access = self.tr("Chỉ xem: máy này thuộc {unit}; các chỉ tiêu do đơn vị này nhập có nền xám.").format(
+                unit=mine
+            )
+        else:
+            access = self.tr("Nhập số liệu trực tiếp vào bảng; số được lưu ngay khi nhấn Enter.")
+        self.heading.setText(
+            self.tr("<b style='font-size:13pt'>{unit}</b> &nbsp; {count} chỉ tiêu · {period} · {access}").format(
+                unit=self.unit.name, count=count, period=self.period.label, access=access
+            )
+        )
+
+    # ---- reacting --------------------------------------------------------------------------------
+
+    def set_period(self, period: Period) -> None:
+        self.period = period
+        if self.model is not None:
+            self.model.set_period(period)
+            self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 8)
+            self.view.resizeRowsToContents()
+        self._update_heading()
+
+    def _on_figures_changed(self, change) -> None:
+        if change.kind == "settings":
+            self._update_heading()
+        if self.view is not None:
+            self._show_chart(self.view.currentIndex().row())
+
+    def _on_current_row_changed(self, current, _previous) -> None:
+        self._show_chart(current.row())
+
+    def _show_chart(self, row: int) -> None:
+        if self.chart is None or self.model is None:
+            return
+        indicator = self.model.indicator_at(max(row, 0))
+        store = self.service.store
+        code = indicator.code if indicator else None
+        readings = store.readings().get(code, {}) if code else {}
+        self.chart.show(indicator, readings, store.baselines().get(code), store.plan.years)
+
+    def _set_status(self, text: str, error: bool = False) -> None:
+        if self.view is None:
+            return
+        self.status.setText(text)
+        self.status.setStyleSheet(f"color: {'#991b1b' if error else '#166534'}; padding: 2px;")
+
+    def select_cell(self, row: int, column: int = COL_ACTUAL) -> None:
+        index = self.model.index(row, column)
+        self.view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    # ---- cell actions ---------------------------------------------------------------------------
+
+    def _on_context_menu(self, point) -> None:
+        index = self.view.indexAt(point)
+        if not index.isValid():
+            return
+        row = index.row()
+        menu = QMenu(self)
+        history = QAction(self.tr("Xem lịch sử thay đổi…"), menu)
+        history.triggered.connect(lambda: self._open_history(index))
+        menu.addAction(history)
+        editable = bool(self.model.index(row, COL_ACTUAL).flags() & Qt.ItemFlag.ItemIsEditable)
+        has_figure = self.model.index(row, COL_ACTUAL).data(Qt.ItemDataRole.EditRole) != ""
+        if editable and has_figure and not self.model.is_baseline_row(row):
+            kind = self.model.index(row, COL_KIND)
+            toggle = QAction(self.tr("Đổi Ước ↔ Chính thức"), menu)
+            estimate = kind.data(Qt.ItemDataRole.EditRole) == self.tr("Ước")
+            toggle.triggered.connect(
+                lambda: self.model.setData(kind, self.tr("Chính thức") if estimate else self.tr("Ước"))
+            )
+            menu.addAction(toggle)
+            note = QAction(self.tr("Ghi chú / giải trình…"), menu)
+            note.triggered.connect(lambda: self.view.edit(self.model.index(row, COL_NOTE)))
+            menu.addAction(note)
+        if editable and has_figure:
+            clear = QAction(self.tr("Xóa số liệu kỳ này (vẫn giữ trong lịch sử)"), menu)
+            clear.triggered.connect(lambda: self.model.setData(self.model.index(row, COL_ACTUAL), ""))
+            menu.addAction(clear)
+        menu.exec(self.view.viewport().mapToGlobal(point))
+
+    def _open_history(self, index) -> None:
+        row = index.row()
+        indicator = self.model.indicator_at(row)
+        period = self.model.period_key(row)
+        revisions = self.service.store.history(indicator.code, period)
+        label = self.tr("số gốc (hiện nay)") if period == BASELINE else self.period.label
+        title = self.tr("{stt} {name} – {period}").format(
+            stt=indicator.stt or indicator.code, name=indicator.name, period=label
+        )
+        HistoryDialog(title, revisions, self).exec()
+
+    def _save_chart(self) -> None:
+        indicator = self.model.indicator_at(max(self.view.currentIndex().row(), 0))
+        suggested = f"bieu-do-chi-tieu-{indicator.code}.png" if indicator else "bieu-do.png"
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Lưu biểu đồ"), str(Path.home() / suggested), self.tr("Ảnh PNG (*.png)")
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".png"):
+            path += ".png"
+        try:
+            self.chart.save_png(path)
+        except OSError as exc:
+            QMessageBox.warning(self, self.tr("Lưu biểu đồ"), str(exc))
+            return
+        self._set_status(self.tr("Đã lưu biểu đồ vào {path}").format(path=path))
