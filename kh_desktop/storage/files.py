@@ -65,6 +65,26 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def roll_back_interrupted_write(path: Path) -> None:
+    """Undo a write that was cut short (power loss, a killed program) before anything checks the file.
+
+    Such a write leaves a hot journal beside the file. Only a read-write connection may roll it back; a
+    read-only check would fail with "attempt to write a readonly database" and call a sound file damaged.
+    Reading once through an ordinary connection makes SQLite roll the journal back. Only for our own working
+    file: a received file is never opened read-write.
+    """
+    if not Path(f"{path}-journal").exists():
+        return
+    try:
+        conn = sqlite3.connect(path, timeout=10)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        pass  # quick_check then reports what is wrong
+
+
 def quick_check(path: Path) -> list[str]:
     """Problems SQLite's quick_check finds; an empty list when the file is sound."""
     try:

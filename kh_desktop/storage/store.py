@@ -19,7 +19,14 @@ from sqlite_utils import Database
 from ..domain.evaluation import Assessment, Reading, ValueRefused, evaluate_period, evaluate_year, validate_value
 from ..domain.periods import BASELINE, Period, PeriodError, parse_period
 from ..domain.plan import Indicator, Plan, PlanError, load_plan_text
-from .files import StoreError, check_identity, os_error_message, quick_check, write_snapshot
+from .files import (
+    StoreError,
+    check_identity,
+    os_error_message,
+    quick_check,
+    roll_back_interrupted_write,
+    write_snapshot,
+)
 from .schema import SCHEMA_VERSION, migrations
 
 ALL_UNITS = "*"
@@ -93,6 +100,7 @@ class Store:
         """Open an existing database, upgrading an older schema after a safety copy."""
         path = Path(path)
         version = check_identity(path)
+        roll_back_interrupted_write(path)
         problems = quick_check(path)
         if problems:
             raise StoreError(
@@ -440,4 +448,11 @@ def _write_error(exc: sqlite3.DatabaseError, path: Path) -> str:
         return "Ổ đĩa đã đầy: số liệu vừa nhập chưa được ghi. Hãy giải phóng chỗ trống rồi nhập lại."
     if "locked" in message:
         return "Tệp dữ liệu đang bận (một cửa sổ khác đang ghi). Hãy thử lại sau giây lát."
+    if "i/o error" in message:
+        # SQLite says only "disk I/O error" for a write the system refused (a disk or file size limit reached,
+        # a failing disk, a pulled USB stick); its transaction was rolled back.
+        return (
+            "Ổ đĩa không cho ghi thêm (ổ đầy, giới hạn dung lượng tệp, hoặc ổ bị lỗi): số liệu vừa nhập chưa được "
+            "ghi. Số liệu cũ vẫn còn nguyên. Hãy giải phóng chỗ trống hoặc kiểm tra ổ đĩa rồi nhập lại."
+        )
     return f"Không ghi được vào tệp dữ liệu: {exc}. Số liệu cũ vẫn còn nguyên."

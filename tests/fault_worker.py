@@ -1,0 +1,82 @@
+"""A program for the fault suite to kill: it writes to a database and reports each commit.
+
+Run as `python -m tests.fault_worker record|fill DB SEED`. It prints `ready` once the store is open, then one JSON
+line per committed change (after the commit has returned), flushed, so the parent knows exactly which changes
+the program had told the world were saved when it was killed.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+
+from kh_desktop.domain.evaluation import expects_words
+from kh_desktop.domain.periods import BASELINE
+from kh_desktop.storage.files import StoreError
+from kh_desktop.storage.store import Store
+
+PERIODS = [f"{y}-Q{q}" for y in (2026, 2027) for q in (1, 2, 3, 4)] + ["2026-H1", "2027"]
+
+
+def _emit(payload: dict) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def record_forever(db: str, seed: int) -> None:
+    rng = random.Random(seed)
+    store = Store.open(db)
+    numeric = [i for i in store.plan.indicators if not any(expects_words(i, y) for y in (2026, 2027))]
+    with_baseline = [i for i in store.plan.indicators if i.baseline is not None]
+    _emit({"ready": True})
+    while True:
+        roll = rng.random()
+        if roll < 0.05 and with_baseline:
+            indicator, period = rng.choice(with_baseline), BASELINE
+        else:
+            indicator, period = rng.choice(numeric), rng.choice(PERIODS)
+        if roll > 0.93:
+            change = store.clear(indicator.code, period, by="fault")
+            value = None
+        else:
+            # Small integers suit every numeric row: percentages, counts, ratios and money alike.
+            value = float(rng.randint(1, 99))
+            change = store.record(indicator.code, period, f"{value:.0f}", note=f"seed {seed}", by="fault")
+        if not change.figures:
+            continue
+        ((code, key),) = change.figures
+        _emit({"code": code, "period": key, "value": value, "pc_revision": change.revision})
+
+
+def fill_until_refused(db: str, seed: int) -> None:
+    """Record distinct figures with long notes until the store refuses; print the refusal and stop."""
+    store = Store.open(db)
+    numeric = [i for i in store.plan.indicators if not any(expects_words(i, y) for y in range(2026, 2031))]
+    periods = [f"{y}-Q{q}" for y in range(2026, 2031) for q in (1, 2, 3, 4)]
+    _emit({"ready": True})
+    note = "Ghi chú dài để tệp lớn nhanh. " * 60
+    for n, (indicator, period) in enumerate((i, p) for p in periods for i in numeric):
+        value = float(1 + (n + seed) % 90)
+        try:
+            change = store.record(indicator.code, period, f"{value:.0f}", note=note, by="fault")
+        except StoreError as exc:
+            _emit({"refused": str(exc)})
+            return
+        _emit({"code": indicator.code, "period": period, "value": value, "pc_revision": change.revision})
+    _emit({"refused": None})
+
+
+def main(argv: list[str]) -> int:
+    mode, db, seed = argv[0], argv[1], int(argv[2])
+    if mode == "record":
+        record_forever(db, seed)
+    elif mode == "fill":
+        fill_until_refused(db, seed)
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

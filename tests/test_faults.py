@@ -1,0 +1,343 @@
+"""Faults: the program killed mid-write, generated input, a read-only file, a full disk. Nothing committed is lost.
+
+The kill tests run a real program (tests/fault_worker.py) that prints each change only after its commit has
+returned, kill it with SIGKILL at a random moment, and then check that the file passes `check` and holds every
+change the program had reported. KH_FAULT_ITERATIONS (default 8) sets how many kills and scales the fuzzing;
+KH_FAULT_SEED replays a run (the seed is in every failure message).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kh_desktop.domain.evaluation import ValueRefused, expects_words
+from kh_desktop.domain.numbers import NumberError, parse_number
+from kh_desktop.domain.periods import BASELINE, PeriodError
+from kh_desktop.domain.plan import PlanError, load_plan_text
+from kh_desktop.storage.store import Store
+from tests.conftest import PLAN_PATH, ROOT, run_cli
+from tests.make_schema_fixture import FIXTURE_FIGURES
+
+ITERATIONS = max(1, int(os.environ.get("KH_FAULT_ITERATIONS", "8")))
+SEED = int(os.environ.get("KH_FAULT_SEED") or random.SystemRandom().randrange(1 << 30))
+FUZZ = settings(
+    max_examples=max(60, ITERATIONS * 25),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
+SQLITE_ENGLISH = re.compile(r"I/O error|disk is full|readonly database|database is locked|unable to open", re.I)
+NOBODY = 65534
+
+
+def assert_clear_message(message: str) -> None:
+    """A message a commune official can read: Vietnamese, and no traceback or bare exception text."""
+    assert message and VIETNAMESE.search(message.lower()), f"not a Vietnamese message: {message!r}"
+    assert "Traceback" not in message, message
+    assert not SQLITE_ENGLISH.search(message), f"SQLite's English leaks into the message: {message!r}"
+
+
+# ---- the program to kill ---------------------------------------------------------------------------
+
+
+def spawn_worker(mode: str, db: Path, seed: int, **popen) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(ROOT))
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.fault_worker", mode, str(db), str(seed)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        **popen,
+    )
+
+
+def complete_lines(out: str) -> list[dict]:
+    """The JSON lines the worker finished printing (a line cut by the kill was never reported)."""
+    import json
+
+    return [json.loads(line) for line in out.split("\n")[:-1] if line]
+
+
+def kill_at_random(proc: subprocess.Popen, rng: random.Random, *, wait_ready: bool, within: float) -> list[dict]:
+    if wait_ready:
+        first = proc.stdout.readline()
+        if not first:
+            proc.kill()
+            pytest.fail(f"the worker stopped before it was ready (seed {SEED}):\n{proc.communicate()[1]}")
+    time.sleep(rng.uniform(0, within))
+    proc.send_signal(signal.SIGKILL)
+    out, err = proc.communicate()
+    assert proc.returncode == -signal.SIGKILL, f"the worker ended on its own (seed {SEED}):\n{err}"
+    assert "Traceback" not in err, err
+    return [line for line in complete_lines(out) if "pc_revision" in line]
+
+
+def assert_nothing_lost(db: Path, reported: list[dict], kills: int, context: str) -> None:
+    """`check` passes, every reported change is stored as reported, the figures point at the newest ones."""
+    with Store.open(db) as store:
+        assert store.check() == [], context
+        rows = {
+            r["pc_revision"]: r
+            for r in store.db.query(
+                "SELECT id, pc_revision, code, period, value_num, deleted FROM revisions WHERE pc_id = ?",
+                [store.pc_id],
+            )
+        }
+        for change in reported:
+            row = rows.get(change["pc_revision"])
+            assert row is not None, f"committed change lost: {change} ({context})"
+            assert (row["code"], row["period"]) == (change["code"], change["period"]), context
+            if change["value"] is None:
+                assert row["deleted"] == 1, context
+            else:
+                assert row["value_num"] == change["value"] and row["deleted"] == 0, context
+        # Only the one commit in flight at each kill may be stored without having been reported.
+        unreported = set(rows) - {c["pc_revision"] for c in reported}
+        assert len(unreported) <= kills, f"{sorted(unreported)} ({context})"
+        assert store.revision == max(rows, default=0), context
+        newest: dict[tuple[str, str], dict] = {}
+        for _, row in sorted(rows.items()):
+            newest[(row["code"], row["period"])] = row
+        for (code, period), row in newest.items():
+            figure = store.figure(code, period)
+            if row["deleted"]:
+                assert figure is None, context
+            else:
+                assert figure is not None and figure.revision_id == row["id"], context
+
+
+def test_killed_while_recording_loses_nothing_committed(tmp_path, plan_text):
+    db = tmp_path / "kh.sqlite"
+    Store.create(db, plan_text).close()
+    rng = random.Random(SEED)
+    reported: list[dict] = []
+    for kill in range(1, ITERATIONS + 1):
+        proc = spawn_worker("record", db, rng.randrange(1 << 30))
+        # Every fourth kill lands while the program is still starting and opening the file.
+        starting = kill % 4 == 0
+        reported += kill_at_random(proc, rng, wait_ready=not starting, within=0.5 if starting else 0.25)
+        assert_nothing_lost(db, reported, kill, f"seed {SEED}, kill {kill}")
+    assert reported, f"no change was committed in {ITERATIONS} runs (seed {SEED})"
+    result = run_cli("check", db=db)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_killed_while_upgrading_an_old_file_keeps_its_figures(tmp_path):
+    saved = ROOT / "db" / "schema-v1.sqlite"
+    rng = random.Random(SEED + 1)
+    for n in range(max(2, ITERATIONS // 2)):
+        copy = tmp_path / f"v1-{n}.sqlite"
+        shutil.copy2(saved, copy)
+        proc = spawn_worker("record", copy, rng.randrange(1 << 30))
+        kill_at_random(proc, rng, wait_ready=False, within=0.6)
+        with Store.open(copy) as store:
+            assert store.check() == [], f"seed {SEED}, run {n}"
+            for code, period, value, _estimate, _note in FIXTURE_FIGURES:
+                expected = value if code == "20" else parse_number(value)
+                # The worker may have written over a saved figure; the saved value stays in its history.
+                assert expected in [r.value for r in store.history(code, period)], (code, period, n)
+
+
+# ---- generated input ------------------------------------------------------------------------------
+
+NUMBER_ALPHABET = list("0123456789") * 3 + list(".,.,-+ %") + ["\u2212", "\u00a0", "\u202f", "\u0663", "\uff11", "e"]
+number_like = st.text(alphabet=st.sampled_from(NUMBER_ALPHABET), max_size=18)
+any_text = st.text(max_size=40)
+
+
+@FUZZ
+@given(text=number_like | any_text)
+def test_number_parser_reads_or_explains(text):
+    try:
+        value = parse_number(text)
+    except NumberError as exc:
+        assert_clear_message(str(exc))
+    else:
+        assert isinstance(value, float) and value == value and abs(value) != float("inf")
+        assert any(ch.isdigit() for ch in text)
+        # The same text means the same number every time, with or without surrounding spaces.
+        assert parse_number(f"  {text}\u00a0") == value
+
+
+_PLAN = load_plan_text(PLAN_PATH.read_text(encoding="utf-8"))
+_PERIODS = [f"{y}" for y in range(2025, 2032)] + ["2026-Q1", "2027-H2", "2030-Q4", "2026-Q5", "2026-H3", BASELINE, ""]
+
+
+@FUZZ
+@given(
+    code=st.sampled_from([i.code for i in _PLAN.indicators] + ["99", ""]),
+    period=st.sampled_from(_PERIODS) | st.text(max_size=8),
+    text=number_like | any_text,
+)
+def test_typed_text_is_recorded_exactly_or_refused_with_nothing_written(store, code, period, text):
+    before_revision, before = store.revision, store.figures()
+    try:
+        change = store.record(code, period, text)
+    except (ValueRefused, PeriodError, PlanError) as exc:
+        assert_clear_message(str(exc))
+        assert store.revision == before_revision and store.figures() == before
+        return
+    ((stored_code, stored_period),) = change.figures
+    figure = store.figure(stored_code, stored_period)
+    indicator = store.plan.indicator(code)
+    year = int(stored_period[:4]) if stored_period != BASELINE else None
+    if year is not None and expects_words(indicator, year):
+        assert figure.value in indicator.allowed_words
+    else:
+        assert figure.value == parse_number(text)
+    assert store.revision == before_revision + 1
+
+
+# ---- a read-only database file ---------------------------------------------------------------------
+
+
+def _cli_as_user(*args: str, db: Path) -> tuple[int, str, str]:
+    """Run the CLI in a forked child that, when we are root, first becomes `nobody`, for whom chmod is real.
+
+    A fork rather than a new interpreter: the interpreter may live where `nobody` cannot read it (/root).
+    Everything the commands need is imported before the fork for the same reason.
+    """
+    import io
+
+    from kh_desktop.cli.main import main as cli_main
+
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 99
+        try:
+            os.dup2(out_w, 1)
+            os.dup2(err_w, 2)
+            sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8", write_through=True)
+            sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8", write_through=True)
+            if os.geteuid() == 0:
+                os.setgroups([])
+                os.setgid(NOBODY)
+                os.setuid(NOBODY)
+            code = cli_main(["--db", str(db), *args])
+        except BaseException:  # noqa: BLE001 - report anything to the parent, then leave
+            import traceback
+
+            traceback.print_exc()
+        finally:
+            os._exit(code if isinstance(code, int) else 98)
+    os.close(out_w)
+    os.close(err_w)
+    with open(out_r, encoding="utf-8") as out, open(err_r, encoding="utf-8") as err:
+        stdout, stderr = out.read(), err.read()
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), stdout, stderr
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_read_only_file_is_read_and_writes_are_refused_with_a_message():
+    # Root ignores file modes, so as root the commands run as `nobody`. The folder is made outside pytest's
+    # private (0700) tmp folder so that `nobody` can reach it, and belongs to `nobody`: only the file is
+    # read-only, as when a user ticks "Read-only" in its properties.
+    folder = Path(tempfile.mkdtemp(prefix="kh-readonly-"))
+    try:
+        os.chmod(folder, 0o755)
+        db = folder / "kh.sqlite"
+        with Store.create(db, PLAN_PATH.read_text(encoding="utf-8")) as store:
+            store.record("12", "2026-Q1", "400")
+        os.chmod(db, 0o444)
+        if os.geteuid() == 0:
+            os.chown(folder, NOBODY, NOBODY)
+        digest = _digest(db)
+        code, out, err = _cli_as_user("status", "--year", "2026", "--json", db=db)
+        if code == 99 and "Operation not permitted" in err:
+            pytest.skip(f"running as root without the right to become user {NOBODY}: {err.strip().splitlines()[-1]}")
+        assert code == 0, err
+        assert '"actual": 400.0' in out
+        code, out, err = _cli_as_user("set", "12", "2026-Q2", "500", db=db)
+        assert code == 2, out + err
+        assert "chỉ cho phép đọc" in err, err
+        assert_clear_message(err)
+        code, out, err = _cli_as_user("check", db=db)
+        assert code == 0, out + err
+        assert _digest(db) == digest
+        assert not (folder / "kh.sqlite-journal").exists()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# ---- a full disk ----------------------------------------------------------------------------------
+
+
+def _fill_and_verify(db: Path, **popen) -> str:
+    """Run the filling worker to its refusal; check every reported figure survived. Returns the refusal."""
+    proc = spawn_worker("fill", db, SEED, **popen)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0 and "Traceback" not in err, err
+    lines = complete_lines(out)
+    refusal = lines[-1].get("refused")
+    assert refusal, "the worker filled every period without running out of space"
+    reported = [line for line in lines if "pc_revision" in line]
+    assert reported, "not one figure fitted before the disk was full"
+    assert_nothing_lost(db, reported, 0, f"seed {SEED}")
+    return refusal
+
+
+def test_full_disk_refuses_with_a_message_and_keeps_every_saved_figure(tmp_path, plan_text):
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root; the file size limit test covers a full disk")
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount_point)], capture_output=True, text=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a 512 KB tmpfs here ({mounted.stderr.strip()}); the size limit test covers it")
+    try:
+        db = mount_point / "kh.sqlite"
+        Store.create(db, plan_text).close()
+        refusal = _fill_and_verify(db)
+        assert "đầy" in refusal, refusal
+        assert_clear_message(refusal)
+        # Opening and checking a file on a full disk works, and after space is freed, writing does too.
+        with Store.open(db) as store:
+            assert store.check() == []
+        subprocess.run(["mount", "-o", "remount,size=2m", str(mount_point)], check=True)
+        with Store.open(db) as store:
+            store.record("12", "2030-Q4", "7")
+            assert store.check() == []
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
+
+
+def test_file_size_limit_refuses_with_a_message_and_keeps_every_saved_figure(tmp_path, plan_text):
+    # Works for any user: RLIMIT_FSIZE makes writes past the limit fail (EFBIG), like a disk that is full.
+    import resource
+
+    db = tmp_path / "kh.sqlite"
+    Store.create(db, plan_text).close()
+    limit = db.stat().st_size + 48 * 1024
+
+    def limit_file_size():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    refusal = _fill_and_verify(db, preexec_fn=limit_file_size)
+    assert_clear_message(refusal)
+    assert "vẫn còn nguyên" in refusal and "đầy" in refusal, refusal
