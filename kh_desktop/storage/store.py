@@ -148,6 +148,9 @@ class Store:
                         {"key": "created_at", "value": now_iso()},
                     ]
                 )
+                from .task_store import seed_tasks  # here: task_store imports this module
+
+                seed_tasks(store.db)  # the plan's "06 rõ" tasks, now that the plan is in
         except sqlite3.Error as exc:
             store.close()
             raise StoreError(f"Không tạo được tệp dữ liệu {path}: {exc}") from exc
@@ -284,6 +287,8 @@ class Store:
                         "pc_revision": revision,
                         "unit": self.pc_unit,
                         "supersedes": current["revision_id"] if current else None,
+                        # Writing over a conflicted figure settles it: the competing revision is merged.
+                        "merges": current["conflict_id"] if current else None,
                         "received_at": None,
                     }
                 )

@@ -1,0 +1,176 @@
+"""Commands for exchange files and safety copies: send, receive, imports, conflicts, resolve, backup, backups,
+restore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..domain.evaluation import format_value
+from ..exchange.backups import backup_now, list_backups, restore
+from ..exchange.receive import receive_files, unit_label
+from ..exchange.send import send
+from ..storage.exchange_store import conflicts, import_log, resolve_conflict
+from ..storage.files import StoreError
+from ..storage.store import Store
+from .common import CommandError, open_store, print_json
+
+COUNT_LABELS = (
+    ("added", "mới"),
+    ("updated", "cập nhật"),
+    ("unchanged", "không đổi"),
+    ("stale", "cũ hơn (bỏ qua)"),
+    ("refused_rows", "bị từ chối"),
+    ("conflicts", "xung đột"),
+)
+STATUS_LABELS = {"applied": "đã nhận", "already_imported": "đã nhận trước đây", "refused": "bị từ chối"}
+
+
+def register(sub) -> None:
+    p = sub.add_parser("send", help="ghi tệp gửi số liệu về Văn phòng: send OUT (thư mục hoặc tên tệp)")
+    p.add_argument("out", help="thư mục (ví dụ ổ USB) hoặc tên tệp")
+    p.set_defaults(func=cmd_send)
+
+    p = sub.add_parser("receive", help="nhận tệp số liệu từ đơn vị: receive FILE...")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="chỉ cho biết sẽ thay đổi gì, không ghi")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--by", default="", help="người nhận")
+    p.set_defaults(func=cmd_receive)
+
+    p = sub.add_parser("imports", help="nhật ký nhận số liệu")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_imports)
+
+    p = sub.add_parser("conflicts", help="các số liệu hai máy ghi khác nhau, chờ người quyết định")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_conflicts)
+
+    p = sub.add_parser("resolve", help="giải quyết xung đột: resolve CODE PERIOD --keep REVISION_ID")
+    p.add_argument("code")
+    p.add_argument("period")
+    p.add_argument("--keep", required=True, metavar="REVISION_ID", help="mã phiên bản giữ lại (xem lệnh conflicts)")
+    p.add_argument("--by", default="")
+    p.set_defaults(func=cmd_resolve)
+
+    p = sub.add_parser("backup", help="sao lưu ngay vào thư mục sao-luu cạnh tệp dữ liệu")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("backups", help="các bản sao lưu hiện có")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_backups)
+
+    p = sub.add_parser("restore", help="khôi phục tệp dữ liệu từ một bản sao lưu: restore FILE")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=cmd_restore)
+
+
+def cmd_send(args) -> int:
+    with open_store(args) as store:
+        written = send(store, Path(args.out))
+    print(written)
+    return 0
+
+
+def cmd_receive(args) -> int:
+    with open_store(args) as store:
+        result = receive_files(store, [Path(f) for f in args.files], dry_run=args.dry_run, person=args.by)
+        labels = {s.unit: unit_label(store, s.unit) for s in result.summaries}
+    summaries = result.summaries
+    if args.json:
+        print_json([s.to_json() for s in summaries])
+    else:
+        if args.dry_run:
+            print("Xem trước (chưa ghi gì):")
+        for s in summaries:
+            print(f"{Path(s.file).name}: {STATUS_LABELS[s.status]}{' — ' + labels[s.unit] if s.unit else ''}")
+            if s.status == "refused":
+                print(f"  Lý do: {s.reason}")
+                continue
+            print("  " + ", ".join(f"{s.counts[key]} {label}" for key, label in COUNT_LABELS))
+            for row in s.refused:
+                print(f"  Từ chối: {row['label']} — {row['reason']}")
+            for row in s.conflicts:
+                print(f"  Xung đột: {row['label']} (xem lệnh conflicts)")
+        if result.backup:
+            print(f"Đã sao lưu trước khi nhận: {result.backup}")
+    return 1 if any(s.status == "refused" for s in summaries) else 0
+
+
+def cmd_imports(args) -> int:
+    with open_store(args) as store:
+        rows = import_log(store)
+        labels = {r["unit"]: unit_label(store, r["unit"]) for r in rows}
+    if args.json:
+        print_json(rows)
+        return 0
+    if not rows:
+        print("Chưa nhận tệp số liệu nào.")
+    for r in rows:
+        counts = ", ".join(f"{r[key]} {label}" for key, label in COUNT_LABELS)
+        print(f"{r['received_at']}  {labels[r['unit']]}  {r['file_name']}  (mốc {r['pc_revision']}): {counts}")
+    return 0
+
+
+def cmd_conflicts(args) -> int:
+    with open_store(args) as store:
+        rows = conflicts(store)
+        for row in rows:
+            for side in ("current", "other"):
+                row[side]["unit_name"] = unit_label(store, row[side]["unit"] or "*")
+    if args.json:
+        print_json(rows)
+        return 0
+    if not rows:
+        print("Không có xung đột nào.")
+    for row in rows:
+        print(f"Chỉ tiêu {row['code']} kỳ {row['period']}:")
+        for side, label in (("current", "đang dùng"), ("other", "máy khác")):
+            item = row[side]
+            value = "(đã xóa)" if item["deleted"] else format_value(item["value"])
+            print(f"  {label}: {value} — {item['unit_name']}, {item['entered_by'] or '—'}, {item['entered_at']}")
+            print(f"    mã phiên bản: {item['revision_id']}")
+    return 0
+
+
+def cmd_resolve(args) -> int:
+    with open_store(args) as store:
+        resolve_conflict(store, args.code, args.period, args.keep, by=args.by)
+        figure = store.figure(args.code, args.period)
+    value = format_value(figure.value) if figure else "(đã xóa)"
+    print(f"Đã giải quyết xung đột chỉ tiêu {args.code} kỳ {args.period}: giữ {value}.")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    with open_store(args) as store:
+        path = backup_now(store, "thu-cong")
+    print(path)
+    return 0
+
+
+def cmd_backups(args) -> int:
+    found = list_backups(Path(args.db))
+    if args.json:
+        print_json([{"file": str(b.path), "when": b.when_label, "reason": b.reason} for b in found])
+        return 0
+    if not found:
+        print("Chưa có bản sao lưu nào.")
+    for b in found:
+        print(f"{b.when_label}  {b.reason_label}  {b.path}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    db = Path(args.db)
+    if not args.file.is_file():
+        raise CommandError(f"Không có tệp sao lưu {args.file}.")
+    plan_sha = None
+    if db.exists():
+        try:
+            with Store.open(db) as store:
+                plan_sha = store.plan_sha256
+        except StoreError:
+            plan_sha = None  # the current file is damaged: that is why one restores
+    aside = restore(db, args.file, plan_sha)
+    print(f"Đã khôi phục {db} từ {args.file}. Tệp cũ được giữ lại ở {aside}.")
+    return 0

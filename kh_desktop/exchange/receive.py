@@ -1,0 +1,204 @@
+"""Receiving exchange files ("Nhận số liệu từ đơn vị"): copy, check, preview, apply, archive, log."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ..storage.exchange_store import (
+    ExchangeRefused,
+    apply_in_transaction,
+    find_import,
+    merge_plan,
+    read_exchange_file,
+    write_transaction,
+)
+from ..storage.store import ALL_UNITS, Change, Store
+from .backups import backup_now
+from .folders import CHECKING_FOLDER, REFUSED_FOLDER, received_dir, stamp
+
+COUNT_KEYS = ("added", "updated", "unchanged", "stale", "refused_rows", "conflicts")
+
+
+@dataclass
+class FileSummary:
+    """What happened (or would happen) to one received file."""
+
+    file: str
+    status: str  # applied, already_imported, refused
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
+    reason: str = ""
+    unit: str = ""
+    pc_id: str = ""
+    sha256: str = ""
+    archive: str = ""
+    refused: list[dict] = field(default_factory=list)
+    conflicts: list[dict] = field(default_factory=list)
+    dry_run: bool = False
+
+    def to_json(self) -> dict:
+        data = {"file": self.file, "status": self.status, **self.counts}
+        if self.status == "refused":
+            data["reason"] = self.reason
+        data.update(
+            {
+                "unit": self.unit,
+                "pc_id": self.pc_id,
+                "sha256": self.sha256,
+                "archive": self.archive,
+                "refused": self.refused,
+                "conflict_list": self.conflicts,
+                "dry_run": self.dry_run,
+            }
+        )
+        return data
+
+
+@dataclass
+class ReceiveResult:
+    summaries: list[FileSummary]
+    change: Change
+    backup: Path | None = None
+
+
+def _copy_in(source: Path, folder: Path) -> tuple[Path, str]:
+    """Copy `source` into a folder the program owns, hashing it; the copy is flushed to disk."""
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    temporary = folder / f".{stamp(seconds=True)}_{os.getpid()}.partial"
+    with open(source, "rb") as src, open(temporary, "wb") as dst:
+        while chunk := src.read(1 << 20):
+            digest.update(chunk)
+            dst.write(chunk)
+        dst.flush()
+        os.fsync(dst.fileno())
+    sha = digest.hexdigest()
+    dest = folder / f"{stamp(seconds=True)}_{sha[:12]}_{source.name}"
+    os.replace(temporary, dest)
+    return dest, sha
+
+
+def receive_files(
+    store: Store, files: list[Path | str], *, dry_run: bool = False, person: str = "", backup: bool = True
+) -> ReceiveResult:
+    """Check every file, then apply each good one in its own transaction.
+
+    With dry_run nothing is kept: the whole batch is applied inside one transaction that is rolled back,
+    so the preview counts are exactly what applying would do (files in order, each seeing the previous)."""
+    received = received_dir(store.path)
+    prepared = [_prepare(store, Path(name), received / CHECKING_FOLDER, dry_run) for name in files]
+    backup_path = None
+    if not dry_run and backup and any(data is not None and s.status != "already_imported" for s, data, _ in prepared):
+        backup_path = backup_now(store, "truoc-khi-nhan")
+    month = received / datetime.now().strftime("%Y-%m")
+    changed: set = set()
+    try:
+        if dry_run:
+            with write_transaction(store, rollback=True):
+                changed = _run(store, prepared, None, person)
+        else:
+            for summary, data, copy in prepared:
+                if copy is not None:  # every received file is kept, refused ones apart
+                    target = month if data is not None else received / REFUSED_FOLDER
+                    copy = _archive(copy, target)
+                    summary.archive = str(copy)
+                    if data is None:
+                        _note_refusal(received / REFUSED_FOLDER, summary)
+            changed = _run(store, prepared, month, person)
+    finally:
+        if dry_run:
+            for _, _, copy in prepared:
+                if copy is not None:
+                    _remove(copy)
+    return ReceiveResult(
+        [s for s, _, _ in prepared], Change(frozenset(changed), store.revision, "exchange"), backup_path
+    )
+
+
+def _prepare(store: Store, source: Path, checking: Path, dry_run: bool):
+    summary = FileSummary(file=str(source), status="refused", dry_run=dry_run)
+    try:
+        if not source.is_file():
+            raise FileNotFoundError(2, "không có tệp này")
+        copy, summary.sha256 = _copy_in(source, checking)
+    except OSError as exc:
+        summary.reason = f"Không đọc được tệp {source.name}: {exc.strerror or exc}."
+        return summary, None, None
+    try:
+        data = read_exchange_file(copy, store.plan, store.plan_sha256)
+    except ExchangeRefused as exc:
+        summary.reason = str(exc)
+        return summary, None, copy
+    summary.unit, summary.pc_id = data.unit, data.pc_id
+    earlier = find_import(store, summary.sha256)
+    if earlier is not None:  # the very same file: nothing to do, its first copy is in the archive already
+        summary.status, summary.archive = "already_imported", earlier["archive_path"]
+        _remove(copy)
+        copy = None
+    return summary, data, copy
+
+
+def _run(store: Store, prepared, month: Path | None, person: str) -> set:
+    changed: set = set()
+    for summary, data, _copy in prepared:
+        if data is None:
+            continue
+        if find_import(store, summary.sha256):
+            summary.status = "already_imported"
+            _fill(summary, merge_plan(store, data))
+            continue
+        arguments = dict(
+            sha256=summary.sha256, file_name=Path(summary.file).name, archive_path=summary.archive, person=person
+        )
+        if month is None:  # inside the caller's rolled-back transaction
+            result = apply_in_transaction(store, data, **arguments)
+        else:
+            with write_transaction(store):
+                result = apply_in_transaction(store, data, **arguments)
+        summary.status = "applied"
+        _fill(summary, result)
+        changed |= result.changed.get("figures", set())
+    return changed
+
+
+def _fill(summary: FileSummary, result) -> None:
+    summary.counts = {key: result.counts[key] for key in COUNT_KEYS}
+    summary.refused = list(result.refused)
+    summary.conflicts = list(result.conflicts)
+
+
+def _archive(copy: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    dest = folder / copy.name
+    os.replace(copy, dest)
+    return dest
+
+
+def _note_refusal(folder: Path, summary: FileSummary) -> None:
+    line = f"{datetime.now().isoformat(timespec='seconds')}\t{summary.file}\t{summary.sha256}\t{summary.reason}\n"
+    try:
+        with open(folder / "nhat-ky-tu-choi.txt", "a", encoding="utf-8") as handle:
+            handle.write(line)
+    except OSError:
+        pass
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def unit_label(store: Store, unit: str) -> str:
+    if not unit:
+        return ""
+    if unit == ALL_UNITS:
+        return "Tổng hợp mọi đơn vị"
+    try:
+        return store.plan.unit_by_id(unit).name
+    except Exception:  # noqa: BLE001
+        return unit

@@ -1,0 +1,860 @@
+"""The SQL side of exchange files: writing one from a Store, checking and reading a received one through its
+own read-only connection, and merging its revisions into the working database in one transaction.
+
+A received file is never attached to the working database: `read_exchange_file` loads its rows into memory
+through a separate, defensive, read-only connection, and `merge` works on those rows.
+
+Revisioned record kinds are listed in `RECORD_KINDS`; the merge treats each kind the same way (see
+`RecordKind` and docs/ARCHITECTURE.md, "Exchange"). Another kind (e.g. tasks) plugs in with `register_kind`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..domain.evaluation import ValueRefused, validate_value
+from ..domain.periods import BASELINE, PeriodError, parse_period
+from ..domain.plan import Plan, PlanError, load_plan_text
+from .files import SQLITE_MAGIC, StoreError, fsync_directory, os_error_message, read_header
+from .schema import APPLICATION_ID, SCHEMA_VERSION, migrations
+from .store import ALL_UNITS, Change, Store, now_iso
+
+EXCHANGE_FORMAT = "khtd-exchange-1"
+FIRST_EXCHANGE_SCHEMA = 2  # schema 2 introduced exchange files
+MAX_FILE_BYTES = 200 * 1024 * 1024
+PROGRESS_STEP = 1000  # SQLite VM instructions between progress handler calls
+PROGRESS_BUDGET = 200_000  # calls per query: 200 million instructions, far above any honest file
+MANIFEST_TABLE = "exchange_manifest"
+MANIFEST_DDL = f"""CREATE TABLE {MANIFEST_TABLE} (
+    format TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    pc_id TEXT NOT NULL,
+    pc_revision INTEGER NOT NULL,
+    row_counts TEXT NOT NULL,
+    rows_sha256 TEXT NOT NULL,
+    program_version TEXT NOT NULL,
+    schema_version INTEGER NOT NULL,
+    plan_id TEXT NOT NULL,
+    plan_sha256 TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    person TEXT NOT NULL)"""
+LOCAL_ONLY_TABLES = ("import_log", "peers")  # emptied in exchange files: they describe the receiving PC
+_PC_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+class ExchangeRefused(Exception):
+    """A received file refused before anything was written; str() is Vietnamese."""
+
+
+# ---- record kinds ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """One revisioned kind of record that travels in exchange files.
+
+    `revisions_table` is append-only and has at least: id (TEXT PRIMARY KEY), pc_id, pc_revision (unique per
+    PC, from the shared meta 'revision' counter), supersedes, deleted, received_at and the key columns.
+    `current_table` has the key columns as primary key, `current_column` (the current revision id) and
+    `conflict_column` (a competing revision waiting for a person, or NULL).
+    `owners(plan, row)` returns the unit ids allowed to bring a row with that key, or raises PlanError /
+    PeriodError / ValueRefused when the row is not valid at all (refused and listed).
+    `label(plan, row)` says in Vietnamese which record a row is about (for refusal and conflict lists).
+    """
+
+    name: str
+    revisions_table: str
+    current_table: str
+    key_columns: tuple[str, ...]
+    owners: Callable[[Plan, dict], tuple[str, ...]]
+    label: Callable[[Plan, dict], str]
+    current_column: str = "revision_id"
+    conflict_column: str = "conflict_id"
+    merges_column: str | None = None  # a second revision a settling revision supersedes
+    visible_columns: tuple[str, ...] = ()  # two revisions equal on these (and `deleted`) agree: no conflict
+
+
+RECORD_KINDS: list[RecordKind] = []
+
+
+def register_kind(kind: RecordKind) -> None:
+    if any(k.name == kind.name for k in RECORD_KINDS):
+        raise ValueError(f"record kind {kind.name} is already registered")
+    RECORD_KINDS.append(kind)
+
+
+def _figure_owners(plan: Plan, row: dict) -> tuple[str, ...]:
+    indicator = plan.indicator(row["code"])
+    period = row["period"]
+    year = None
+    if period == BASELINE:
+        if indicator.baseline is None:
+            raise ValueRefused(f"chỉ tiêu {indicator.code} không có số gốc")
+    else:
+        parsed = parse_period(period, plan.first_year, plan.last_year)
+        if parsed.key != period:
+            raise PeriodError(f"kỳ “{period}” không đúng dạng")
+        year = parsed.year
+    if not row["deleted"]:
+        value = row["value_text"] if row["value_text"] is not None else row["value_num"]
+        if value is None or validate_value(indicator, period, value, year) != value:
+            raise ValueRefused("giá trị không hợp lệ")
+    return indicator.owners
+
+
+def _figure_label(plan: Plan, row: dict) -> str:
+    period = "số gốc" if row["period"] == BASELINE else f"kỳ {row['period']}"
+    return f"Chỉ tiêu {row['code']}, {period}"
+
+
+register_kind(
+    RecordKind(
+        name="figures",
+        revisions_table="revisions",
+        current_table="figures",
+        key_columns=("code", "period"),
+        owners=_figure_owners,
+        label=_figure_label,
+        merges_column="merges",
+        visible_columns=("value_num", "value_text", "estimate", "note"),
+    )
+)
+
+
+# ---- the expected schema (exact allow-list) -------------------------------------------------------------
+
+_SCHEMA_CACHE: dict[int, frozenset[tuple[str, str, str, str]]] = {}
+
+
+def expected_schema(version: int) -> frozenset[tuple[str, str, str, str]]:
+    """(type, name, tbl_name, sql) of every schema object a database of `version` has, plus the manifest."""
+    if version not in _SCHEMA_CACHE:
+        from sqlite_utils import Database
+
+        db = Database(memory=True)
+        names = [m.name for m in migrations._migrations]
+        reached = None
+        for index in range(len(names)):
+            migrations.apply(db, stop_before=names[index + 1 :])
+            current = db.execute("PRAGMA user_version").fetchone()[0]
+            if current == version:
+                db.execute(MANIFEST_DDL)
+                reached = frozenset(
+                    tuple(row) for row in db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")
+                )
+                break
+        db.close()
+        if reached is None:
+            raise ValueError(f"no migration sets user_version {version}")
+        _SCHEMA_CACHE[version] = reached
+    return _SCHEMA_CACHE[version]
+
+
+# ---- rows hash ------------------------------------------------------------------------------------------
+
+
+def _canonical(value):
+    if isinstance(value, bytes):
+        return {"blob": value.hex()}
+    return value
+
+
+def rows_digest(conn: sqlite3.Connection, tables: list[str]) -> tuple[dict[str, int], str]:
+    """Row counts per table and one sha256 over every row of `tables`, in rowid order."""
+    digest = hashlib.sha256()
+    counts: dict[str, int] = {}
+    for table in sorted(tables):
+        digest.update(f"table {table}\n".encode())
+        count = 0
+        for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid'):
+            digest.update(json.dumps([_canonical(v) for v in row], ensure_ascii=False).encode())
+            digest.update(b"\n")
+            count += 1
+        counts[table] = count
+    return counts, digest.hexdigest()
+
+
+def _data_tables(conn: sqlite3.Connection) -> list[str]:
+    return [
+        r[0]
+        for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        if r[0] != MANIFEST_TABLE
+    ]
+
+
+# ---- writing an exchange file ---------------------------------------------------------------------------
+
+
+def write_exchange_file(store: Store, dest: Path, program_version: str) -> dict:
+    """Write `store`'s exchange file at `dest` (snapshot, filter, manifest, flush, rename, read back).
+
+    A unit's PC sends the records of its unit (and anything it wrote itself); an all-units PC sends all.
+    Returns the manifest. Raises StoreError (Vietnamese) when it cannot be written or does not verify.
+    """
+    dest = Path(dest)
+    temporary = dest.with_name(dest.name + ".partial")
+    unit = store.pc_unit
+    try:
+        temporary.unlink(missing_ok=True)
+        target = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            store.db.conn.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+            target.execute("BEGIN")
+            if unit is not None:
+                _keep_only_unit(target, store.plan, unit, store.pc_id)
+            for table in LOCAL_ONLY_TABLES:
+                target.execute(f"DELETE FROM {table}")
+            target.execute(MANIFEST_DDL)
+            counts, sha = rows_digest(target, _data_tables(target))
+            manifest = {
+                "format": EXCHANGE_FORMAT,
+                "unit": unit or ALL_UNITS,
+                "pc_id": store.pc_id,
+                "pc_revision": store.revision,
+                "row_counts": json.dumps(counts, sort_keys=True),
+                "rows_sha256": sha,
+                "program_version": program_version,
+                "schema_version": SCHEMA_VERSION,
+                "plan_id": store.plan.plan_id,
+                "plan_sha256": store.plan_sha256,
+                "created_at": now_iso(),
+                "person": store.meta("person") or "",
+            }
+            columns = ", ".join(manifest)
+            marks = ", ".join("?" for _ in manifest)
+            target.execute(f"INSERT INTO {MANIFEST_TABLE} ({columns}) VALUES ({marks})", list(manifest.values()))
+            target.execute("COMMIT")
+            target.execute("VACUUM")  # removed rows leave no trace in free pages
+        finally:
+            target.close()
+        with open(temporary, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, dest)
+        fsync_directory(dest.parent)
+    except OSError as exc:
+        _discard(temporary)
+        raise StoreError(os_error_message(exc, dest)) from exc
+    except sqlite3.Error as exc:
+        _discard(temporary)
+        raise StoreError(f"Không ghi được tệp gửi {dest}: {exc}. Dữ liệu đang dùng không bị ảnh hưởng.") from exc
+    try:
+        read_exchange_file(dest, store.plan, store.plan_sha256)
+    except ExchangeRefused as exc:
+        _discard(dest)
+        raise StoreError(f"Tệp vừa ghi {dest} đọc lại không đạt ({exc}). Hãy ghi lại vào chỗ khác.") from exc
+    return manifest
+
+
+def _keep_only_unit(conn: sqlite3.Connection, plan: Plan, unit: str, own_pc: str) -> None:
+    conn.row_factory = sqlite3.Row
+    try:
+        for kind in RECORD_KINDS:
+            if not _has_table(conn, kind.revisions_table):
+                continue
+            drop = []
+            for row in conn.execute(f'SELECT * FROM "{kind.revisions_table}"'):
+                row = dict(row)
+                if row["pc_id"] == own_pc:
+                    continue
+                try:
+                    allowed = unit in kind.owners(plan, row)
+                except (PlanError, PeriodError, ValueRefused):
+                    allowed = False
+                if not allowed:
+                    drop.append(row["id"])
+            kept_heads = f'"{kind.current_table}"'
+            for revision_id in drop:
+                conn.execute(f"DELETE FROM {kept_heads} WHERE {kind.current_column} = ?", [revision_id])
+                conn.execute(
+                    f"UPDATE {kept_heads} SET {kind.conflict_column} = NULL WHERE {kind.conflict_column} = ?",
+                    [revision_id],
+                )
+                conn.execute(f'DELETE FROM "{kind.revisions_table}" WHERE id = ?', [revision_id])
+    finally:
+        conn.row_factory = None
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]).fetchone() is not None
+
+
+def _discard(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+# ---- reading and checking a received file ---------------------------------------------------------------
+
+
+@dataclass
+class ExchangeData:
+    """A checked exchange file's content, in memory."""
+
+    path: Path
+    manifest: dict
+    schema_version: int
+    revisions: dict[str, list[dict]] = field(default_factory=dict)  # kind name -> rows
+    heads: dict[str, list[dict]] = field(default_factory=dict)
+
+    @property
+    def unit(self) -> str:
+        return self.manifest["unit"]
+
+    @property
+    def pc_id(self) -> str:
+        return self.manifest["pc_id"]
+
+
+def read_exchange_file(path: Path, plan: Plan, plan_sha256: str) -> ExchangeData:
+    """Check a file we do not trust and read its rows; raise ExchangeRefused (Vietnamese) at the first problem.
+
+    `path` must be a copy in a folder the program owns: it is opened read-only, with no journal lookups."""
+    path = Path(path)
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ExchangeRefused(f"Không đọc được tệp: {exc.strerror}.") from exc
+    if size > MAX_FILE_BYTES:
+        raise ExchangeRefused("Tệp quá lớn so với một tệp số liệu (có thể không phải tệp của chương trình).")
+    try:
+        with open(path, "rb") as handle:
+            magic = handle.read(len(SQLITE_MAGIC))
+        application_id, version = read_header(path)
+    except (OSError, StoreError):
+        raise ExchangeRefused(
+            "Không phải tệp số liệu của Kiến Hải Tiến độ (không phải tệp SQLite, hoặc tệp bị cắt cụt)."
+        ) from None
+    if magic != SQLITE_MAGIC:
+        raise ExchangeRefused("Không phải tệp số liệu của Kiến Hải Tiến độ.")
+    if application_id != APPLICATION_ID:
+        raise ExchangeRefused("Tệp SQLite này không phải của Kiến Hải Tiến độ.")
+    if version > SCHEMA_VERSION:
+        raise ExchangeRefused(
+            f"Tệp được tạo bởi phiên bản mới hơn của chương trình (lược đồ {version}, máy này đọc được đến "
+            f"{SCHEMA_VERSION}). Hãy cập nhật chương trình rồi nhận lại."
+        )
+    if version < FIRST_EXCHANGE_SCHEMA:
+        raise ExchangeRefused(
+            "Đây là tệp dữ liệu làm việc, không phải tệp gửi số liệu. Hãy dùng chức năng Gửi số liệu."
+        )
+    try:
+        conn = _open_untrusted(path)
+    except sqlite3.Error as exc:
+        raise ExchangeRefused(f"Tệp bị hỏng, không mở được ({exc}).") from exc
+    try:
+        return _read_checked(conn, path, plan, plan_sha256, version)
+    except sqlite3.Error as exc:
+        if "interrupted" in str(exc):
+            raise ExchangeRefused("Tệp đòi hỏi xử lý bất thường (có thể là tệp độc hại); đã dừng đọc.") from exc
+        raise ExchangeRefused(f"Tệp bị hỏng ({exc}).") from exc
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ExchangeRefused(f"Nội dung tệp {name} không đúng cấu trúc ({exc}).") from exc
+    finally:
+        conn.close()
+
+
+def _open_untrusted(path: Path) -> sqlite3.Connection:
+    uri = Path(path).resolve().as_uri() + "?mode=ro&immutable=1"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA query_only = ON")
+    conn.execute("PRAGMA cell_size_check = ON")
+    conn.execute("PRAGMA mmap_size = 0")
+    if hasattr(conn, "setconfig"):
+        conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
+        conn.setconfig(sqlite3.SQLITE_DBCONFIG_ENABLE_TRIGGER, False)
+        conn.setconfig(sqlite3.SQLITE_DBCONFIG_ENABLE_VIEW, False)
+        conn.setconfig(sqlite3.SQLITE_DBCONFIG_TRUSTED_SCHEMA, False)
+    calls = 0
+
+    def runaway() -> int:
+        nonlocal calls
+        calls += 1
+        return 1 if calls > PROGRESS_BUDGET else 0
+
+    conn.set_progress_handler(runaway, PROGRESS_STEP)
+    return conn
+
+
+def _read_checked(conn: sqlite3.Connection, path: Path, plan: Plan, plan_sha256: str, version: int) -> ExchangeData:
+    problems = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
+    if problems != ["ok"]:
+        raise ExchangeRefused(f"Tệp bị hỏng hoặc bị cắt cụt khi chép ({problems[0]}).")
+    found = {tuple(r) for r in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")}
+    expected = expected_schema(version)
+    strange = sorted(found - expected, key=lambda r: (r[0], r[1]))
+    if strange:
+        kind = {"table": "bảng", "view": "view", "trigger": "trigger", "index": "chỉ mục"}.get(strange[0][0], "mục")
+        raise ExchangeRefused(f"Tệp có cấu trúc lạ ({kind} “{strange[0][1]}”) nên không được nhận.")
+    missing = sorted(expected - found)
+    if missing:
+        raise ExchangeRefused(f"Tệp thiếu một phần cấu trúc (“{missing[0][1]}”) nên không được nhận.")
+    conn.row_factory = sqlite3.Row
+    manifests = [dict(r) for r in conn.execute(f"SELECT * FROM {MANIFEST_TABLE}")]
+    if len(manifests) != 1:
+        raise ExchangeRefused("Tệp không có phần kê khai (manifest) hợp lệ.")
+    manifest = manifests[0]
+    if manifest["format"] != EXCHANGE_FORMAT or manifest["schema_version"] != version:
+        raise ExchangeRefused("Phần kê khai của tệp không khớp với tệp.")
+    if manifest["plan_sha256"] != plan_sha256:
+        raise ExchangeRefused("Tệp thuộc một kế hoạch khác (hoặc bản kế hoạch khác) với máy này nên không được nhận.")
+    documents = list(conn.execute("SELECT sha256, body FROM plan_document"))
+    if len(documents) != 1 or documents[0]["sha256"] != plan_sha256:
+        raise ExchangeRefused("Tệp thuộc một kế hoạch khác với máy này nên không được nhận.")
+    try:
+        body_sha = load_plan_text(documents[0]["body"]).sha256
+    except PlanError:
+        body_sha = None
+    if body_sha != plan_sha256:
+        raise ExchangeRefused("Kế hoạch chứa trong tệp đã bị sửa nên tệp không được nhận.")
+    unit = manifest["unit"]
+    if unit != ALL_UNITS and unit not in {u.id for u in plan.units}:
+        raise ExchangeRefused(f"Tệp ghi đơn vị “{unit}” không có trong kế hoạch.")
+    if not isinstance(manifest["pc_id"], str) or not _PC_ID.match(manifest["pc_id"]):
+        raise ExchangeRefused("Phần kê khai của tệp ghi mã máy không hợp lệ.")
+    conn.row_factory = None
+    counts, sha = rows_digest(conn, _data_tables(conn))
+    if counts != json.loads(manifest["row_counts"]) or sha != manifest["rows_sha256"]:
+        raise ExchangeRefused(
+            "Số dòng trong tệp không khớp với phần kê khai: tệp đã bị sửa hoặc hỏng khi chép. Hãy xin gửi lại."
+        )
+    conn.row_factory = sqlite3.Row
+    data = ExchangeData(path, manifest, version)
+    for kind in RECORD_KINDS:
+        if not _has_table(conn, kind.revisions_table):
+            continue
+        rows = [dict(r) for r in conn.execute(f'SELECT * FROM "{kind.revisions_table}" ORDER BY pc_id, pc_revision')]
+        for row in rows:
+            if row["pc_id"] == manifest["pc_id"] and row["pc_revision"] > manifest["pc_revision"]:
+                raise ExchangeRefused("Tệp có số liệu mới hơn mốc phiên bản đã kê khai: tệp đã bị sửa.")
+        data.revisions[kind.name] = rows
+        data.heads[kind.name] = [dict(r) for r in conn.execute(f'SELECT * FROM "{kind.current_table}"')]
+    return data
+
+
+# ---- merging ----------------------------------------------------------------------------------------------
+
+OUTCOMES = ("added", "updated", "unchanged", "stale", "conflicts")
+
+
+@dataclass
+class MergeResult:
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys((*OUTCOMES, "refused_rows"), 0))
+    refused: list[dict] = field(default_factory=list)  # {"kind", "label", "reason"}
+    conflicts: list[dict] = field(default_factory=list)  # {"kind", "label"}
+    inserts: dict[str, list[dict]] = field(default_factory=dict)
+    heads: dict[str, dict[tuple, tuple[str | None, str | None]]] = field(default_factory=dict)
+    changed: dict[str, set[tuple]] = field(default_factory=dict)
+    own_high: int = 0  # highest revision of this PC's own rows found in the file
+
+    def summary(self) -> dict[str, int]:
+        return dict(self.counts)
+
+
+class _Lineage:
+    """Revision lookup over the working database plus a file's new rows, for ancestry questions."""
+
+    def __init__(self, store: Store, kind: RecordKind, incoming: dict[str, dict]):
+        self.store, self.kind, self.incoming = store, kind, incoming
+        self.cache: dict[str, dict | None] = {}
+
+    def get(self, revision_id: str | None) -> dict | None:
+        if revision_id is None:
+            return None
+        if revision_id in self.incoming:
+            return self.incoming[revision_id]
+        if revision_id not in self.cache:
+            rows = list(self.store.db.query(f'SELECT * FROM "{self.kind.revisions_table}" WHERE id = ?', [revision_id]))
+            self.cache[revision_id] = rows[0] if rows else None
+        return self.cache[revision_id]
+
+    def parents(self, row: dict) -> list[str]:
+        found = [row.get("supersedes")]
+        if self.kind.merges_column:
+            found.append(row.get(self.kind.merges_column))
+        return [p for p in found if p]
+
+    def older(self, a: dict, b: dict) -> bool:
+        """Whether revision `a` came before `b`: on b's supersedes chain, or earlier on the same PC."""
+        if a["pc_id"] == b["pc_id"]:
+            return a["pc_revision"] < b["pc_revision"]
+        seen, todo = set(), self.parents(b)
+        while todo:
+            current = todo.pop()
+            if current == a["id"]:
+                return True
+            if current in seen:
+                continue
+            seen.add(current)
+            row = self.get(current)
+            if row is not None:
+                todo.extend(self.parents(row))
+        return False
+
+    def agree(self, a: dict, b: dict) -> bool:
+        if bool(a["deleted"]) != bool(b["deleted"]):
+            return False
+        return bool(a["deleted"]) or all(a.get(c) == b.get(c) for c in self.kind.visible_columns)
+
+
+def merge_plan(store: Store, data: ExchangeData) -> MergeResult:
+    """What applying `data` would do, without writing anything."""
+    result = MergeResult()
+    plan = store.plan
+    for kind in RECORD_KINDS:
+        if kind.name not in data.revisions:
+            continue
+        _plan_kind(store, plan, kind, data, result)
+    return result
+
+
+def _plan_kind(store: Store, plan: Plan, kind: RecordKind, data: ExchangeData, result: MergeResult) -> None:
+    keys = kind.key_columns
+    accepted: dict[str, dict] = {}
+    known: set[str] = set()
+    refused_ids: set[str] = set()
+    for row in data.revisions[kind.name]:
+        reason = _row_refusal(store, plan, kind, data, row)
+        if reason == "known":
+            known.add(row["id"])
+        elif reason:
+            refused_ids.add(row["id"])
+            result.counts["refused_rows"] += 1
+            result.refused.append({"kind": kind.name, "label": _safe_label(kind, plan, row), "reason": reason})
+        else:
+            accepted[row["id"]] = row
+            if row["pc_id"] == store.pc_id:
+                result.own_high = max(result.own_high, int(row["pc_revision"]))
+    result.inserts[kind.name] = list(accepted.values())
+    lineage = _Lineage(store, kind, accepted)
+    state: dict[tuple, tuple[str | None, str | None]] = {}
+    changed: set[tuple] = set()
+
+    def current(key: tuple) -> tuple[str | None, str | None]:
+        if key not in state:
+            where = " AND ".join(f"{c} = ?" for c in keys)
+            rows = list(store.db.query(f'SELECT * FROM "{kind.current_table}" WHERE {where}', list(key)))
+            state[key] = (rows[0][kind.current_column], rows[0][kind.conflict_column]) if rows else (None, None)
+        return state[key]
+
+    for head in data.heads[kind.name]:
+        key = tuple(head[c] for c in keys)
+        for candidate_id in (head[kind.current_column], head[kind.conflict_column]):
+            if candidate_id is None or candidate_id in refused_ids:
+                continue
+            candidate = accepted.get(candidate_id) or (lineage.get(candidate_id) if candidate_id in known else None)
+            if candidate is None or tuple(candidate[c] for c in keys) != key:
+                continue  # a head pointing outside the file's rows: nothing to follow
+            outcome, new_state = _decide(lineage, candidate, current(key), candidate_id in known)
+            result.counts[outcome] += 1
+            if new_state != state[key]:
+                state[key] = new_state
+                changed.add(key)
+            if outcome == "conflicts":
+                label = kind.label(plan, candidate)
+                result.conflicts.append({"kind": kind.name, "label": label})
+    result.heads[kind.name] = {key: state[key] for key in changed}
+    result.changed[kind.name] = changed
+
+
+def _row_refusal(store: Store, plan: Plan, kind: RecordKind, data: ExchangeData, row: dict) -> str | None:
+    """'known' for a revision already here, a Vietnamese reason for a refused row, None for a new row."""
+    existing = list(store.db.query(f'SELECT * FROM "{kind.revisions_table}" WHERE id = ?', [row["id"]]))
+    if existing:
+        same = all(existing[0][c] == row[c] for c in (*kind.key_columns, "pc_id", "pc_revision", "deleted"))
+        return "known" if same else "trùng mã phiên bản với số liệu đã có nhưng khác nội dung"
+    if not isinstance(row["pc_id"], str) or not _PC_ID.match(row["pc_id"]) or not isinstance(row["pc_revision"], int):
+        return "mã máy hoặc số phiên bản không hợp lệ"
+    clash = list(
+        store.db.query(
+            f'SELECT id FROM "{kind.revisions_table}" WHERE pc_id = ? AND pc_revision = ?',
+            [row["pc_id"], row["pc_revision"]],
+        )
+    )
+    if clash:
+        return "trùng số phiên bản của cùng một máy với số liệu khác đã có"
+    try:
+        owners = kind.owners(plan, row)
+    except (PlanError, PeriodError, ValueRefused) as exc:
+        return f"không hợp lệ theo kế hoạch: {exc}"
+    if data.unit != ALL_UNITS and data.unit not in owners:
+        sender = plan.unit_by_id(data.unit).name
+        names = ", ".join(plan.unit_by_id(u).name for u in owners)
+        return f"không thuộc trách nhiệm của {sender} (do {names} nhập)"
+    return None
+
+
+def _safe_label(kind: RecordKind, plan: Plan, row: dict) -> str:
+    try:
+        return kind.label(plan, row)
+    except Exception:  # noqa: BLE001 - a hostile row must still be listable
+        return " / ".join(str(row.get(c)) for c in kind.key_columns)
+
+
+def _decide(lineage: _Lineage, new: dict, state: tuple[str | None, str | None], was_known: bool):
+    head_id, conflict_id = state
+    if new["id"] in (head_id, conflict_id):
+        return "unchanged", state
+    if was_known:
+        return "stale", state  # seen before and no longer current
+    head = lineage.get(head_id)
+    if head is None:
+        return ("unchanged" if new["deleted"] else "added"), (new["id"], None)
+    if lineage.older(head, new):
+        conflict = lineage.get(conflict_id)
+        keep_conflict = conflict_id if conflict is not None and not lineage.older(conflict, new) else None
+        if head["deleted"] and new["deleted"]:
+            outcome = "unchanged"
+        elif head["deleted"]:
+            outcome = "added"
+        else:
+            outcome = "updated"
+        return outcome, (new["id"], keep_conflict)
+    if lineage.older(new, head):
+        return "stale", state
+    conflict = lineage.get(conflict_id)
+    if conflict is not None:
+        if lineage.older(conflict, new):
+            return "conflicts", (head_id, new["id"])
+        if lineage.older(new, conflict):
+            return "stale", state
+        return "conflicts", state  # a third claim: kept in history, the first conflict stays shown
+    if lineage.agree(head, new):
+        return "unchanged", state
+    return "conflicts", (head_id, new["id"])
+
+
+def apply_exchange(
+    store: Store, data: ExchangeData, *, sha256: str, file_name: str, archive_path: str, person: str = ""
+) -> tuple[MergeResult, Change]:
+    """Apply a checked file in one transaction (revisions, current records, import log, peers)."""
+    with write_transaction(store):
+        result = apply_in_transaction(
+            store, data, sha256=sha256, file_name=file_name, archive_path=archive_path, person=person
+        )
+    figures = frozenset(result.changed.get("figures", set()))
+    return result, Change(figures, store.revision, kind="exchange")
+
+
+class write_transaction:  # noqa: N801 - used like a function: `with write_transaction(store):`
+    """BEGIN IMMEDIATE ... COMMIT on the store's connection; `rollback=True` always rolls back (a preview)."""
+
+    def __init__(self, store: Store, rollback: bool = False):
+        self.conn, self.rollback, self.path = store.db.conn, rollback, store.path
+
+    def __enter__(self):
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_busy_message(exc)) from exc
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        try:
+            if exc_type is None and not self.rollback:
+                self.conn.execute("COMMIT")
+            elif self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        except sqlite3.DatabaseError as error:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(_busy_message(error)) from error
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise StoreError(_busy_message(exc)) from exc
+        return False
+
+
+def _busy_message(exc: Exception) -> str:
+    if "locked" in str(exc).lower():
+        return "Tệp dữ liệu đang bận (một cửa sổ khác đang ghi). Hãy thử lại sau giây lát."
+    return f"Không ghi được số liệu nhận vào tệp dữ liệu: {exc}. Số liệu cũ vẫn còn nguyên."
+
+
+def apply_in_transaction(
+    store: Store, data: ExchangeData, *, sha256: str, file_name: str, archive_path: str, person: str = ""
+) -> MergeResult:
+    """The writes of one import; the caller holds the transaction (see write_transaction)."""
+    conn = store.db.conn
+    received_at = now_iso()
+    result = merge_plan(store, data)
+    for kind in RECORD_KINDS:
+        for row in result.inserts.get(kind.name, []):
+            columns = [c for c in _columns(store, kind.revisions_table) if c in row]
+            values = [received_at if c == "received_at" else row[c] for c in columns]
+            quoted = ", ".join(f'"{c}"' for c in columns)
+            marks = ", ".join("?" for _ in columns)
+            conn.execute(f'INSERT INTO "{kind.revisions_table}" ({quoted}) VALUES ({marks})', values)
+        for key, (head_id, conflict_id) in result.heads.get(kind.name, {}).items():
+            columns = [*kind.key_columns, kind.current_column, kind.conflict_column]
+            quoted = ", ".join(columns)
+            marks = ", ".join("?" for _ in columns)
+            conn.execute(
+                f'INSERT OR REPLACE INTO "{kind.current_table}" ({quoted}) VALUES ({marks})',
+                [*key, head_id, conflict_id],
+            )
+    if result.own_high > store.revision:  # our own rows came back (e.g. after a restore)
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'revision'", [str(result.own_high)])
+    counts = result.counts
+    details = json.dumps({"refused": result.refused, "conflicts": result.conflicts}, ensure_ascii=False)
+    conn.execute(
+        """INSERT INTO import_log (file_name, sha256, unit, pc_id, pc_revision, sent_at, received_at,
+               received_by, status, added, updated, unchanged, stale, refused_rows, conflicts, details,
+               archive_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'applied', ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            file_name,
+            sha256,
+            data.unit,
+            data.pc_id,
+            data.manifest["pc_revision"],
+            data.manifest["created_at"],
+            received_at,
+            person,
+            counts["added"],
+            counts["updated"],
+            counts["unchanged"],
+            counts["stale"],
+            counts["refused_rows"],
+            counts["conflicts"],
+            details,
+            archive_path,
+        ],
+    )
+    conn.execute(
+        """INSERT INTO peers (pc_id, unit, revision, seen_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (pc_id) DO UPDATE SET unit = excluded.unit,
+               revision = MAX(revision, excluded.revision), seen_at = excluded.seen_at""",
+        [data.pc_id, data.unit, data.manifest["pc_revision"], received_at],
+    )
+    return result
+
+
+def _columns(store: Store, table: str) -> list[str]:
+    return [r[1] for r in store.db.execute(f'PRAGMA table_info("{table}")').fetchall()]
+
+
+# ---- the import log, conflicts, backups' descriptions ---------------------------------------------------
+
+
+def find_import(store: Store, sha256: str) -> dict | None:
+    rows = list(
+        store.db.query(
+            "SELECT * FROM import_log WHERE sha256 = ? AND status = 'applied' ORDER BY id DESC LIMIT 1", [sha256]
+        )
+    )
+    return rows[0] if rows else None
+
+
+def import_log(store: Store) -> list[dict]:
+    """Every applied file, newest first; `details` decoded."""
+    rows = list(store.db.query("SELECT * FROM import_log ORDER BY id DESC"))
+    for row in rows:
+        try:
+            row["details"] = json.loads(row["details"]) if row["details"] else {}
+        except ValueError:
+            row["details"] = {}
+    return rows
+
+
+def peers(store: Store) -> list[dict]:
+    return list(store.db.query("SELECT * FROM peers ORDER BY unit, pc_id"))
+
+
+def conflicts(store: Store) -> list[dict]:
+    """Figures two PCs claim: the current revision and the competing one, both with their values."""
+    sql = """
+        SELECT f.code, f.period, a.id AS current_id, a.value_num AS current_num, a.value_text AS current_text,
+               a.deleted AS current_deleted, a.pc_id AS current_pc, a.unit AS current_unit,
+               a.entered_by AS current_by, a.entered_at AS current_at,
+               b.id AS other_id, b.value_num AS other_num, b.value_text AS other_text, b.deleted AS other_deleted,
+               b.pc_id AS other_pc, b.unit AS other_unit, b.entered_by AS other_by, b.entered_at AS other_at
+        FROM figures f JOIN revisions a ON a.id = f.revision_id JOIN revisions b ON b.id = f.conflict_id
+        ORDER BY f.code, f.period"""
+    result = []
+    for row in store.db.query(sql):
+        item = {"code": row["code"], "period": row["period"]}
+        for side in ("current", "other"):
+            deleted = bool(row[f"{side}_deleted"])
+            text, num = row[f"{side}_text"], row[f"{side}_num"]
+            item[side] = {
+                "revision_id": row[f"{side}_id"],
+                "value": None if deleted else (text if text is not None else num),
+                "deleted": deleted,
+                "pc_id": row[f"{side}_pc"],
+                "unit": row[f"{side}_unit"],
+                "entered_by": row[f"{side}_by"],
+                "entered_at": row[f"{side}_at"],
+            }
+        result.append(item)
+    return result
+
+
+def resolve_conflict(store: Store, code: str, period: str, keep_id: str, by: str = "") -> Change:
+    """Settle a conflict: a new revision with the kept value, superseding the current one and merging the other."""
+    rows = list(store.db.query("SELECT * FROM figures WHERE code = ? AND period = ?", [code, period]))
+    if not rows or rows[0]["conflict_id"] is None:
+        raise StoreError(f"Chỉ tiêu {code} kỳ {period} không có xung đột nào cần giải quyết.")
+    head_id, other_id = rows[0]["revision_id"], rows[0]["conflict_id"]
+    if keep_id not in (head_id, other_id):
+        raise StoreError(f"Mã phiên bản {keep_id} không phải một trong hai số liệu đang xung đột của chỉ tiêu {code}.")
+    kept = next(store.db.query("SELECT * FROM revisions WHERE id = ?", [keep_id]))
+    dropped = other_id if keep_id == head_id else head_id
+    by = by or (store.meta("person") or "")
+    try:
+        with store.db.atomic():
+            revision = store.revision + 1
+            store.db.execute("UPDATE meta SET value = ? WHERE key = 'revision'", [str(revision)])
+            new_id = uuid.uuid4().hex
+            store.db["revisions"].insert(
+                {
+                    **{c: kept[c] for c in ("code", "period", "value_num", "value_text", "deleted", "estimate")},
+                    "id": new_id,
+                    "note": kept["note"],
+                    "entered_by": by,
+                    "entered_at": now_iso(),
+                    "pc_id": store.pc_id,
+                    "pc_revision": revision,
+                    "unit": store.pc_unit,
+                    "supersedes": keep_id,
+                    "merges": dropped,
+                    "received_at": None,
+                }
+            )
+            store.db.execute(
+                "UPDATE figures SET revision_id = ?, conflict_id = NULL WHERE code = ? AND period = ?",
+                [new_id, code, period],
+            )
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"Không ghi được: {exc}. Số liệu cũ vẫn còn nguyên.") from exc
+    return Change(frozenset({(code, period)}), revision)
+
+
+def describe_database(path: Path) -> dict:
+    """A few facts about a database file (for choosing a backup): revision, figure count, unit, created."""
+    conn = _open_untrusted(path)
+    try:
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        count = conn.execute(
+            "SELECT COUNT(*) FROM figures f JOIN revisions r ON r.id = f.revision_id WHERE r.deleted = 0"
+        ).fetchone()[0]
+        plan_sha = conn.execute("SELECT sha256 FROM plan_document LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    return {
+        "revision": int(meta.get("revision", "0")),
+        "pc_id": meta.get("pc_id"),
+        "unit": meta.get("pc_unit"),
+        "figures": count,
+        "plan_sha256": plan_sha[0] if plan_sha else None,
+    }
