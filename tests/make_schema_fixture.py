@@ -26,6 +26,12 @@ FIXTURE_FIGURES = [
     ("5", "2026", "150", False, ""),
 ]
 
+# Changes made to Phòng Kinh tế's first seeded task in files of schema 3 and later (applied in order).
+FIXTURE_TASK_CHANGES = [
+    {"person": "Nguyễn Văn A", "due": "2026-09-30"},
+    {"status": "đang thực hiện", "progress": "40", "notes": "=1+1"},
+]
+
 
 def main() -> None:
     dest = ROOT / "db" / f"schema-v{SCHEMA_VERSION}.sqlite"
@@ -36,6 +42,12 @@ def main() -> None:
         for code, period, value, estimate, note in FIXTURE_FIGURES:
             store.record(code, period, value, estimate=estimate, note=note, by="Người kiểm thử")
         store.record("1", "2026", "20", by="Người kiểm thử")  # a second revision of one figure
+        if SCHEMA_VERSION >= 3:  # schema 3 added the "06 rõ" task register: one seeded task edited twice
+            from kh_desktop.storage.task_store import list_tasks, update_task
+
+            first = list_tasks(store, "kinh-te")[0]
+            update_task(store, first.id, FIXTURE_TASK_CHANGES[0], by="Người kiểm thử")
+            update_task(store, first.id, FIXTURE_TASK_CHANGES[1], by="Người kiểm thử")
     print(f"wrote {dest}")
 
 

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 APPLICATION_ID = 0x4B48_5444  # "KHTD": Kiến Hải Tiến độ
-SCHEMA_VERSION = 2  # the user_version the last migration below sets
+SCHEMA_VERSION = 3  # the user_version the last migration below sets
 migrations = Migrations("kh_desktop")
 
 
@@ -90,3 +90,50 @@ def _m0002_exchange(db: Database) -> None:
         "PRAGMA user_version = 2",
     ):
         db.execute(statement)
+
+
+@migrations(name="0003_tasks")
+def _m0003_tasks(db: Database) -> None:
+    for statement in (
+        # Every version of every "06 rõ" task; rows are never updated or deleted (as `revisions` for figures).
+        """CREATE TABLE task_revisions (
+               id TEXT PRIMARY KEY,
+               task_id TEXT NOT NULL,
+               unit TEXT NOT NULL,
+               cooperating TEXT NOT NULL DEFAULT '',
+               title TEXT NOT NULL,
+               person TEXT NOT NULL DEFAULT '',
+               due TEXT,
+               recurrence TEXT CHECK (recurrence IS NULL OR recurrence IN ('quarterly', 'yearly')),
+               deliverable TEXT NOT NULL DEFAULT '',
+               authority TEXT NOT NULL DEFAULT '',
+               status TEXT NOT NULL DEFAULT 'not_started'
+                   CHECK (status IN ('not_started', 'in_progress', 'done')),
+               progress INTEGER NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 100),
+               notes TEXT NOT NULL DEFAULT '',
+               indicators TEXT NOT NULL DEFAULT '',
+               source TEXT NOT NULL DEFAULT '',
+               ordinal INTEGER,
+               deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+               entered_by TEXT NOT NULL DEFAULT '',
+               entered_at TEXT NOT NULL,
+               pc_id TEXT NOT NULL,
+               pc_revision INTEGER NOT NULL,
+               writer_unit TEXT,
+               supersedes TEXT,
+               merges TEXT,
+               received_at TEXT,
+               UNIQUE (pc_id, pc_revision))""",
+        """CREATE INDEX task_revisions_task ON task_revisions (task_id)""",
+        # The current revision of each task, and a competing one from another PC waiting for a person.
+        """CREATE TABLE tasks (
+               task_id TEXT PRIMARY KEY,
+               revision_id TEXT NOT NULL REFERENCES task_revisions (id),
+               conflict_id TEXT REFERENCES task_revisions (id))""",
+        "PRAGMA user_version = 3",
+    ):
+        db.execute(statement)
+    # An existing database gets the plan's tasks now; a new one gets them in Store.create, once its plan is in.
+    from .task_store import seed_tasks  # imported here: task_store imports store, which imports this module
+
+    seed_tasks(db)

@@ -10,7 +10,7 @@ from .edit import parse_field
 from .model import NOT_STARTED, Task
 
 SEED_FORMAT = "kh-tasks/1"
-SEED_PC_ID = "ke-hoach"  # seeded revisions are the plan's, identical on every PC
+SEED_PC_ID = "0" * 32  # "the plan": seeded revisions are identical on every PC; real PC ids are uuid4
 _NAMESPACE = uuid.UUID("6f1c7a52-3b1e-4c4e-9d55-7b0b1f2f7e11")
 
 
