@@ -115,6 +115,10 @@ def run_app(args) -> int:
         if snapshot_dir is not None:
             return take_snapshots(app, window, snapshot_dir)
         window.show()
+        if os.environ.get("KH_EXIT_WHEN_SHOWN") == "1":
+            # Start-up measurements (benchmarks, packaging checks): leave once the shown window's first
+            # events (show, expose, paint) have been handled.
+            QTimer.singleShot(0, app.quit)
         return app.exec()
     finally:
         window.close()
