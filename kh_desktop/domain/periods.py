@@ -116,7 +116,8 @@ class ReportPeriod:
     @property
     def label(self) -> str:
         if self.period:
-            return self.period.label.lower() if self.period.kind != "Y" else f"năm {self.period.year}"
+            label = self.period.label  # lower the first letter only: "quý III", not "quý iii"
+            return label[0].lower() + label[1:] if self.period.kind != "Y" else f"năm {self.period.year}"
         return f"giai đoạn {self.start_year} - {self.end_year}"
 
 

@@ -1,0 +1,131 @@
+"""Commands for paper and Excel: report, export-xlsx, template-xlsx, import-xlsx."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..domain.periods import parse_report_period
+from ..excel.common import ExcelError
+from .common import CommandError, open_store, unit_id
+
+
+def register(sub) -> None:
+    p = sub.add_parser("report", help="in báo cáo kết quả thực hiện chỉ tiêu ra tệp PDF")
+    p.add_argument("out", metavar="OUT.pdf")
+    p.add_argument("--period", required=True, help="2026, 2026-H1, 2026-Q3, 2026-2028 (giữa kỳ) hoặc 2026-2030")
+    p.add_argument("--unit", help="báo cáo của một đơn vị (mặc định: toàn xã)")
+    p.add_argument("--charts", action="store_true", help="thêm trang biểu đồ tiến độ cho từng chỉ tiêu")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("export-xlsx", help="xuất toàn bộ chỉ tiêu và số liệu ra tệp Excel")
+    p.add_argument("out", metavar="OUT.xlsx")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("template-xlsx", help="mẫu Excel nhập số liệu cho một đơn vị và một kỳ")
+    p.add_argument("out", metavar="OUT.xlsx")
+    p.add_argument("--unit", required=True)
+    p.add_argument("--period", required=True, help="2026, 2026-H1 hoặc 2026-Q3")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("import-xlsx", help="nhập số liệu từ tệp Excel (đã xuất hoặc mẫu nhập liệu)")
+    p.add_argument("path", metavar="IN.xlsx")
+    p.add_argument("--dry-run", action="store_true", help="chỉ liệt kê những gì sẽ thay đổi, không ghi")
+    p.add_argument("--by", default="", help="tên người nhập")
+    p.set_defaults(func=cmd_import)
+
+
+def _xlsx_out(path: str) -> Path:
+    out = Path(path)
+    if out.suffix.lower() != ".xlsx":
+        raise CommandError(f"Tên tệp phải có đuôi .xlsx: {out}")
+    return out
+
+
+def cmd_report(args) -> int:
+    from ..reports.content import build_report
+    from ..reports.render import ReportError, write_pdf
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        raise CommandError(f"Tên tệp phải có đuôi .pdf: {out}")
+    with open_store(args) as store:
+        plan = store.plan
+        rp = parse_report_period(args.period, plan.first_year, plan.last_year)
+        content = build_report(store, rp, unit_id(store, args.unit))
+        extra = None
+        if args.charts:
+            from ..reports.charts import chart_pages
+
+            extra = chart_pages(store, content)
+        try:
+            pages = write_pdf(content, out, plan.last_year, extra)
+        except ReportError as exc:
+            raise CommandError(str(exc)) from exc
+    who = content.unit_name or "toàn xã"
+    print(f"Đã ghi báo cáo {rp.label} ({who}) vào {out}: {pages} trang.")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from ..excel.export import export_workbook
+
+    out = _xlsx_out(args.out)
+    with open_store(args) as store:
+        try:
+            export_workbook(store, out)
+        except ExcelError as exc:
+            raise CommandError(str(exc)) from exc
+    print(f"Đã xuất tệp Excel {out}.")
+    return 0
+
+
+def cmd_template(args) -> int:
+    from ..excel.export import write_template
+
+    out = _xlsx_out(args.out)
+    with open_store(args) as store:
+        plan = store.plan
+        rp = parse_report_period(args.period, plan.first_year, plan.last_year)
+        unit = plan.unit(args.unit)
+        try:
+            write_template(store, out, unit.id, rp)
+        except ExcelError as exc:
+            raise CommandError(str(exc)) from exc
+    print(f"Đã tạo mẫu nhập liệu {out} ({unit.name}, {rp.label}).")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from ..excel.importer import apply_import, preview_import
+
+    path = Path(args.path)
+    if not path.exists():
+        raise CommandError(f"Không có tệp {path}.")
+    with open_store(args) as store:
+        try:
+            preview = preview_import(store, path)
+        except ExcelError as exc:
+            raise CommandError(str(exc)) from exc
+        for sheet in preview.skipped_sheets:
+            print(f"Bỏ qua trang “{sheet}” (chỉ để xem, không phải trang nhập liệu).")
+        if preview.problems:
+            print(f"Có {len(preview.problems)} ô sai, chưa nhập gì:")
+            for problem in preview.problems:
+                print(f"- {problem}")
+            return 1
+        if not preview.changes:
+            print("Tệp không có số liệu nào khác với dữ liệu hiện có. Không thay đổi gì.")
+            return 0
+        heading = "Sẽ thay đổi" if args.dry_run else "Thay đổi"
+        print(f"{heading} {len(preview.changes)} số liệu:")
+        for change in preview.changes:
+            print(f"- {change}")
+        if args.dry_run:
+            print("Chạy thử (--dry-run): chưa ghi gì.")
+            return 0
+        try:
+            apply_import(store, preview, by=args.by)
+        except ExcelError as exc:
+            raise CommandError(str(exc)) from exc
+    print(f"Đã nhập {len(preview.changes)} số liệu trong một lần ghi.")
+    return 0

@@ -1,0 +1,1 @@
+"""Excel workbooks: export, entry template and import, as plain functions over openpyxl (no Qt)."""

@@ -1,0 +1,57 @@
+"""What export, template and import agree on: sheet layout, the hidden key row, writing text safely."""
+
+from __future__ import annotations
+
+import re
+
+TITLE_ROW, SUBTITLE_ROW, HEADER_ROW, SUBHEADER_ROW, KEY_ROW, FIRST_DATA_ROW = 1, 2, 3, 4, 5, 6
+COMMUNE_SHEET = "Toàn xã"
+NOTE_MAX = 32_767  # the most characters an Excel cell holds
+ESTIMATE_WORDS = ("x", "ước", "uoc", "có")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+class ExcelError(Exception):
+    """A workbook that cannot be written or read; str() is Vietnamese."""
+
+
+def clean_text(text) -> str:
+    """Remove control characters (Excel refuses them, and they hide text) before writing."""
+    return _CONTROL.sub("", "" if text is None else str(text))
+
+
+_ESCAPED_CONTROL = re.compile(r"_x00(0[0-8bcefBCEF]|1[0-9a-fA-F]|7[fF])_")  # how xlsx files spell them
+
+
+def has_control(text: str) -> bool:
+    return bool(_CONTROL.search(text) or _ESCAPED_CONTROL.search(text))
+
+
+def put_text(ws, row: int, column: int, text):
+    """Write user or plan text so that it stays text: '=1+1' must never become a formula."""
+    cell = ws.cell(row=row, column=column)
+    value = clean_text(text)
+    cell.value = value
+    cell.data_type = "s"  # openpyxl would mark a leading '=' as a formula
+    return cell
+
+
+def put_number(ws, row: int, column: int, value: float, suffix: str = ""):
+    cell = ws.cell(row=row, column=column, value=float(value))
+    integral = float(value).is_integer()
+    fmt = "#,##0" if integral else "#,##0.0##"
+    if suffix:
+        fmt += f'" {suffix}"'
+    cell.number_format = fmt
+    return cell
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    base = _SHEET_BAD.sub("-", clean_text(name)).strip("'")[:31] or "Trang"
+    title, n = base, 2
+    while title.casefold() in {t.casefold() for t in taken}:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title)
+    return title

@@ -1,0 +1,273 @@
+"""Writing workbooks: the whole plan with figures (export) and a blank entry form for one unit (template).
+
+Plain functions over openpyxl (no Qt), so the command line and the window's background helper share them.
+Each entry sheet carries a hidden row of keys ("code", "value:2026", "estimate:2026", "note:2026") that
+tells the importer what every column means, whatever the visible headers say.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from ..domain.evaluation import evaluate_year, format_target
+from ..domain.periods import BASELINE, ReportPeriod
+from ..domain.plan import Indicator
+from ..storage.store import Store
+from .common import (
+    COMMUNE_SHEET,
+    FIRST_DATA_ROW,
+    HEADER_ROW,
+    KEY_ROW,
+    SUBHEADER_ROW,
+    SUBTITLE_ROW,
+    TITLE_ROW,
+    ExcelError,
+    put_number,
+    put_text,
+    sheet_title,
+)
+
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD_FILL = PatternFill("solid", fgColor="DDE7F0")
+_ENTRY_FILL = PatternFill("solid", fgColor="FFF8DC")
+_WRAP = Alignment(wrap_text=True, vertical="center")
+_CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+
+def _header(ws, row: int, column: int, text: str, span: int = 1, rows: int = 1) -> None:
+    put_text(ws, row, column, text)
+    if span > 1 or rows > 1:
+        ws.merge_cells(start_row=row, start_column=column, end_row=row + rows - 1, end_column=column + span - 1)
+    for r in range(row, row + rows):
+        for c in range(column, column + span):
+            cell = ws.cell(row=r, column=c)
+            cell.font = Font(bold=True)
+            cell.alignment = _CENTER
+            cell.fill = _HEAD_FILL
+            cell.border = _BORDER
+
+
+def _page_setup(ws, last_column: int, freeze: str) -> None:
+    ws.freeze_panes = freeze
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{HEADER_ROW}:{SUBHEADER_ROW}"
+    ws.page_margins.left, ws.page_margins.right = 0.6, 0.4
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
+    ws.row_dimensions[KEY_ROW].hidden = True
+    ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=last_column)
+    ws.merge_cells(start_row=SUBTITLE_ROW, start_column=1, end_row=SUBTITLE_ROW, end_column=last_column)
+    ws.cell(row=TITLE_ROW, column=1).font = Font(bold=True, size=13)
+    ws.cell(row=TITLE_ROW, column=1).alignment = Alignment(horizontal="center")
+    ws.cell(row=SUBTITLE_ROW, column=1).font = Font(italic=True)
+    ws.cell(row=SUBTITLE_ROW, column=1).alignment = Alignment(horizontal="center", wrap_text=True)
+    ws.row_dimensions[SUBTITLE_ROW].height = 30
+
+
+def _row_start(ws, row: int, indicator: Indicator) -> None:
+    for column, text in enumerate((indicator.display_stt, indicator.code, indicator.name, indicator.measure), 1):
+        cell = put_text(ws, row, column, text)
+        cell.alignment = _WRAP if column == 3 else _CENTER
+        cell.border = _BORDER
+
+
+def _keys(ws, keys: list[str]) -> None:
+    for column, key in enumerate(keys, 1):
+        put_text(ws, KEY_ROW, column, key)
+
+
+def _widths(ws, widths: list[float]) -> None:
+    for column, width in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+
+
+def _commune_sheet(ws, store: Store, today: date) -> None:
+    plan = store.plan
+    years = plan.years
+    readings, baselines = store.readings(), store.baselines()
+    last = 4 + len(years) + 1 + 3 * len(years)
+    put_text(ws, TITLE_ROW, 1, plan.annex_title or "Các chỉ tiêu kế hoạch")
+    put_text(
+        ws,
+        SUBTITLE_ROW,
+        1,
+        f"{plan.text('commune_full', plan.commune)}, kế hoạch {plan.first_year} - {plan.last_year}; số liệu đến ngày "
+        f"{today:%d/%m/%Y}. Trang này để xem: nhập số liệu ở trang của từng đơn vị.",
+    )
+    for column, text in enumerate(("STT", "Mã", "Chỉ tiêu", "ĐVT"), 1):
+        _header(ws, HEADER_ROW, column, text, rows=2)
+    _header(ws, HEADER_ROW, 5, "Chỉ tiêu kế hoạch", span=len(years))
+    for n, y in enumerate(years):
+        _header(ws, SUBHEADER_ROW, 5 + n, str(y))
+    owner_col = 5 + len(years)
+    _header(ws, HEADER_ROW, owner_col, "Đơn vị chủ trì", rows=2)
+    keys = ["stt", "code", "name", "measure"] + [f"target:{y}" for y in years] + ["owners"]
+    for n, y in enumerate(years):
+        start = owner_col + 1 + 3 * n
+        _header(ws, HEADER_ROW, start, f"Năm {y}", span=3)
+        for k, text in enumerate(("Thực hiện", "% so với KH", "Đánh giá")):
+            _header(ws, SUBHEADER_ROW, start + k, text)
+        keys += [f"view:{y}", f"percent:{y}", f"verdict:{y}"]
+    _keys(ws, keys)
+    for r, indicator in enumerate(plan.indicators, FIRST_DATA_ROW):
+        _row_start(ws, r, indicator)
+        for n, y in enumerate(years):
+            cell = put_text(ws, r, 5 + n, format_target(indicator.target(y)))
+            cell.alignment, cell.border = _CENTER, _BORDER
+        cell = put_text(ws, r, owner_col, ", ".join(plan.owner_names(indicator)))
+        cell.alignment, cell.border = _WRAP, _BORDER
+        own = readings.get(indicator.code, {})
+        for n, y in enumerate(years):
+            start = owner_col + 1 + 3 * n
+            a = evaluate_year(
+                indicator, y, {k: v for k, v in own.items() if v.period.year == y}, baselines.get(indicator.code), own
+            )
+            if isinstance(a.actual, (int, float)):
+                put_number(ws, r, start, a.actual, "(ước)" if a.estimate else "")
+            elif a.actual is not None:
+                put_text(ws, r, start, str(a.actual) + (" (ước)" if a.estimate else ""))
+            if a.percent is not None:
+                ws.cell(row=r, column=start + 1, value=round(a.percent / 100, 6)).number_format = "0.0%"
+            if a.actual is not None or a.target is not None:
+                put_text(ws, r, start + 2, a.verdict_label)
+            for k in range(3):
+                ws.cell(row=r, column=start + k).border = _BORDER
+                ws.cell(row=r, column=start + k).alignment = _CENTER
+    _widths(ws, [6, 6, 42, 12] + [9] * len(years) + [18] + [11, 9, 11] * len(years))
+    _page_setup(ws, last, f"E{FIRST_DATA_ROW}")
+
+
+def _unit_sheet(ws, store: Store, unit, today: date) -> None:
+    plan = store.plan
+    years = plan.years
+    put_text(
+        ws, TITLE_ROW, 1, f"{unit.name.upper()}: SỐ LIỆU THỰC HIỆN CÁC CHỈ TIÊU {plan.first_year} - {plan.last_year}"
+    )
+    put_text(
+        ws,
+        SUBTITLE_ROW,
+        1,
+        f"Số liệu đến ngày {today:%d/%m/%Y}. Nhập số vào các cột “Thực hiện” (ô nền vàng); cột “Ước” ghi x nếu là "
+        "số ước thực hiện. Không sửa cột Mã và dòng tiêu đề.",
+    )
+    for column, text in enumerate(("STT", "Mã", "Chỉ tiêu", "ĐVT", "Số hiện nay (gốc)"), 1):
+        _header(ws, HEADER_ROW, column, text, rows=2)
+    keys = ["stt", "code", "name", "measure", f"value:{BASELINE}"]
+    for n, y in enumerate(years):
+        start = 6 + 4 * n
+        _header(ws, HEADER_ROW, start, f"Năm {y}", span=4)
+        for k, text in enumerate(("Kế hoạch", "Thực hiện", "Ước", "Ghi chú")):
+            _header(ws, SUBHEADER_ROW, start + k, text)
+        keys += [f"target:{y}", f"value:{y}", f"estimate:{y}", f"note:{y}"]
+    _keys(ws, keys)
+    for r, indicator in enumerate(plan.indicators_of(unit.id), FIRST_DATA_ROW):
+        _row_start(ws, r, indicator)
+        base = ws.cell(row=r, column=5)
+        base.border = _BORDER
+        if indicator.baseline is not None:
+            base.fill = _ENTRY_FILL
+            figure = store.figure(indicator.code, BASELINE)
+            if figure is not None and isinstance(figure.value, float):
+                put_number(ws, r, 5, figure.value)
+        for n, y in enumerate(years):
+            start = 6 + 4 * n
+            cell = put_text(ws, r, start, format_target(indicator.target(y)))
+            cell.alignment = _CENTER
+            _figure_cells(ws, store, r, start + 1, indicator.code, str(y))
+            for k in range(4):
+                ws.cell(row=r, column=start + k).border = _BORDER
+    _widths(ws, [6, 6, 42, 12, 11] + [9, 11, 6, 20] * len(years))
+    _page_setup(ws, 5 + 4 * len(years), f"F{FIRST_DATA_ROW}")
+
+
+def _figure_cells(ws, store: Store, row: int, column: int, code: str, period: str) -> None:
+    """Value, estimate mark and note of one figure, in three cells a unit may edit."""
+    figure = store.figure(code, period)
+    for k in range(3):
+        ws.cell(row=row, column=column + k).fill = _ENTRY_FILL
+        ws.cell(row=row, column=column + k).alignment = _WRAP if k == 2 else _CENTER
+    if figure is None:
+        return
+    if isinstance(figure.value, float):
+        put_number(ws, row, column, figure.value)
+    elif figure.value is not None:
+        put_text(ws, row, column, figure.value)
+    if figure.estimate:
+        put_text(ws, row, column + 1, "x")
+    if figure.note:
+        put_text(ws, row, column + 2, figure.note)
+
+
+def _save(wb: Workbook, path: Path | str) -> Path:
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExcelError(f"Không ghi được tệp Excel {path}: {exc.strerror or exc}.") from exc
+    return path
+
+
+def export_workbook(store: Store, path: Path | str, today: date | None = None) -> Path:
+    """One sheet for the whole commune laid out like the annex, then one sheet per unit."""
+    today = today or date.today()
+    wb = Workbook()
+    taken: set[str] = set()
+    ws = wb.active
+    ws.title = sheet_title(COMMUNE_SHEET, taken)
+    _commune_sheet(ws, store, today)
+    for unit in store.plan.units:
+        if store.plan.indicators_of(unit.id):
+            _unit_sheet(wb.create_sheet(sheet_title(unit.short, taken)), store, unit, today)
+    return _save(wb, path)
+
+
+def write_template(store: Store, path: Path | str, unit_id: str, rp: ReportPeriod, today: date | None = None) -> Path:
+    """A blank entry form for one unit and one period (a year, a half year or a quarter)."""
+    if rp.is_review:
+        raise ExcelError("Mẫu nhập liệu theo một năm, 6 tháng hoặc một quý (ví dụ 2026, 2026-H1, 2026-Q3).")
+    today = today or date.today()
+    plan = store.plan
+    unit = plan.unit_by_id(unit_id)
+    period = rp.period
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_title(unit.short, set())
+    put_text(ws, TITLE_ROW, 1, f"MẪU NHẬP SỐ LIỆU: {unit.name.upper()}, {period.label.upper()}")
+    put_text(
+        ws,
+        SUBTITLE_ROW,
+        1,
+        f"Lập ngày {today:%d/%m/%Y}. Nhập số vào cột “Thực hiện” (ô nền vàng), ghi x ở cột “Ước” nếu là số ước "
+        "thực hiện. Không sửa cột Mã và dòng tiêu đề.",
+    )
+    heads = ("STT", "Mã", "Chỉ tiêu", "ĐVT", f"Kế hoạch năm {period.year}", f"Thực hiện {period.label}")
+    for column, text in enumerate((*heads, "Ước", "Ghi chú"), 1):
+        _header(ws, HEADER_ROW, column, text, rows=2)
+    keys = ["stt", "code", "name", "measure", f"target:{period.year}"]
+    keys += [f"value:{period.key}", f"estimate:{period.key}", f"note:{period.key}"]
+    _keys(ws, keys)
+    for r, indicator in enumerate(plan.indicators_of(unit.id), FIRST_DATA_ROW):
+        _row_start(ws, r, indicator)
+        cell = put_text(ws, r, 5, format_target(indicator.target(period.year)))
+        cell.alignment = _CENTER
+        for k in range(4):
+            ws.cell(row=r, column=5 + k).border = _BORDER
+        for k in range(3):
+            ws.cell(row=r, column=6 + k).fill = _ENTRY_FILL
+            ws.cell(row=r, column=6 + k).alignment = _WRAP if k == 2 else _CENTER
+    _widths(ws, [6, 6, 48, 12, 12, 14, 6, 30])
+    _page_setup(ws, 8, f"F{FIRST_DATA_ROW}")
+    return _save(wb, path)
