@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
 from ..domain.evaluation import NO_DATA, NOT_MET, Assessment, expects_words, format_target, format_value
-from ..domain.numbers import NumberError, format_percent
+from ..domain.numbers import NumberError, format_number, format_percent
 from ..domain.periods import BASELINE, Period, PeriodError
 from ..domain.plan import Indicator, PlanError
 from ..storage.files import StoreError
@@ -240,10 +240,14 @@ class FiguresTableModel(QAbstractTableModel):
             target = indicator.target(self.period.year)
             text = format_target(target) if target else self.tr("(không đặt)")
             if a is not None and a.target is not None and target is not None and a.target != target:
-                text += self.tr(" · kỳ này {value}").format(value=format_target(a.target))
+                text += self.tr(" (kỳ này {value})").format(value=format_target(a.target))
             return text
         if column == COL_ACTUAL:
             if figure is not None:
+                if a is not None and a.ratio is not None and not a.derived:
+                    return self.tr("{value} ({ratio} lần)").format(
+                        value=format_value(figure.value), ratio=format_number(a.ratio)
+                    )
                 return format_value(figure.value)
             if self._derived(row):
                 return self.tr("{value} (tính)").format(value=format_value(a.actual))

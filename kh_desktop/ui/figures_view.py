@@ -110,7 +110,8 @@ class FiguresView(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self.setAlternatingRowColors(False)
-        self.setWordWrap(True)
+        self.setWordWrap(False)  # one line per indicator, like the annex; the full text is in the tooltip
+        self.verticalHeader().setDefaultSectionSize(26)
         self.setTabKeyNavigation(True)
         self.verticalHeader().hide()
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
@@ -123,9 +124,9 @@ class FiguresView(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         widths = {
             COL_STT: 44,
-            COL_NAME: 330,
-            COL_MEASURE: 110,
-            COL_TARGET: 120,
+            COL_NAME: 380,
+            COL_MEASURE: 120,
+            COL_TARGET: 150,
             COL_ACTUAL: 110,
             COL_KIND: 100,
             COL_PERCENT: 70,
@@ -137,8 +138,6 @@ class FiguresView(QTableView):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         model.value_refused.connect(self._on_value_refused)
         model.value_saved.connect(lambda *_: self.bubble.hide())
-        model.modelReset.connect(self.resizeRowsToContents)
-        self.resizeRowsToContents()
 
     # ---- Enter moves down, a refusal keeps the cell --------------------------------------------
 

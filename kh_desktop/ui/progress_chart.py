@@ -15,7 +15,7 @@ from pathlib import Path
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..domain.evaluation import VERDICT_SYMBOLS, Reading, judge, year_figure
 from ..domain.numbers import format_number
@@ -26,7 +26,7 @@ BAND_COLOUR = QColor(180, 83, 9, 40)
 OFFICIAL_COLOUR = QColor("#1d4ed8")
 ESTIMATE_COLOUR = QColor("#1d4ed8")
 TEXT_COLOUR = QColor("#1f2937")
-GRID_ALPHA = 0.25
+GRID_ALPHA = 0.15
 
 
 def _t(text: str) -> str:
@@ -130,13 +130,18 @@ def _font(size: float, bold: bool = False) -> QFont:
 def _draw(plot: pg.PlotItem, data: ChartData) -> None:
     """Fill a PlotItem with the chart of `data` (shared by the screen, PNG and printed pages)."""
     plot.clear()
-    if plot.legend is not None:
-        plot.legend.scene() and plot.legend.scene().removeItem(plot.legend)
-        plot.legend = None
-    title = data.title + (f" ({data.measure})" if data.measure else "")
-    if data.lower_is_better:
-        title += "  " + _t("↓ càng thấp càng tốt")
-    plot.setTitle(title, color=TEXT_COLOUR.name(), size="11pt")
+    old_legend = getattr(plot, "_kh_legend", None)
+    if old_legend is not None:
+        plot.layout.removeItem(old_legend)
+        if old_legend.scene() is not None:
+            old_legend.scene().removeItem(old_legend)
+        plot._kh_legend = None
+    # The title is a label of the widget (it wraps); the legend sits above the plot, never over the bars.
+    if not getattr(plot, "_kh_title_removed", False):
+        plot.layout.removeItem(plot.titleLabel)
+        plot.titleLabel.hide()
+        plot._kh_title_removed = True
+    plot.layout.setRowFixedHeight(0, 8)
     plot.showGrid(x=False, y=True, alpha=GRID_ALPHA)
     plot.setMenuEnabled(False)
     plot.hideButtons()
@@ -156,13 +161,17 @@ def _draw(plot: pg.PlotItem, data: ChartData) -> None:
         return
     left.setTicks(None)
     left.setWidth(None)
-    legend = plot.addLegend(offset=(8, 4), colCount=4, labelTextColor=TEXT_COLOUR, labelTextSize="9pt")
-    legend.setBrush(pg.mkBrush(255, 255, 255, 220))
+    legend = pg.LegendItem(colCount=4, labelTextColor=TEXT_COLOUR, labelTextSize="9pt")
+    plot.layout.addItem(legend, 0, 1)
+    plot.layout.setRowFixedHeight(0, 26)
+    plot._kh_legend = legend
 
     official = [b for b in data.bars if not b.estimate]
     estimated = [b for b in data.bars if b.estimate]
     if official:
-        plot.addItem(
+        _add(
+            plot,
+            legend,
             pg.BarGraphItem(
                 x=[b.year for b in official],
                 height=[b.value for b in official],
@@ -170,11 +179,13 @@ def _draw(plot: pg.PlotItem, data: ChartData) -> None:
                 brush=QBrush(OFFICIAL_COLOUR),
                 pen=pg.mkPen(OFFICIAL_COLOUR, width=1.5),
                 name=_t("Thực hiện (chính thức)"),
-            )
+            ),
         )
     if estimated:
         # Estimates are hatched and outlined with a dashed pen: different in colour print and in grey.
-        plot.addItem(
+        _add(
+            plot,
+            legend,
             pg.BarGraphItem(
                 x=[b.year for b in estimated],
                 height=[b.value for b in estimated],
@@ -182,10 +193,12 @@ def _draw(plot: pg.PlotItem, data: ChartData) -> None:
                 brush=QBrush(ESTIMATE_COLOUR, Qt.BrushStyle.BDiagPattern),
                 pen=pg.mkPen(ESTIMATE_COLOUR, width=1.5, style=Qt.PenStyle.DashLine),
                 name=_t("Ước thực hiện"),
-            )
+            ),
         )
-    for low_year, low, high in data.bands:
-        plot.addItem(
+    for n, (low_year, low, high) in enumerate(data.bands):
+        _add(
+            plot,
+            legend if n == 0 else None,
             pg.BarGraphItem(
                 x=[low_year],
                 y0=[low],
@@ -194,23 +207,27 @@ def _draw(plot: pg.PlotItem, data: ChartData) -> None:
                 brush=QBrush(BAND_COLOUR),
                 pen=pg.mkPen(TARGET_COLOUR, width=1, style=Qt.PenStyle.DotLine),
                 name=_t("Khoảng kế hoạch"),
-            )
+            ),
         )
     if data.targets:
-        plot.plot(
-            [y for y, _ in data.targets],
-            [v for _, v in data.targets],
-            pen=pg.mkPen(TARGET_COLOUR, width=2.5),
-            symbol="d",
-            symbolSize=10,
-            symbolBrush=TARGET_COLOUR,
-            symbolPen=pg.mkPen(TARGET_COLOUR),
-            name=_t("Kế hoạch"),
+        _add(
+            plot,
+            legend,
+            pg.PlotDataItem(
+                [y for y, _ in data.targets],
+                [v for _, v in data.targets],
+                pen=pg.mkPen(TARGET_COLOUR, width=2.5),
+                symbol="d",
+                symbolSize=10,
+                symbolBrush=TARGET_COLOUR,
+                symbolPen=pg.mkPen(TARGET_COLOUR),
+                name=_t("Kế hoạch"),
+            ),
         )
     values = [b.value for b in data.bars] + [v for _, v in data.targets] + [h for _, _, h in data.bands]
     top = max(values) if values else 1.0
     top = top if top > 0 else 1.0
-    plot.setYRange(0, top * 1.35, padding=0)
+    plot.setYRange(0, top * 1.18, padding=0)
     for bar in data.bars:
         text = format_number(bar.value) + ("*" if bar.partial else "") + (" " + _t("(ước)") if bar.estimate else "")
         label = pg.TextItem(text, color=TEXT_COLOUR, anchor=(0.5, 1.0), fill=pg.mkBrush(255, 255, 255, 220))
@@ -222,7 +239,7 @@ def _draw(plot: pg.PlotItem, data: ChartData) -> None:
         year0, value0 = data.targets[0]
         arrow = pg.ArrowItem(
             pos=(year0 - 0.35, value0),
-            angle=90,
+            angle=-90,
             headLen=14,
             tailLen=18,
             tailWidth=3,
@@ -230,14 +247,12 @@ def _draw(plot: pg.PlotItem, data: ChartData) -> None:
             pen=pg.mkPen(TARGET_COLOUR),
         )
         plot.addItem(arrow)
-    if data.notes or not data.bars:
-        notes = list(data.notes)
-        if not data.bars:
-            notes.insert(0, _t("Chưa có số liệu thực hiện."))
-        note = pg.TextItem("\n".join(notes), color=QColor("#4b5563"), anchor=(0, 1))
-        note.setFont(_font(8.5))
-        note.setPos(years[0] - 0.55 if years else 0, 0)
-        plot.addItem(note)
+
+
+def _add(plot: pg.PlotItem, legend: pg.LegendItem | None, item) -> None:
+    plot.addItem(item)
+    if legend is not None:
+        legend.addItem(item, item.opts.get("name") or item.name())
 
 
 def _draw_words(plot: pg.PlotItem, data: ChartData) -> None:
@@ -269,8 +284,24 @@ class ProgressChart(QWidget):
         self.plot_widget.setMinimumHeight(220)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot_widget)
+        layout.setSpacing(0)
+        self.title_label = QLabel()
+        self.title_label.setWordWrap(True)
+        self.title_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title_label.setStyleSheet("color: #1f2937; background: white; font-weight: bold; padding: 4px;")
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.plot_widget, 1)
+        self.notes_label = QLabel()
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setStyleSheet("color: #4b5563; background: white; padding: 2px 8px;")
+        layout.addWidget(self.notes_label)
+        self._redraw()
+
+    def _redraw(self) -> None:
         _draw(self.plot_widget.getPlotItem(), self._data)
+        self.title_label.setText(_title(self._data))
+        self.notes_label.setText("\n".join(_notes(self._data)))
+        self.notes_label.setVisible(bool(self.notes_label.text()))
 
     @property
     def data(self) -> ChartData:
@@ -287,7 +318,7 @@ class ProgressChart(QWidget):
         self, indicator: Indicator | None, readings: dict[str, Reading] | None, baseline: float | None, years
     ) -> None:
         self._data = chart_data(indicator, readings, baseline, list(years))
-        _draw(self.plot_widget.getPlotItem(), self._data)
+        self._redraw()
 
     def paint(self, painter: QPainter, rect: QRectF) -> None:
         """Paint the chart into `rect` of any painter (printer, PDF, image), independent of the window."""
@@ -306,6 +337,20 @@ class ProgressChart(QWidget):
         if not image.save(str(path), "PNG"):
             raise OSError(_t("Không ghi được tệp ảnh {path}.").format(path=path))
         return path
+
+
+def _title(data: ChartData) -> str:
+    title = data.title + (f" ({data.measure})" if data.measure else "")
+    if data.lower_is_better:
+        title += "  " + _t("↓ càng thấp càng tốt")
+    return title
+
+
+def _notes(data: ChartData) -> list[str]:
+    notes = list(data.notes)
+    if not data.is_words and not data.bars and data.years:
+        notes.insert(0, _t("Chưa có số liệu thực hiện."))
+    return notes
 
 
 def _nice_step(top: float, count: int = 5) -> float:
@@ -344,9 +389,7 @@ def render_chart(data: ChartData, painter: QPainter, rect: QRectF, logical_width
 
 
 def _render(p: QPainter, data: ChartData, width: float, height: float) -> None:
-    title = data.title + (f" ({data.measure})" if data.measure else "")
-    if data.lower_is_better:
-        title += "  " + _t("↓ càng thấp càng tốt")
+    title = _title(data)
     p.setPen(TEXT_COLOUR)
     p.setFont(_pixel_font(16, bold=True))
     title_rect = p.boundingRect(
@@ -355,9 +398,7 @@ def _render(p: QPainter, data: ChartData, width: float, height: float) -> None:
     p.drawText(title_rect, Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignHCenter, title)
     top = title_rect.bottom() + 8
 
-    notes = list(data.notes)
-    if not data.is_words and not data.bars:
-        notes.insert(0, _t("Chưa có số liệu thực hiện."))
+    notes = _notes(data)
     p.setFont(_pixel_font(12))
     notes_text = "\n".join(notes)
     notes_rect = QRectF()

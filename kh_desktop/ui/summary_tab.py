@@ -165,6 +165,8 @@ class SummaryTab(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.setWordWrap(False)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
@@ -186,6 +188,7 @@ class SummaryTab(QWidget):
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([300, 420])
         layout.addWidget(splitter, 1)
         hint = QLabel(self.tr("Nhấn vào tên một đơn vị để mở tab nhập số liệu của đơn vị đó."))
         hint.setStyleSheet("color: #4b5563;")
@@ -203,7 +206,6 @@ class SummaryTab(QWidget):
     def refresh(self) -> None:
         rows = summarize(self.service.store, self.period)
         self.model.set_rows(rows, self.period.label)
-        self.table.resizeRowsToContents()
         whole = rows[-1]
         self.heading.setText(
             self.tr(

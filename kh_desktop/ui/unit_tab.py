@@ -114,6 +114,7 @@ class UnitTab(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([520, 300])
         self.view.setCurrentIndex(self.model.index(0, COL_ACTUAL))
         self._show_chart(0)
         return splitter
@@ -161,7 +162,6 @@ class UnitTab(QWidget):
         if self.model is not None:
             self.model.set_period(period)
             self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 8)
-            self.view.resizeRowsToContents()
         self._update_heading()
 
     def _on_figures_changed(self, change) -> None:
