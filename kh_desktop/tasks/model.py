@@ -139,11 +139,17 @@ _STATUS_WORDS = {
 }
 
 
-def parse_status(text) -> str:
+def status_code(text, *, judged: bool = True) -> str:
+    """The status a word names; `judged` allows "quá hạn" (for filtering, not for storing)."""
     code = _STATUS_WORDS.get(normalize_name(str(text or "")).replace("_", " "))
     if code is None:
-        choices = ", ".join(STATUS_LABELS[c] for c in STORED_STATUSES)
-        raise TaskRefused(f"Trạng thái “{text}” không có. Chọn một trong: {choices}.")
+        shown = STATUS_LABELS if judged else {c: STATUS_LABELS[c] for c in STORED_STATUSES}
+        raise TaskRefused(f"Trạng thái “{text}” không có. Chọn một trong: {', '.join(shown.values())}.")
+    return code
+
+
+def parse_status(text) -> str:
+    code = status_code(text, judged=False) if normalize_name(str(text or "")) != "quá hạn" else OVERDUE
     if code == OVERDUE:
         raise TaskRefused(
             "“Quá hạn” do chương trình tự xác định từ thời hạn và ngày hôm nay, không chọn bằng tay. "
