@@ -1,0 +1,179 @@
+"""Printed reports: real PDFs written with Qt, read back with pypdf."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from kh_desktop.domain.periods import parse_report_period
+from kh_desktop.reports.content import build_report, vietnamese_date_line
+from kh_desktop.reports.render import MARGINS_MM, write_pdf
+from tests.conftest import run_cli
+
+MM = 72 / 25.4
+A4 = (210 * MM, 297 * MM)
+
+
+@pytest.fixture(scope="module")
+def qapp_once():
+    from kh_desktop.reports.render import ensure_gui_app
+
+    return ensure_gui_app()
+
+
+def seed(store) -> None:
+    store.record("1", "2026-H1", 19.5, note="Theo số liệu thống kê")
+    store.record("2", "2026-H1", 14.25, estimate=True)
+    store.record("4", "2026-H1", 1064)
+    store.record("5", "baseline", 100)
+    store.record("5", "2026-H1", 118)
+    store.record("12", "2026-H1", 1064)
+    store.record("1", "2026", 20.1)
+    store.record("1", "2027", 18.5, estimate=True)
+    store.record("22", "2026-H1", "Ổn định, không có điểm nóng")
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def write(store, tmp_path, period: str, unit: str | None = None, name: str = "r.pdf"):
+    rp = parse_report_period(period, store.plan.first_year, store.plan.last_year)
+    content = build_report(store, rp, unit, date(2027, 1, 5))
+    path = tmp_path / name
+    pages = write_pdf(content, path, store.plan.last_year)
+    reader = PdfReader(path)
+    assert len(reader.pages) == pages
+    return content, reader
+
+
+def positions(page) -> list[tuple[float, float, str]]:
+    """Start point of every text run on a page, in PDF points from the bottom-left corner."""
+    found = []
+
+    def mult(m, n):
+        return [
+            m[0] * n[0] + m[1] * n[2],
+            m[0] * n[1] + m[1] * n[3],
+            m[2] * n[0] + m[3] * n[2],
+            m[2] * n[1] + m[3] * n[3],
+            m[4] * n[0] + m[5] * n[2] + n[4],
+            m[4] * n[1] + m[5] * n[3] + n[5],
+        ]
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            m = mult(tm, cm)
+            found.append((m[4], m[5], text))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_date_line_leading_zeros():
+    assert vietnamese_date_line("Kiến Hải", date(2027, 1, 5)) == "Kiến Hải, ngày 05 tháng 01 năm 2027"
+    assert vietnamese_date_line("Kiến Hải", date(2026, 3, 9)) == "Kiến Hải, ngày 09 tháng 3 năm 2026"
+    assert vietnamese_date_line("Kiến Hải", date(2026, 12, 25)) == "Kiến Hải, ngày 25 tháng 12 năm 2026"
+
+
+def test_commune_half_year_report(store, tmp_path, qapp_once):
+    seed(store)
+    content, reader = write(store, tmp_path, "2026-H1")
+    first = flat(reader.pages[0].extract_text())
+    for expected in (
+        "ỦY BAN NHÂN DÂN",
+        "XÃ KIẾN HẢI",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "/BC-UBND",
+        "Kiến Hải, ngày 05 tháng 01 năm 2027",
+        "BÁO CÁO",
+        "Kết quả thực hiện các chỉ tiêu kinh tế - xã hội xã Kiến Hải 6 tháng đầu năm 2026",
+    ):
+        assert expected in first, expected
+    text = flat(" ".join(p.extract_text() for p in reader.pages))
+    for indicator in store.plan.indicators:
+        assert flat(indicator.name) in text, indicator.name
+    for figure in ("19,5", "14,25 (ước)", "1.064", "1,18", "102,6%", "141,9%", "≥1.500", "Vượt", "Không đạt"):
+        assert figure in text, figure
+    for closing in ("Nơi nhận:", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "Nguyễn Văn Quyết"):
+        assert closing in text
+    assert len(reader.pages) >= 2
+    # The table's header row is repeated on every page the table reaches.
+    for page in reader.pages[1:]:
+        page_text = flat(page.extract_text())
+        if "Nơi nhận" not in page_text or re.search(r"\b2[0-2]\b", page_text):
+            assert "STT" in page_text and "% so với KH" in page_text
+
+
+def test_pages_are_a4_with_the_margins(store, tmp_path, qapp_once):
+    seed(store)
+    _, reader = write(store, tmp_path, "2026-H1")
+    left, right = MARGINS_MM["left"] * MM, A4[0] - MARGINS_MM["right"] * MM
+    bottom, top = MARGINS_MM["bottom"] * MM, A4[1] - MARGINS_MM["top"] * MM
+    assert (MARGINS_MM["top"], MARGINS_MM["bottom"]) == (20.0, 20.0)
+    assert (MARGINS_MM["left"], MARGINS_MM["right"]) == (30.0, 15.0)
+    for n, page in enumerate(reader.pages):
+        box = page.mediabox
+        assert abs(float(box.width) - A4[0]) < 1 and abs(float(box.height) - A4[1]) < 1
+        runs = positions(page)
+        assert runs
+        numbers = []
+        for x, y, text in runs:
+            if y > top:  # only the page number lives in the top margin, from page 2 on
+                numbers.append((x, text.strip()))
+                continue
+            assert left - 1 <= x <= right, (n, x, text)
+            assert y >= bottom - 1, (n, y, text)
+        if n == 0:
+            assert numbers == []
+        else:
+            assert [t for _, t in numbers] == [str(n + 1)]
+            assert abs(numbers[0][0] - (left + right) / 2) < 10 * MM
+
+
+def test_unit_report_lists_only_its_indicators(store, tmp_path, qapp_once):
+    seed(store)
+    content, reader = write(store, tmp_path, "2026-H1", "cong-an")
+    text = flat(" ".join(p.extract_text() for p in reader.pages))
+    assert "CÔNG AN XÃ" in text and "UBND XÃ KIẾN HẢI" in text
+    assert "Giữ vững an ninh chính trị" in text and "Ổn định, không có điểm nóng" in text
+    assert "Tổng giá trị sản phẩm" not in text
+    assert "NGƯỜI LẬP BIỂU" in text and "THỦ TRƯỞNG ĐƠN VỊ" in text
+    assert content.codes == [i.code for i in store.plan.indicators_of("cong-an")]
+
+
+def test_review_reports_show_years_side_by_side_landscape(store, tmp_path, qapp_once):
+    seed(store)
+    _, reader = write(store, tmp_path, "2026-2028", "kinh-te", name="mid.pdf")
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - A4[1]) < 1 and abs(float(box.height) - A4[0]) < 1
+    text = flat(" ".join(p.extract_text() for p in reader.pages))
+    assert "Đánh giá giữa kỳ" in text and "giai đoạn 2026 - 2028" in text
+    for head in ("Năm 2026", "Năm 2027", "Năm 2028", "Chỉ tiêu năm 2030", "Cần đạt đến năm 2030"):
+        assert head in text
+    assert "20,1" in text and "18,5 (ước)" in text and "Cần tăng thêm" in text
+    _, final = write(store, tmp_path, "2026-2030", name="final.pdf")
+    final_text = flat(" ".join(p.extract_text() for p in final.pages))
+    assert "Đánh giá cuối kỳ" in final_text and "Năm 2030" in final_text
+
+
+def test_cli_report(cli_db, tmp_path):
+    run_cli("set", "12", "2026-H1", "1.064", db=cli_db, check=True)
+    out = tmp_path / "bao-cao.pdf"
+    result = run_cli("report", str(out), "--period", "2026-H1", "--unit", "Phòng VH-XH", db=cli_db, check=True)
+    assert "trang" in result.stdout
+    text = flat(" ".join(p.extract_text() for p in PdfReader(out).pages))
+    assert "PHÒNG VĂN HÓA – XÃ HỘI" in text and "1.064" in text
+    bad = run_cli("report", str(tmp_path / "x.pdf"), "--period", "2026-Q5", db=cli_db)
+    assert bad.returncode != 0 and "Kỳ" in bad.stderr and not (tmp_path / "x.pdf").exists()
+
+
+def test_cli_report_with_charts(cli_db, tmp_path):
+    out = tmp_path / "charts.pdf"
+    run_cli("report", str(out), "--period", "2026", "--unit", "Công an", "--charts", db=cli_db, check=True)
+    reader = PdfReader(out)
+    assert "BIỂU ĐỒ TIẾN ĐỘ" in flat(reader.pages[-1].extract_text())
