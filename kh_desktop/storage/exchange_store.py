@@ -358,7 +358,9 @@ def read_exchange_file(path: Path, plan: Plan, plan_sha256: str) -> ExchangeData
     except sqlite3.Error as exc:
         if "interrupted" in str(exc):
             raise ExchangeRefused("Tệp đòi hỏi xử lý bất thường (có thể là tệp độc hại); đã dừng đọc.") from exc
-        raise ExchangeRefused(f"Tệp bị hỏng ({exc}).") from exc
+        raise ExchangeRefused(
+            "Tệp bị hỏng hoặc bị cắt cụt khi chép nên không đọc được. Hãy xin đơn vị gửi lại tệp."
+        ) from exc
     except (KeyError, TypeError, ValueError) as exc:
         raise ExchangeRefused(f"Nội dung tệp {name} không đúng cấu trúc ({exc}).") from exc
     finally:
@@ -391,8 +393,13 @@ def _open_untrusted(path: Path) -> sqlite3.Connection:
 def _read_checked(conn: sqlite3.Connection, path: Path, plan: Plan, plan_sha256: str, version: int) -> ExchangeData:
     problems = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
     if problems != ["ok"]:
-        raise ExchangeRefused(f"Tệp bị hỏng hoặc bị cắt cụt khi chép ({problems[0]}).")
+        raise ExchangeRefused("Tệp bị hỏng hoặc bị cắt cụt khi chép (kiểm tra toàn vẹn không đạt). Hãy xin gửi lại.")
     found = {tuple(r) for r in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")}
+    if not any(r[0] == "table" and r[1] == MANIFEST_TABLE for r in found):
+        raise ExchangeRefused(
+            "Đây không phải tệp gửi số liệu (không có phần kê khai): có thể là tệp dữ liệu làm việc hoặc bản sao "
+            "lưu. Hãy dùng chức năng “Gửi số liệu về Văn phòng” trên máy đơn vị để tạo tệp gửi."
+        )
     expected = expected_schema(version)
     strange = sorted(found - expected, key=lambda r: (r[0], r[1]))
     if strange:
