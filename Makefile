@@ -1,5 +1,5 @@
 # The README's commands. Each one sets everything up first, so it works on a fresh clone.
-.PHONY: run test lint format
+.PHONY: run test lint format dist
 
 run:
 	bash scripts/setup-venv.sh
@@ -10,6 +10,10 @@ test:
 	.venv/bin/ruff check kh_desktop tests
 	.venv/bin/ruff format --check kh_desktop tests
 	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q
+
+# The standalone program for office PCs: dist/KienHaiTienDo/ and its zip, then the built program's --self-test.
+dist:
+	bash scripts/build-bundle.sh
 
 lint:
 	.venv/bin/ruff check kh_desktop tests

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import sqlite3
 import sys
 import tempfile
@@ -178,6 +179,87 @@ def step_chart(ctx: Context) -> str:
     return f"{path.name} {image.width()}×{image.height()}, {path.stat().st_size // 1024} KB"
 
 
+def step_report(ctx: Context) -> str:
+    from .domain.periods import parse_report_period
+    from .reports.charts import chart_pages
+    from .reports.content import build_report
+    from .reports.render import write_pdf
+
+    store = ctx.store
+    plan = store.plan
+    rp = parse_report_period(str(ctx.year), plan.first_year, plan.last_year)
+    content = build_report(store, rp)
+    path = ctx.folder / "bao-cao.pdf"
+    pages = write_pdf(content, path, plan.last_year, chart_pages(store, content))
+    data = path.read_bytes()
+    _ensure(data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"), "tệp PDF không trọn vẹn.")
+    found = len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
+    _ensure(pages >= 2 and found == pages, f"tệp PDF có {found} trang, chương trình báo {pages} trang.")
+    # The report's own font must come from the bundle: a missing resources/fonts falls back silently.
+    _ensure(b"LiberationSerif" in data, "báo cáo PDF không dùng phông chữ kèm theo (Liberation Serif).")
+    return f"{path.name}: {pages} trang, {len(data) // 1024} KB"
+
+
+def step_excel(ctx: Context) -> str:
+    import openpyxl
+
+    from .excel.export import export_workbook
+    from .excel.importer import apply_import, preview_import
+    from .storage.store import Store
+
+    store = ctx.store
+    path = export_workbook(store, ctx.folder / "so-lieu.xlsx")
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheets = len(wb.sheetnames)
+        cells = sum(1 for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None)
+    finally:
+        wb.close()
+    _ensure(sheets >= 1 and cells > 0, f"đọc lại tệp Excel {path.name}: không có dữ liệu.")
+    # Read it back into a fresh database through the import path: every recorded figure comes back.
+    with Store.create(ctx.folder / "nhap-excel.sqlite", ctx.plan_text) as other:
+        preview = preview_import(other, path)
+        _ensure(not preview.problems, f"nhập lại tệp Excel báo lỗi: {preview.problems[0] if preview.problems else ''}")
+        apply_import(other, preview, by="Tự kiểm tra")
+        wrong = [
+            code
+            for code in ctx.recorded
+            if (f := other.figure(code, str(ctx.year))) is None or f.value != store.figure(code, str(ctx.year)).value
+        ]
+    _ensure(not wrong, f"số liệu nhập lại từ Excel khác số liệu đã ghi: chỉ tiêu {', '.join(wrong)}.")
+    return f"{path.name}: {sheets} trang tính, nhập lại {len(preview.changes)} số liệu"
+
+
+def step_exchange(ctx: Context) -> str:
+    from .exchange.receive import receive_files
+    from .exchange.send import send
+    from .storage.store import Store
+
+    plan = ctx.store.plan
+    # A unit's PC records one of its own figures and sends its file; the commune office receives it.
+    unit, indicator, value = next(
+        (u, i, _value_meeting(i, ctx.year))
+        for u in plan.units
+        for i in plan.indicators_of(u.id)
+        if _value_meeting(i, ctx.year) is not None
+    )
+    outbox = ctx.folder / "gui-di"
+    outbox.mkdir()
+    with Store.create(ctx.folder / "may-don-vi.sqlite", ctx.plan_text, unit.id, "Tự kiểm tra") as unit_pc:
+        unit_pc.record(indicator.code, str(ctx.year), _raw(value), by="Tự kiểm tra")
+        sent = send(unit_pc, outbox)
+        expected = unit_pc.figure(indicator.code, str(ctx.year)).value
+    with Store.create(ctx.folder / "van-phong" / "van-phong.sqlite", ctx.plan_text) as office:
+        result = receive_files(office, [sent], person="Tự kiểm tra")
+        summary = result.summaries[0]
+        _ensure(summary.status == "applied", f"Văn phòng không nhận tệp {sent.name}: {summary.reason}")
+        got = office.figure(indicator.code, str(ctx.year))
+        _ensure(got is not None and got.value == expected, "số liệu nhận được khác số liệu đơn vị đã gửi.")
+        again = receive_files(office, [sent], person="Tự kiểm tra").summaries[0]
+        _ensure(again.status == "already_imported", "nhận lại cùng một tệp lần hai không được bỏ qua.")
+    return f"{sent.name}: {unit.short} gửi, Văn phòng nhận {summary.counts['added']} số liệu mới"
+
+
 STEPS: list[tuple[str, Callable[[Context], str]]] = [
     ("phiên bản các thành phần", step_versions),
     ("tài nguyên kèm theo (kế hoạch, phông chữ, biểu tượng)", step_resources),
@@ -185,6 +267,9 @@ STEPS: list[tuple[str, Callable[[Context], str]]] = [
     ("ghi số liệu", step_record),
     ("đánh giá kết quả", step_judge),
     ("vẽ biểu đồ ra ảnh PNG", step_chart),
+    ("in báo cáo ra tệp PDF", step_report),
+    ("xuất Excel, đọc lại và nhập lại", step_excel),
+    ("gửi và nhận tệp trao đổi số liệu", step_exchange),
 ]
 
 
