@@ -8,12 +8,12 @@ import unicodedata
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTimer
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
 
 from .. import APP_NAME
 from ..domain.plan import PlanError
-from ..paths import default_plan_path
+from ..paths import default_plan_path, resource
 from ..storage.files import StoreError
 from ..storage.store import ALL_UNITS, Store
 
@@ -59,6 +59,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APP_NAME)
+    app.setWindowIcon(QIcon(str(resource("icons", "app.png"))))
     QLocale.setDefault(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
     app.setStyle(QStyleFactory.create("Fusion"))
     app.setPalette(light_palette())
