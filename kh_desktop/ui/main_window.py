@@ -182,3 +182,8 @@ class MainWindow(QMainWindow):
         )
         person = self.service.person or self.tr("(chưa ghi tên)")
         self.identity_label.setText(self.tr("Máy của: {unit} · Người nhập: {person}").format(unit=unit, person=person))
+
+
+from . import report_actions  # noqa: E402 - installers register once the window class exists
+
+ACTION_INSTALLERS.append(report_actions.install)

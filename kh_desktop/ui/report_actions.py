@@ -1,0 +1,310 @@
+"""Menu actions for paper and Excel: print preview, print, save PDF, review reports; Excel export/template/import.
+
+Installed into the main window through ACTION_INSTALLERS. Writing files and reading workbooks run
+through run_in_background with their own Store (a sqlite3 connection never crosses threads); the
+import is applied on the UI thread after the user confirms, and announced with service.notify().
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.periods import ReportPeriod
+from ..storage.store import Store
+from .background import run_in_background
+
+
+def _t(text: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("report_actions", text)
+
+
+def _current_unit(window) -> str | None:
+    """The unit whose tab is showing, or None on the commune summary."""
+    current = window.tabs.currentWidget()
+    for unit_id, tab in getattr(window, "unit_tabs", {}).items():
+        if tab is current:
+            return unit_id
+    return None
+
+
+def _current_report_period(window) -> ReportPeriod:
+    period = window.current_period()
+    return ReportPeriod(period.year, period.year, period)
+
+
+def _documents_dir() -> str:
+    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+
+
+def _file_name(window, rp: ReportPeriod, unit_id: str | None, suffix: str) -> str:
+    unit = window.service.store.plan.unit_by_id(unit_id).short if unit_id else "toan-xa"
+    safe = "".join(ch if ch.isalnum() else "-" for ch in unit).strip("-")
+    return str(Path(_documents_dir()) / f"bao-cao-{rp.key}-{safe}{suffix}")
+
+
+class ImportPreviewDialog(QDialog):
+    """Shows what an Excel import would change (or its bad cells); returns accepted only to apply."""
+
+    def __init__(self, preview, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(_t("Nhập từ Excel: xem trước"))
+        self.resize(820, 480)
+        layout = QVBoxLayout(self)
+        text = QPlainTextEdit(readOnly=True)
+        buttons = QDialogButtonBox()
+        if preview.problems:
+            head = _t("Tệp có {n} ô sai. Chưa nhập gì: hãy sửa các ô dưới đây rồi nhập lại.").format(
+                n=len(preview.problems)
+            )
+            text.setPlainText("\n".join(str(p) for p in preview.problems))
+            buttons.addButton(_t("Đóng"), QDialogButtonBox.ButtonRole.RejectRole)
+        elif not preview.changes:
+            head = _t("Tệp không có số liệu nào khác với dữ liệu hiện có. Không thay đổi gì.")
+            buttons.addButton(_t("Đóng"), QDialogButtonBox.ButtonRole.RejectRole)
+        else:
+            head = _t("Sẽ thay đổi {n} số liệu (ghi một lần, có thể xem lại trong lịch sử):").format(
+                n=len(preview.changes)
+            )
+            text.setPlainText("\n".join(str(c) for c in preview.changes))
+            self.apply_button = buttons.addButton(
+                _t("Nhập {n} số liệu").format(n=len(preview.changes)), QDialogButtonBox.ButtonRole.AcceptRole
+            )
+            buttons.addButton(_t("Hủy"), QDialogButtonBox.ButtonRole.RejectRole)
+        if preview.skipped_sheets:
+            text.appendPlainText(
+                "\n" + _t("Bỏ qua trang (chỉ để xem): {names}").format(names=", ".join(preview.skipped_sheets))
+            )
+        label = QLabel(head)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        layout.addWidget(text, 1)
+        layout.addWidget(buttons)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+
+class ReportActions:
+    def __init__(self, window):
+        self.window = window
+        reports = window.menus["reports"]
+        self._add(reports, _t("Xem trước khi in…"), self.print_preview)
+        self._add(reports, _t("In báo cáo…"), self.print_report)
+        self._add(reports, _t("Lưu báo cáo PDF…"), self.save_pdf)
+        reports.addSeparator()
+        plan = window.service.store.plan
+        mid = ReportPeriod(plan.first_year, plan.mid_term_year)
+        final = ReportPeriod(plan.first_year, plan.last_year)
+        self._add(
+            reports,
+            _t("Báo cáo đánh giá giữa kỳ ({a} - {b})…").format(a=mid.start_year, b=mid.end_year),
+            lambda: self.save_pdf(mid),
+        )
+        self._add(
+            reports,
+            _t("Báo cáo đánh giá cuối kỳ ({a} - {b})…").format(a=final.start_year, b=final.end_year),
+            lambda: self.save_pdf(final),
+        )
+        file_menu = window.menus["file"]
+        file_menu.addSeparator()
+        self._add(file_menu, _t("Xuất Excel…"), self.export_excel)
+        self._add(file_menu, _t("Mẫu nhập liệu Excel…"), self.write_template)
+        self._add(file_menu, _t("Nhập từ Excel…"), self.import_excel)
+
+    def _add(self, menu, text: str, slot) -> QAction:
+        action = QAction(text, self.window)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    @property
+    def store(self) -> Store:
+        return self.window.service.store
+
+    def _content(self, rp: ReportPeriod | None = None):
+        from ..reports.content import build_report
+
+        rp = rp or _current_report_period(self.window)
+        unit_id = _current_unit(self.window)
+        return build_report(self.store, rp, unit_id), unit_id
+
+    # ---- paper ----------------------------------------------------------------------------------
+
+    def _printer(self, content):
+        from PySide6.QtPrintSupport import QPrinter
+
+        from ..reports.render import page_layout, wants_landscape
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setFullPage(True)
+        printer.setPageLayout(page_layout(wants_landscape(content)))
+        printer.setDocName(f"{content.title} {content.subject}")
+        return printer
+
+    def _paint(self, printer, content) -> None:
+        from ..reports.render import paint_report
+
+        paint_report(printer, content, self.store.plan.last_year)
+
+    def print_preview(self) -> None:
+        from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+        content, _ = self._content()
+        printer = self._printer(content)
+        dialog = QPrintPreviewDialog(printer, self.window)
+        dialog.setWindowTitle(_t("Xem trước: {subject}").format(subject=content.subject))
+        dialog.paintRequested.connect(lambda p: self._paint(p, content))
+        dialog.resize(1000, 800)
+        dialog.exec()
+
+    def print_report(self) -> None:
+        from PySide6.QtPrintSupport import QPrintDialog
+
+        content, _ = self._content()
+        printer = self._printer(content)
+        dialog = QPrintDialog(printer, self.window)
+        dialog.setWindowTitle(_t("In báo cáo"))
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._paint(printer, content)
+
+    def save_pdf(self, rp: ReportPeriod | None = None) -> None:
+        rp = rp or _current_report_period(self.window)
+        unit_id = _current_unit(self.window)
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, _t("Lưu báo cáo PDF"), _file_name(self.window, rp, unit_id, ".pdf"), _t("Tệp PDF (*.pdf)")
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        db = self.store.path
+
+        def work(progress):
+            from ..reports.content import build_report
+            from ..reports.render import write_pdf
+
+            with Store.open(db) as store:
+                progress(20, _t("Đang lập báo cáo…"))
+                content = build_report(store, rp, unit_id)
+                return write_pdf(content, path, store.plan.last_year)
+
+        run_in_background(
+            self.window,
+            _t("Lưu báo cáo PDF"),
+            work,
+            lambda pages: self.window.statusBar().showMessage(
+                _t("Đã lưu báo cáo ({pages} trang): {path}").format(pages=pages, path=path), 15000
+            ),
+        )
+
+    # ---- Excel ----------------------------------------------------------------------------------
+
+    def export_excel(self) -> None:
+        default = str(Path(_documents_dir()) / "chi-tieu-kien-hai.xlsx")
+        path, _ = QFileDialog.getSaveFileName(self.window, _t("Xuất Excel"), default, _t("Bảng tính Excel (*.xlsx)"))
+        if not path:
+            return
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        db = self.store.path
+
+        def work(progress):
+            from ..excel.export import export_workbook
+
+            with Store.open(db) as store:
+                return export_workbook(store, path)
+
+        run_in_background(
+            self.window,
+            _t("Xuất Excel"),
+            work,
+            lambda out: self.window.statusBar().showMessage(_t("Đã xuất tệp Excel: {path}").format(path=out), 15000),
+        )
+
+    def write_template(self) -> None:
+        plan = self.store.plan
+        unit_id = _current_unit(self.window) or self.store.pc_unit
+        if unit_id is None:
+            names = [u.name for u in plan.units]
+            name, ok = QInputDialog.getItem(self.window, _t("Mẫu nhập liệu"), _t("Mẫu cho đơn vị:"), names, 0, False)
+            if not ok:
+                return
+            unit_id = plan.unit(name).id
+        rp = _current_report_period(self.window)
+        unit = plan.unit_by_id(unit_id)
+        default = str(Path(_documents_dir()) / f"mau-nhap-{rp.key}-{unit.id}.xlsx")
+        path, _ = QFileDialog.getSaveFileName(
+            self.window,
+            _t("Mẫu nhập liệu: {unit}, {period}").format(unit=unit.name, period=rp.label),
+            default,
+            _t("Bảng tính Excel (*.xlsx)"),
+        )
+        if not path:
+            return
+        if not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        db = self.store.path
+
+        def work(progress):
+            from ..excel.export import write_template
+
+            with Store.open(db) as store:
+                return write_template(store, path, unit_id, rp)
+
+        run_in_background(
+            self.window,
+            _t("Mẫu nhập liệu"),
+            work,
+            lambda out: self.window.statusBar().showMessage(_t("Đã tạo mẫu nhập liệu: {path}").format(path=out), 15000),
+        )
+
+    def import_excel(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, _t("Nhập từ Excel"), _documents_dir(), _t("Bảng tính Excel (*.xlsx);;Mọi tệp (*)")
+        )
+        if not path:
+            return
+        db = self.store.path
+
+        def work(progress):
+            from ..excel.importer import preview_import
+
+            with Store.open(db) as store:
+                progress(10, _t("Đang kiểm tra tệp…"))
+                return preview_import(store, path)
+
+        run_in_background(self.window, _t("Nhập từ Excel"), work, self._confirm_import)
+
+    def _confirm_import(self, preview) -> None:
+        from ..excel.common import ExcelError
+        from ..excel.importer import apply_import
+
+        dialog = ImportPreviewDialog(preview, self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not preview.ok or not preview.changes:
+            return
+        try:
+            change = apply_import(self.store, preview, by=self.window.service.person)
+        except (ExcelError, ValueError) as exc:
+            QMessageBox.warning(self.window, _t("Nhập từ Excel"), str(exc))
+            return
+        self.window.service.notify(change)
+        self.window.statusBar().showMessage(_t("Đã nhập {n} số liệu.").format(n=len(preview.changes)), 15000)
+
+
+def install(window) -> None:
+    window.report_actions = ReportActions(window)
