@@ -105,6 +105,10 @@ def run_app(args) -> int:
         return 2
     if store is None:
         return 0
+    if snapshot_dir is None:
+        from ..exchange.backups import startup_backup
+
+        startup_backup(store)  # a checked, rotated copy in sao-luu/ at each start (never blocks starting)
 
     from .main_window import MainWindow
     from .store_service import StoreService

@@ -187,3 +187,8 @@ class MainWindow(QMainWindow):
 from . import report_actions  # noqa: E402 - installers register once the window class exists
 
 ACTION_INSTALLERS.append(report_actions.install)
+
+
+from . import exchange_actions  # noqa: E402 - installers register once the window class exists
+
+ACTION_INSTALLERS.append(exchange_actions.install)
