@@ -15,6 +15,7 @@ from ..domain.periods import Period
 from ..storage.store import Store
 from .figures_table_model import _short_time
 from .store_service import StoreService
+from .task_summary import TaskSummaryView
 from .verdict_style import CHART_COLOURS
 
 COL_UNIT, COL_COUNT = 0, 1
@@ -182,13 +183,18 @@ class SummaryTab(QWidget):
         self.plot.hideButtons()
         self.plot.getViewBox().setMouseEnabled(False, False)
 
+        self.tasks = TaskSummaryView(service)  # task counts per unit by status
+        self.tasks.unit_activated.connect(self.unit_activated)
+
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
+        splitter.addWidget(self.tasks)
         splitter.addWidget(self.plot)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(2, 1)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([300, 420])
+        splitter.setSizes([300, 300, 420])
         layout.addWidget(splitter, 1)
         hint = QLabel(self.tr("Nhấn vào tên một đơn vị để mở tab nhập số liệu của đơn vị đó."))
         hint.setStyleSheet("color: #4b5563;")

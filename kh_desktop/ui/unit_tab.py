@@ -28,6 +28,7 @@ from .figures_view import FiguresView
 from .history_dialog import HistoryDialog
 from .progress_chart import ProgressChart
 from .store_service import StoreService
+from .tasks_panel import TasksPanel
 
 
 class UnitTab(QWidget):
@@ -57,6 +58,10 @@ class UnitTab(QWidget):
         indicators = plan.indicators_of(unit_id)
         page = self._figures_page() if indicators else self._empty_page()
         self.sections.addTab(page, self.tr("Chỉ tiêu"))
+        self.tasks_panel = TasksPanel(service, unit_id, self)
+        self.add_section(self.tasks_panel, self.tr("Nhiệm vụ"))
+        if not indicators:  # a unit with no annex row works from its tasks
+            self.sections.setCurrentWidget(self.tasks_panel)
         self._update_heading()
         service.figures_changed.connect(self._on_figures_changed)
 
@@ -128,7 +133,7 @@ class UnitTab(QWidget):
                 "<h3>{unit} không được giao chỉ tiêu nào trong Phụ lục của Kế hoạch.</h3>"
                 "<p>Đơn vị không cần nhập số liệu chỉ tiêu ở đây. Các số liệu của xã được các phòng, ban khác nhập; "
                 "xem kết quả chung ở tab “Tổng hợp”.</p>"
-                "<p>Nhiệm vụ được giao cho đơn vị (nếu có) được theo dõi riêng.</p>"
+                "<p>Nhiệm vụ Kế hoạch giao cho đơn vị ở mục “Nhiệm vụ”.</p>"
             ).format(unit=self.unit.name)
         )
         message.setWordWrap(True)

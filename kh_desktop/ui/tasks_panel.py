@@ -1,0 +1,278 @@
+""" "Nhiệm vụ": one unit's "06 rõ" tasks — a grid with a status filter, add / edit through a dialog, history.
+
+Writes go through the task store; after each the panel announces a Change(kind="tasks") on the service's one
+signal, and every view (this panel, Tổng hợp) refreshes itself from that signal.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..storage.task_store import add_task, find_task, list_tasks, task_history, update_task
+from ..tasks.edit import parse_field
+from ..tasks.model import OVERDUE, Task
+from ..tasks.rules import counts_by_status, gaps, is_due_soon
+from .store_service import StoreService
+from .task_dialog import TaskDialog
+from .task_history_dialog import TaskHistoryDialog
+from .tasks_table_model import (
+    COL_DUE,
+    COL_GAPS,
+    COL_PERSON,
+    COL_PROGRESS,
+    COL_SOURCE,
+    COL_STATUS,
+    COL_TITLE,
+    FILTERS,
+    TasksFilterModel,
+    TasksTableModel,
+)
+
+
+class TasksPanel(QWidget):
+    """The tasks one unit leads. `today` decides overdue / due soon (tests set it; the window uses the day)."""
+
+    def __init__(self, service: StoreService, unit_id: str, parent: QWidget | None = None, today: date | None = None):
+        super().__init__(parent)
+        self.service = service
+        self.unit_id = unit_id
+        self._fixed_today = today
+        store = service.store
+        self.unit = store.plan.unit_by_id(unit_id)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        self.heading = QLabel()
+        self.heading.setTextFormat(Qt.TextFormat.RichText)
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("Xem:")))
+        self.filter_combo = QComboBox()
+        for key, label in FILTERS:
+            self.filter_combo.addItem(self.tr(label), key)
+        self.filter_combo.currentIndexChanged.connect(self._on_filter_changed)
+        bar.addWidget(self.filter_combo)
+        bar.addStretch(1)
+        self.add_button = QPushButton(self.tr("Thêm nhiệm vụ…"))
+        self.add_button.clicked.connect(self.add_task)
+        self.edit_button = QPushButton(self.tr("Sửa / phân công…"))
+        self.edit_button.clicked.connect(self.edit_current)
+        self.history_button = QPushButton(self.tr("Lịch sử…"))
+        self.history_button.clicked.connect(self.show_history)
+        for button in (self.add_button, self.edit_button, self.history_button):
+            bar.addWidget(button)
+        layout.addLayout(bar)
+
+        self.model = TasksTableModel(store.plan, [], self.today, self)
+        self.proxy = TasksFilterModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setWordWrap(True)
+        self.view.setAlternatingRowColors(False)
+        # Row heights follow the wrapped task text; recomputed when the title column's width settles.
+        self._rows_timer = QTimer(self)
+        self._rows_timer.setSingleShot(True)
+        self._rows_timer.setInterval(0)
+        self._rows_timer.timeout.connect(self.view.resizeRowsToContents)
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(48)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        widths = {COL_SOURCE: 60, COL_PERSON: 130, COL_DUE: 105, COL_STATUS: 125, COL_PROGRESS: 58, COL_GAPS: 125}
+        for column in range(self.model.columnCount()):
+            self.view.setColumnWidth(column, widths.get(column, 95))
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(lambda *_args: self._rows_timer.start())
+        self.view.doubleClicked.connect(lambda _index: self.edit_current())
+        self.view.activated.connect(lambda _index: self.edit_current())
+        layout.addWidget(self.view, 1)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.refresh()
+        self._set_status(
+            self.tr(
+                "Nền đỏ: quá hạn; nền vàng nhạt: sắp đến hạn (trong 14 ngày); ô vàng đậm: còn thiếu người phụ trách "
+                "hoặc thời hạn. Nhấn đúp một dòng để phân công, ghi thời hạn, cập nhật tiến độ."
+            )
+        )
+        service.figures_changed.connect(self._on_store_changed)
+
+    # ---- state -----------------------------------------------------------------------------------
+
+    @property
+    def today(self) -> date:
+        return self._fixed_today or date.today()
+
+    def set_today(self, today: date | None) -> None:
+        self._fixed_today = today
+        self.refresh()
+
+    @property
+    def editable(self) -> bool:
+        mine = self.service.store.pc_unit
+        return mine is None or mine == self.unit_id
+
+    def refresh(self) -> None:
+        store = self.service.store
+        current = self.current_task()
+        tasks = list_tasks(store, self.unit_id)
+        self.model.set_tasks(tasks, self.today)
+        self._rows_timer.start()
+        if current is not None:
+            self.select_task(current.id)
+        counts = counts_by_status(tasks, self.today)
+        soon = sum(is_due_soon(t, self.today) for t in tasks)
+        missing = sum(bool(gaps(t)) for t in tasks)
+        access = (
+            ""
+            if self.editable
+            else self.tr(" · Chỉ xem: máy này thuộc {unit}.").format(
+                unit=store.plan.unit_by_id(store.pc_unit).name if store.pc_unit else ""
+            )
+        )
+        self.heading.setText(
+            self.tr(
+                "<b>{total} nhiệm vụ</b> do {unit} chủ trì: "
+                "<span style='color:#991b1b'><b>{overdue} quá hạn</b></span>, "
+                "<span style='color:#92400e'>{soon} sắp đến hạn</span>, {doing} đang thực hiện, "
+                "{done} hoàn thành · <span style='background:#fde68a'>&nbsp;{missing} thiếu người phụ trách "
+                "hoặc thời hạn&nbsp;</span>{access}"
+            ).format(
+                total=len(tasks),
+                unit=self.unit.name,
+                overdue=counts[OVERDUE],
+                soon=soon,
+                doing=counts["in_progress"],
+                done=counts["done"],
+                missing=missing,
+                access=access,
+            )
+        )
+        self.add_button.setEnabled(self.editable)
+        self.edit_button.setEnabled(self.editable)
+
+    def current_task(self) -> Task | None:
+        index = self.view.currentIndex() if hasattr(self, "view") else None
+        if index is None or not index.isValid():
+            return None
+        return self.model.task_at(self.proxy.mapToSource(index).row())
+
+    def select_task(self, task_id: str) -> bool:
+        row = self.model.row_of(task_id)
+        if row < 0:
+            return False
+        index = self.proxy.mapFromSource(self.model.index(row, COL_TITLE))
+        if not index.isValid():
+            return False
+        self.view.setCurrentIndex(index)
+        return True
+
+    def set_filter(self, key: str) -> None:
+        self.filter_combo.setCurrentIndex(max(self.filter_combo.findData(key), 0))
+
+    # ---- writing (through the store; the dialog only hands values back) --------------------------
+
+    def add_task(self) -> None:
+        dialog = TaskDialog(self.service.store.plan, self.unit_id, units_editable=False, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.save_new(dialog.values())
+
+    def edit_current(self) -> None:
+        task = self.current_task()
+        if task is None:
+            self._set_status(self.tr("Hãy chọn một nhiệm vụ trong bảng."), error=True)
+            return
+        if not self.editable:
+            self.show_history()
+            return
+        units_editable = self.service.store.pc_unit is None
+        dialog = TaskDialog(self.service.store.plan, self.unit_id, task, units_editable=units_editable, parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        self.save_changes(task.id, dialog.values())
+
+    def save_new(self, values: dict) -> Task | None:
+        """Add a task from a dialog's values; a refusal is shown, nothing written."""
+        values = {k: v for k, v in values.items() if k != "unit"}
+        try:
+            task, change = add_task(self.service.store, unit=self.unit_id, by=self.service.person, **values)
+        except ValueError as exc:  # TaskRefused, StoreError
+            self._set_status(str(exc), error=True)
+            return None
+        self.service.notify(change)
+        self.select_task(task.id)
+        self._set_status(self.tr("Đã thêm nhiệm vụ."))
+        return task
+
+    def save_changes(self, task_id: str, values: dict) -> Task | None:
+        """Write the fields that differ from the stored task; a refusal is shown, nothing written."""
+        store = self.service.store
+        try:
+            current = find_task(store, task_id)
+            changes = {}
+            for name, value in values.items():
+                try:
+                    if parse_field(store.plan, name, value) == getattr(current, name):
+                        continue
+                except ValueError:
+                    pass  # the store refuses it with its message
+                changes[name] = value
+            if not changes:
+                self._set_status(self.tr("Không có gì thay đổi."))
+                return current
+            task, change = update_task(store, task_id, changes, by=self.service.person, today=self.today)
+        except ValueError as exc:
+            self._set_status(str(exc), error=True)
+            return None
+        self.service.notify(change)
+        if task.unit == self.unit_id:
+            self.select_task(task.id)
+        self._set_status(self.tr("Đã lưu nhiệm vụ."))
+        return task
+
+    def show_history(self) -> None:
+        task = self.current_task()
+        if task is None:
+            self._set_status(self.tr("Hãy chọn một nhiệm vụ trong bảng."), error=True)
+            return
+        TaskHistoryDialog(self.service.store.plan, task, task_history(self.service.store, task.id), self).exec()
+
+    # ---- reacting --------------------------------------------------------------------------------
+
+    def _on_store_changed(self, _change) -> None:
+        self.refresh()
+
+    def _on_filter_changed(self, _index) -> None:
+        self.proxy.set_wanted(self.filter_combo.currentData())
+        self._rows_timer.start()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.view.resizeRowsToContents()
+
+    def _set_status(self, text: str, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet(f"color: {'#991b1b' if error else '#374151'}; padding: 2px;")
