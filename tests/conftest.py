@@ -51,3 +51,17 @@ def cli_db(tmp_path) -> Path:
     db = tmp_path / "cli.sqlite"
     run_cli("init", db=db, check=True)
     return db
+
+
+@pytest.fixture
+def ui_settings(tmp_path):
+    """QSettings of the window pointed at a temporary folder (never the user's real settings)."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path / "settings"
+    folder.mkdir()
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
+    settings = QSettings(str(folder / "kh.ini"), QSettings.Format.IniFormat)
+    settings.setValue("period/current", "2026-Q1")
+    return settings

@@ -49,7 +49,7 @@ class PeriodSelector(QWidget):
             self.year_box.addItem(self.tr("Năm {year}").format(year=year), year)
         self.kind_box = QComboBox()
         for p in periods_of_year(first_year):
-            self.kind_box.addItem(p.short_label, (p.kind, p.index))
+            self.kind_box.addItem(p.short_label, f"{p.kind}{p.index}")  # plain strings: findData compares them
         layout.addWidget(self.year_box)
         layout.addWidget(self.kind_box)
         layout.addStretch(1)
@@ -66,13 +66,14 @@ class PeriodSelector(QWidget):
             self._on_changed()
 
     def _select(self, period: Period) -> None:
-        for box, data in ((self.year_box, period.year), (self.kind_box, (period.kind, period.index))):
+        for box, data in ((self.year_box, period.year), (self.kind_box, f"{period.kind}{period.index}")):
             box.blockSignals(True)
             box.setCurrentIndex(max(box.findData(data), 0))
             box.blockSignals(False)
 
     def _on_changed(self, *_):
-        kind, index = self.kind_box.currentData()
+        code = self.kind_box.currentData()
+        kind, index = code[0], int(code[1:])
         period = Period(self.year_box.currentData(), kind, index)
         if period != self._period:
             self._period = period

@@ -130,18 +130,7 @@ def _font(size: float, bold: bool = False) -> QFont:
 def _draw(plot: pg.PlotItem, data: ChartData) -> None:
     """Fill a PlotItem with the chart of `data` (shared by the screen, PNG and printed pages)."""
     plot.clear()
-    old_legend = getattr(plot, "_kh_legend", None)
-    if old_legend is not None:
-        plot.layout.removeItem(old_legend)
-        if old_legend.scene() is not None:
-            old_legend.scene().removeItem(old_legend)
-        plot._kh_legend = None
-    # The title is a label of the widget (it wraps); the legend sits above the plot, never over the bars.
-    if not getattr(plot, "_kh_title_removed", False):
-        plot.layout.removeItem(plot.titleLabel)
-        plot.titleLabel.hide()
-        plot._kh_title_removed = True
-    plot.layout.setRowFixedHeight(0, 8)
+    plot.setTitle(None)  # the widget shows the title (wrapped) and the legend above the plot
     plot.showGrid(x=False, y=True, alpha=GRID_ALPHA)
     plot.setMenuEnabled(False)
     plot.hideButtons()
@@ -161,17 +150,13 @@ def _draw(plot: pg.PlotItem, data: ChartData) -> None:
         return
     left.setTicks(None)
     left.setWidth(None)
-    legend = pg.LegendItem(colCount=4, labelTextColor=TEXT_COLOUR, labelTextSize="9pt")
-    plot.layout.addItem(legend, 0, 1)
-    plot.layout.setRowFixedHeight(0, 26)
-    plot._kh_legend = legend
 
     official = [b for b in data.bars if not b.estimate]
     estimated = [b for b in data.bars if b.estimate]
     if official:
         _add(
             plot,
-            legend,
+            None,
             pg.BarGraphItem(
                 x=[b.year for b in official],
                 height=[b.value for b in official],
@@ -185,7 +170,7 @@ def _draw(plot: pg.PlotItem, data: ChartData) -> None:
         # Estimates are hatched and outlined with a dashed pen: different in colour print and in grey.
         _add(
             plot,
-            legend,
+            None,
             pg.BarGraphItem(
                 x=[b.year for b in estimated],
                 height=[b.value for b in estimated],
@@ -195,10 +180,10 @@ def _draw(plot: pg.PlotItem, data: ChartData) -> None:
                 name=_t("Ước thực hiện"),
             ),
         )
-    for n, (low_year, low, high) in enumerate(data.bands):
+    for low_year, low, high in data.bands:
         _add(
             plot,
-            legend if n == 0 else None,
+            None,
             pg.BarGraphItem(
                 x=[low_year],
                 y0=[low],
@@ -212,7 +197,7 @@ def _draw(plot: pg.PlotItem, data: ChartData) -> None:
     if data.targets:
         _add(
             plot,
-            legend,
+            None,
             pg.PlotDataItem(
                 [y for y, _ in data.targets],
                 [v for _, v in data.targets],
@@ -249,10 +234,20 @@ def _draw(plot: pg.PlotItem, data: ChartData) -> None:
         plot.addItem(arrow)
 
 
-def _add(plot: pg.PlotItem, legend: pg.LegendItem | None, item) -> None:
+def _add(plot: pg.PlotItem, _legend, item) -> None:
     plot.addItem(item)
-    if legend is not None:
-        legend.addItem(item, item.opts.get("name") or item.name())
+
+
+def legend_html(data: ChartData) -> str:
+    """The legend as rich text for a label above the plot (it never covers a bar)."""
+    if data.is_words or not data.years:
+        return ""
+    parts = [f"<span style='color:{TARGET_COLOUR.name()}'>━◆━</span> " + _t("Kế hoạch")]
+    if data.bands:
+        parts.append(f"<span style='color:{TARGET_COLOUR.name()}'>▒</span> " + _t("Khoảng kế hoạch"))
+    parts.append(f"<span style='color:{OFFICIAL_COLOUR.name()}'>■</span> " + _t("Thực hiện (chính thức)"))
+    parts.append(f"<span style='color:{ESTIMATE_COLOUR.name()}'>▨</span> " + _t("Ước thực hiện (gạch chéo)"))
+    return " &nbsp;&nbsp;&nbsp; ".join(parts)
 
 
 def _draw_words(plot: pg.PlotItem, data: ChartData) -> None:
@@ -290,6 +285,10 @@ class ProgressChart(QWidget):
         self.title_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title_label.setStyleSheet("color: #1f2937; background: white; font-weight: bold; padding: 4px;")
         layout.addWidget(self.title_label)
+        self.legend_label = QLabel()
+        self.legend_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.legend_label.setStyleSheet("color: #1f2937; background: white; padding: 0 0 4px 0;")
+        layout.addWidget(self.legend_label)
         layout.addWidget(self.plot_widget, 1)
         self.notes_label = QLabel()
         self.notes_label.setWordWrap(True)
@@ -300,6 +299,7 @@ class ProgressChart(QWidget):
     def _redraw(self) -> None:
         _draw(self.plot_widget.getPlotItem(), self._data)
         self.title_label.setText(_title(self._data))
+        self.legend_label.setText(legend_html(self._data))
         self.notes_label.setText("\n".join(_notes(self._data)))
         self.notes_label.setVisible(bool(self.notes_label.text()))
 

@@ -206,8 +206,19 @@ class SummaryTab(QWidget):
         self.period = period
         self.refresh()
 
-    def _on_figures_changed(self, _change) -> None:
+    def _on_figures_changed(self, change) -> None:
+        if change.kind == "tasks":
+            return
+        if not self.isVisible():  # counted again when shown: an edit in a unit tab need not wait for it
+            self._stale = True
+            return
         self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if getattr(self, "_stale", False):
+            self._stale = False
+            self.refresh()
 
     def refresh(self) -> None:
         rows = summarize(self.service.store, self.period)

@@ -152,7 +152,8 @@ class TaskSummaryView(QWidget):
         self.table.activated.connect(self._on_clicked)
         layout.addWidget(self.table, 1)
         self.refresh()
-        service.figures_changed.connect(lambda _change: self.refresh())
+        # A typed figure changes no task: only task, settings, exchange and restore changes recount.
+        service.figures_changed.connect(lambda change: change.kind == "figures" or self.refresh())
 
     @property
     def today(self) -> date:

@@ -172,7 +172,18 @@ class UnitTab(QWidget):
     def _on_figures_changed(self, change) -> None:
         if change.kind == "settings":
             self._update_heading()
+        if change.kind == "tasks":
+            return
+        if not self.isVisible():  # a hidden tab redraws its chart when shown (8 tabs, one visible)
+            self._chart_stale = True
+            return
         if self.view is not None:
+            self._show_chart(self.view.currentIndex().row())
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if getattr(self, "_chart_stale", False) and self.view is not None:
+            self._chart_stale = False
             self._show_chart(self.view.currentIndex().row())
 
     def _on_current_row_changed(self, current, _previous) -> None:
@@ -184,8 +195,9 @@ class UnitTab(QWidget):
         indicator = self.model.indicator_at(max(row, 0))
         store = self.service.store
         code = indicator.code if indicator else None
-        readings = store.readings().get(code, {}) if code else {}
-        self.chart.show(indicator, readings, store.baselines().get(code), store.plan.years)
+        readings = store.readings(code).get(code, {}) if code else {}
+        baseline = store.baselines(code).get(code) if code else None
+        self.chart.show(indicator, readings, baseline, store.plan.years)
 
     def _set_status(self, text: str, error: bool = False) -> None:
         if self.view is None:
