@@ -129,6 +129,45 @@ register_kind(
 )
 
 
+def _task_owners(plan: Plan, row: dict) -> tuple[str, ...]:
+    unit = plan.unit_by_id(row["unit"]).id  # PlanError for a unit the plan does not know
+    if not str(row.get("title") or "").strip() and not row["deleted"]:
+        raise ValueRefused("nhiệm vụ không có nội dung")
+    return (unit,)
+
+
+def _task_label(plan: Plan, row: dict) -> str:
+    title = str(row.get("title") or "").strip()
+    return f"Nhiệm vụ “{title[:60]}{'…' if len(title) > 60 else ''}”"
+
+
+register_kind(
+    RecordKind(
+        name="tasks",
+        revisions_table="task_revisions",
+        current_table="tasks",
+        key_columns=("task_id",),
+        owners=_task_owners,
+        label=_task_label,
+        merges_column="merges",
+        visible_columns=(
+            "unit",
+            "cooperating",
+            "title",
+            "person",
+            "due",
+            "recurrence",
+            "deliverable",
+            "authority",
+            "status",
+            "progress",
+            "notes",
+            "indicators",
+        ),
+    )
+)
+
+
 # ---- the expected schema (exact allow-list) -------------------------------------------------------------
 
 _SCHEMA_CACHE: dict[int, frozenset[tuple[str, str, str, str]]] = {}
