@@ -17,11 +17,10 @@ MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)
 
 
-@pytest.fixture(scope="module")
-def qapp_once():
-    from kh_desktop.reports.render import ensure_gui_app
-
-    return ensure_gui_app()
+@pytest.fixture
+def qapp_once(qapp):
+    """pytest-qt's QApplication: a bare QGuiApplication here would abort later widget tests."""
+    return qapp
 
 
 def seed(store) -> None:
