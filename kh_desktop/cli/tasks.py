@@ -17,7 +17,7 @@ from ..tasks.model import (
     status_code,
 )
 from ..tasks.rules import effective_due, effective_status, gaps, is_due_soon
-from .common import open_store, print_json, unit_id
+from .common import CommandError, open_store, print_json, unit_id
 
 SHORT_ID = 8
 
@@ -61,6 +61,12 @@ def register(sub) -> None:
     h.add_argument("id")
     h.add_argument("--json", action="store_true")
     h.set_defaults(func=cmd_task_history)
+
+    p = sub.add_parser("task-report", help="in bảng phân công nhiệm vụ (06 rõ) ra tệp PDF")
+    p.add_argument("out", metavar="OUT.pdf")
+    p.add_argument("--unit", help="bảng của một đơn vị (mặc định: mọi đơn vị)")
+    p.add_argument("--today", help="ngày tính quá hạn và ghi trên bảng, dạng 2026-10-01 (mặc định: hôm nay)")
+    p.set_defaults(func=cmd_task_report)
 
     r = task_sub.add_parser("remove", help="xóa một nhiệm vụ (vẫn giữ trong lịch sử)")
     r.add_argument("id")
@@ -247,6 +253,29 @@ def cmd_task_remove(args) -> int:
         task = find_task(store, args.id)
         remove_task(store, args.id, by=args.by)
         print(f"Đã xóa nhiệm vụ {task.id[:SHORT_ID]} (vẫn giữ trong lịch sử).")
+    return 0
+
+
+def cmd_task_report(args) -> int:
+    from pathlib import Path
+
+    from ..reports.render import ReportError
+    from ..reports.task_sheet import write_task_sheet_pdf
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        raise CommandError(f"Tên tệp phải có đuôi .pdf: {out}")
+    if not out.parent.is_dir():
+        raise CommandError(f"Không có thư mục {out.parent}.")
+    today = _today(args)
+    with open_store(args) as store:
+        wanted = unit_id(store, args.unit)
+        try:
+            pages = write_task_sheet_pdf(store, out, wanted, today)
+        except ReportError as exc:
+            raise CommandError(str(exc)) from exc
+        who = store.plan.unit_by_id(wanted).name if wanted else "mọi đơn vị"
+    print(f"Đã ghi bảng phân công nhiệm vụ của {who} vào {out} ({pages} trang).")
     return 0
 
 

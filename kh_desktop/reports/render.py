@@ -343,10 +343,13 @@ def _keep_closing_together(doc, page_height: float) -> None:
         closing.setFrameFormat(fmt)
 
 
-def paint_report(device, content: ReportContent, final_year: int, extra_pages: Callable | None = None) -> int:
+def paint_report(
+    device, content: ReportContent, final_year: int, extra_pages: Callable | None = None, body_html: str | None = None
+) -> int:
     """Paint the whole report onto a paged device already set to A4 without margins; return the page count.
 
     `extra_pages(painter, rect, new_page)` may paint further pages (charts) after the report.
+    `body_html` replaces the indicator body under the same header, numbering and closing (the task sheet).
     """
     from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
     from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QTextDocument
@@ -365,7 +368,7 @@ def paint_report(device, content: ReportContent, final_year: int, extra_pages: C
         doc.documentLayout().setPaintDevice(device)
         doc.setDefaultFont(_font(family, 13))
         doc.setDocumentMargin(0)
-        doc.setHtml(report_html(content, final_year))
+        doc.setHtml(report_html(content, final_year) if body_html is None else body_html)
         # Leave room on page 1 for the painted header block: the first (empty) line is that tall.
         # (Qt ignores the top margin of a frame's first block, so a fixed line height is used.)
         _indent_first_lines(doc, geo.mm(11))
@@ -408,7 +411,14 @@ def paint_report(device, content: ReportContent, final_year: int, extra_pages: C
         painter.end()
 
 
-def write_pdf(content: ReportContent, path: Path | str, final_year: int, extra_pages: Callable | None = None) -> int:
+def write_pdf(
+    content: ReportContent,
+    path: Path | str,
+    final_year: int,
+    extra_pages: Callable | None = None,
+    body_html: str | None = None,
+    landscape: bool | None = None,
+) -> int:
     """Write the report as a PDF (fonts embedded); return the number of pages."""
     from PySide6.QtGui import QPdfWriter
 
@@ -419,9 +429,9 @@ def write_pdf(content: ReportContent, path: Path | str, final_year: int, extra_p
     writer.setResolution(300)
     writer.setTitle(f"{content.title} {content.subject}")
     writer.setCreator("Kiến Hải Tiến độ")
-    writer.setPageLayout(page_layout(wants_landscape(content)))
+    writer.setPageLayout(page_layout(wants_landscape(content) if landscape is None else landscape))
     try:
-        pages = paint_report(writer, content, final_year, extra_pages)
+        pages = paint_report(writer, content, final_year, extra_pages, body_html)
         del writer  # flushes and closes the file
         os.replace(tmp, path)
     except OSError as exc:
