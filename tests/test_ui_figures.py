@@ -72,9 +72,11 @@ def test_typed_figure_arrives_in_store_grid_and_summary(qtbot, window):
     row = _row_of(tab.model, "11")
     assert tab.model.index(row, COL_ACTUAL).data() == "97,5"
     assert "Vượt" in tab.model.index(row, COL_VERDICT).data()
+    window.tabs.setCurrentWidget(window.summary_tab)  # what the user looks at next
     assert _summary_counts(window, "vh-xh")[EXCEEDED] == before + 1
     # Enter moved down to the next row, like a spreadsheet
     assert tab.view.currentIndex().row() == row + 1
+    assert window.service.store.figure("11", "2026-Q1").entered_by == window.service.person
 
 
 def test_refused_value_leaves_store_unchanged_and_says_why(qtbot, window):

@@ -147,7 +147,9 @@ class UnitTab(QWidget):
     def _update_heading(self) -> None:
         store = self.service.store
         count = len(store.plan.indicators_of(self.unit_id))
-        if store.pc_unit is not None and store.pc_unit != self.unit_id:
+        if count == 0:
+            access = self.tr("Đơn vị không được giao chỉ tiêu nào trong Phụ lục.")
+        elif store.pc_unit is not None and store.pc_unit != self.unit_id:
             mine = store.plan.unit_by_id(store.pc_unit).name
             access = self.tr("Chỉ xem: máy này thuộc {unit}; các chỉ tiêu do đơn vị này nhập có nền xám.").format(
                 unit=mine
