@@ -183,3 +183,12 @@ def test_validate_value_refuses_impossible_values():
     with pytest.raises(ValueRefused, match="bằng chữ"):
         validate_value(worded, "2028", "85", 2028)
     assert validate_value(worded, "2028", worded.target(2028).text.upper(), 2028) == worded.target(2028).text
+
+
+def test_flow_period_percent_is_of_the_years_plan():
+    flow = next(i for i in PLAN.indicators if i.aggregation == "flow" and i.target(2026).op == "ge")
+    year_target = flow.target(2026)
+    result = evaluate_period(flow, Period(2026, "H", 1), readings(H2026_1=year_target.value * 0.6))
+    assert result.verdict == EXCEEDED  # ahead of the half year's share
+    assert result.percent == pytest.approx(60)  # 60% of the year's plan
+    assert result.target == year_target

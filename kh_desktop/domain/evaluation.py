@@ -7,7 +7,7 @@ command line, the window, the reports and Excel all show the same way.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .numbers import NumberError, format_number, parse_number
 from .periods import BASELINE, Period
@@ -313,13 +313,17 @@ def evaluate_period(
             derived, estimate, partial = True, any(q.estimate for q in quarters), len(quarters) < 2
     if value is None:
         return Assessment(indicator.code, period, None, False, False, None, NO_DATA, target, reason="Chưa có số liệu")
-    if target is not None and indicator.aggregation == "flow" and not target.is_text:
+    if target is not None and indicator.aggregation == "flow" and not target.is_text and target.reference:
+        # A flow is on track when the period brings its share of the year's target; the percentage
+        # stays "% of the year's plan", as Vietnamese period reports write it.
         share = period.months / 12
-        target = Target(
-            op="ge",
-            value=float(target.reference) * share,
-            as_written=f"{format_number(float(target.reference) * share)} ({period.months}/12 năm)",
+        pro_rata = Target(op="ge", value=float(target.reference) * share)
+        judged = _assess(indicator, period, pro_rata, value, derived, estimate, partial, baseline)
+        percent = float(value) / float(target.reference) * 100 if isinstance(value, (int, float)) else None
+        reason = (f"{judged.reason}; " if judged.reason else "") + (
+            f"so với {period.months}/12 kế hoạch năm ({format_number(pro_rata.value)})"
         )
+        return replace(judged, target=target, percent=percent, reason=reason)
     return _assess(indicator, period, target, value, derived, estimate, partial, baseline)
 
 
