@@ -209,16 +209,13 @@ class SummaryTab(QWidget):
     def _on_figures_changed(self, change) -> None:
         if change.kind == "tasks":
             return
-        if not self.isVisible():  # counted again when shown: an edit in a unit tab need not wait for it
-            self._stale = True
-            return
         self.refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
-        if getattr(self, "_stale", False):
-            self._stale = False
-            self.refresh()
+        if getattr(self, "_chart_rows", None) is not None:
+            rows, self._chart_rows = self._chart_rows, None
+            self._draw_chart(rows)
 
     def refresh(self) -> None:
         rows = summarize(self.service.store, self.period)
@@ -238,7 +235,11 @@ class SummaryTab(QWidget):
                 total=whole.indicators,
             )
         )
-        self._draw_chart(rows[:-1])
+        if self.isVisible():
+            self._chart_rows = None
+            self._draw_chart(rows[:-1])
+        else:  # drawn when shown: an edit in a unit tab need not wait for a chart nobody sees
+            self._chart_rows = rows[:-1]
 
     def _draw_chart(self, rows: list[UnitSummary]) -> None:
         plot = self.plot.getPlotItem()
