@@ -231,6 +231,9 @@ def export_workbook(store: Store, path: Path | str, today: date | None = None) -
     for unit in store.plan.units:
         if store.plan.indicators_of(unit.id):
             _unit_sheet(wb.create_sheet(sheet_title(unit.short, taken)), store, unit, today)
+    from .tasks_sheet import TASKS_SHEET, write_tasks_sheet  # the "06 rõ" task register, for reading
+
+    write_tasks_sheet(wb.create_sheet(sheet_title(TASKS_SHEET, taken)), store, today)
     return _save(wb, path)
 
 
