@@ -4,6 +4,10 @@
 # as it would run on an office PC that has never seen Python.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# PyInstaller on Linux needs objdump (binutils); a CI machine without it gets it from its package manager.
+if [ "$(uname -s)" = Linux ] && ! command -v objdump >/dev/null && [ "${CI:-}" = true ] && command -v apt-get >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq binutils >/dev/null
+fi
 bash scripts/build-bundle.sh
 NAME=KienHaiTienDo
 ZIP=$(ls -t dist/$NAME-*.zip | head -n1)
@@ -25,4 +29,6 @@ touch "$scratch/pc/$NAME/portable.txt"
 "${bare[@]}" "$program" init --person "Kiểm tra" >/dev/null
 test -s "$scratch/pc/$NAME/du-lieu/kien-hai-tien-do.sqlite"
 "${bare[@]}" "$program" check
+# The window opens on that database and the program leaves once it is shown.
+"${bare[@]}" KH_EXIT_WHEN_SHOWN=1 "$program"
 echo "Bản đóng gói $ZIP chạy được trên máy không có Python của dự án."
