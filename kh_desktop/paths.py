@@ -11,6 +11,7 @@ from platformdirs import user_data_dir
 APP_DIR_NAME = "KienHaiTienDo"
 DB_FILE_NAME = "kien-hai-tien-do.sqlite"
 PORTABLE_MARKER = "portable.txt"  # beside the program: keep the data beside it too
+SETTINGS_FILE_NAME = "cai-dat.ini"  # portable mode only
 
 
 def program_dir() -> Path:
@@ -41,6 +42,11 @@ def data_dir() -> Path:
     if is_portable():
         return program_dir() / "du-lieu"
     return Path(user_data_dir(APP_DIR_NAME, appauthor=False, roaming=False))
+
+
+def portable_settings_path() -> Path | None:
+    """In portable mode the window's settings go beside the data (an INI file), not into the PC's registry."""
+    return data_dir() / SETTINGS_FILE_NAME if is_portable() else None
 
 
 def default_db_path() -> Path:

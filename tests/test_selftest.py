@@ -35,11 +35,13 @@ def test_portable_mode_keeps_data_beside_the_program(monkeypatch):
     monkeypatch.setenv("KH_PORTABLE", "1")
     assert paths.is_portable()
     assert paths.default_db_path() == paths.program_dir() / "du-lieu" / paths.DB_FILE_NAME
+    assert paths.portable_settings_path() == paths.program_dir() / "du-lieu" / paths.SETTINGS_FILE_NAME
 
 
 def test_data_lives_in_the_users_data_folder_by_default(monkeypatch):
     monkeypatch.delenv("KH_DB", raising=False)
     monkeypatch.delenv("KH_PORTABLE", raising=False)
+    assert paths.portable_settings_path() is None  # the window's settings stay in the system's own place
     folder = paths.data_dir()
     assert folder.name == paths.APP_DIR_NAME
     assert paths.program_dir() not in folder.parents

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
 
 from .. import APP_NAME
 from ..domain.plan import PlanError
-from ..paths import default_plan_path, resource
+from ..paths import default_plan_path, portable_settings_path, resource
 from ..storage.files import StoreError
 from ..storage.store import ALL_UNITS, Store
 
@@ -114,7 +114,8 @@ def run_app(args) -> int:
     from .store_service import StoreService
 
     service = StoreService(store)
-    settings = QSettings(ORGANIZATION, APPLICATION)
+    ini = portable_settings_path()
+    settings = QSettings(str(ini), QSettings.Format.IniFormat) if ini else QSettings(ORGANIZATION, APPLICATION)
     window = MainWindow(service, settings)
     try:
         if snapshot_dir is not None:
