@@ -1,6 +1,6 @@
 """A program for the fault suite to kill: it writes to a database and reports each commit.
 
-Run as `python -m tests.fault_worker record|fill DB SEED`. It prints `ready` once the store is open, then one JSON
+Run as `python -m tests.fault_worker record|fill DB SEED` or `... import DB SEED WORKBOOK`. It prints `ready` once the store is open, then one JSON
 line per committed change (after the commit has returned), flushed, so the parent knows exactly which changes
 the program had told the world were saved when it was killed.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+import time
 
 from kh_desktop.domain.evaluation import expects_words
 from kh_desktop.domain.periods import BASELINE
@@ -67,12 +68,26 @@ def fill_until_refused(db: str, seed: int) -> None:
     _emit({"refused": None})
 
 
+def import_workbook(db: str, workbook: str) -> None:
+    """Import a workbook as `import-xlsx` does (preview, then one transaction); say when it is done."""
+    from kh_desktop.excel.importer import apply_import, preview_import
+
+    store = Store.open(db)
+    _emit({"ready": True})
+    preview = preview_import(store, workbook)
+    change = apply_import(store, preview, by="fault")
+    _emit({"applied": len(change.figures)})
+    time.sleep(600)  # stay until killed, so that every run ends the same way
+
+
 def main(argv: list[str]) -> int:
     mode, db, seed = argv[0], argv[1], int(argv[2])
     if mode == "record":
         record_forever(db, seed)
     elif mode == "fill":
         fill_until_refused(db, seed)
+    elif mode == "import":
+        import_workbook(db, argv[3])
     else:
         raise SystemExit(f"unknown mode {mode}")
     return 0

@@ -14,6 +14,7 @@ import random
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -21,7 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from kh_desktop.domain.evaluation import ValueRefused, expects_words
@@ -54,10 +55,10 @@ def assert_clear_message(message: str) -> None:
 # ---- the program to kill ---------------------------------------------------------------------------
 
 
-def spawn_worker(mode: str, db: Path, seed: int, **popen) -> subprocess.Popen:
+def spawn_worker(mode: str, db: Path, seed: int, *extra, **popen) -> subprocess.Popen:
     env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(ROOT))
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.fault_worker", mode, str(db), str(seed)],
+        [sys.executable, "-m", "tests.fault_worker", mode, str(db), str(seed), *map(str, extra)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -86,7 +87,7 @@ def kill_at_random(proc: subprocess.Popen, rng: random.Random, *, wait_ready: bo
     out, err = proc.communicate()
     assert proc.returncode == -signal.SIGKILL, f"the worker ended on its own (seed {SEED}):\n{err}"
     assert "Traceback" not in err, err
-    return [line for line in complete_lines(out) if "pc_revision" in line]
+    return complete_lines(out)
 
 
 def assert_nothing_lost(db: Path, reported: list[dict], kills: int, context: str) -> None:
@@ -132,7 +133,8 @@ def test_killed_while_recording_loses_nothing_committed(tmp_path, plan_text):
         proc = spawn_worker("record", db, rng.randrange(1 << 30))
         # Every fourth kill lands while the program is still starting and opening the file.
         starting = kill % 4 == 0
-        reported += kill_at_random(proc, rng, wait_ready=not starting, within=0.5 if starting else 0.25)
+        lines = kill_at_random(proc, rng, wait_ready=not starting, within=0.5 if starting else 0.25)
+        reported += [line for line in lines if "pc_revision" in line]
         assert_nothing_lost(db, reported, kill, f"seed {SEED}, kill {kill}")
     assert reported, f"no change was committed in {ITERATIONS} runs (seed {SEED})"
     result = run_cli("check", db=db)
@@ -153,6 +155,72 @@ def test_killed_while_upgrading_an_old_file_keeps_its_figures(tmp_path):
                 expected = value if code == "20" else parse_number(value)
                 # The worker may have written over a saved figure; the saved value stays in its history.
                 assert expected in [r.value for r in store.history(code, period)], (code, period, n)
+
+
+def figure_state(db: Path) -> tuple[dict, int]:
+    """Every current figure (value, estimate, note) and the revision counter: what a user would see."""
+    with Store.open(db) as store:
+        assert store.check() == []
+        return {(f.code, f.period): (f.value, f.estimate, f.note) for f in store.figures()}, store.revision
+
+
+@pytest.fixture(scope="module")
+def import_scenario(tmp_path_factory):
+    """A fresh database, a workbook with every row's figure for five years, and the state after importing it."""
+    from kh_desktop.excel.export import export_workbook
+    from kh_desktop.excel.importer import apply_import, preview_import
+    from kh_desktop.storage.bulk import Entry, check_entry, record_many
+
+    root = tmp_path_factory.mktemp("import-kill")
+    plan_text = PLAN_PATH.read_text(encoding="utf-8")
+    source = root / "source.sqlite"
+    with Store.create(source, plan_text) as store:
+        entries = []
+        for n, indicator in enumerate(store.plan.indicators):
+            for year in store.plan.years:
+                raw = indicator.allowed_words[0] if expects_words(indicator, year) else str(1 + (n + year) % 60)
+                entry = Entry(indicator.code, str(year), raw, estimate=year % 2 == 0, note=f"ghi chú {n}")
+                try:
+                    check_entry(store, entry)
+                except (ValueRefused, PeriodError):
+                    continue
+                entries.append(entry)
+        record_many(store, entries)
+        workbook = export_workbook(store, root / "so-lieu.xlsx")
+    before_db = root / "before.sqlite"
+    Store.create(before_db, plan_text).close()
+    after_db = root / "after.sqlite"
+    shutil.copy2(before_db, after_db)
+    with Store.open(after_db) as store:
+        apply_import(store, preview_import(store, workbook))
+    before, after = figure_state(before_db), figure_state(after_db)
+    assert len(after[0]) > 100 and before != after
+    # How long an import takes here, so that kills land all over it.
+    probe = root / "probe.sqlite"
+    shutil.copy2(before_db, probe)
+    proc = spawn_worker("import", probe, 0, workbook)
+    proc.stdout.readline()
+    start = time.perf_counter()
+    done = proc.stdout.readline()
+    duration = time.perf_counter() - start
+    proc.kill()
+    proc.communicate()
+    assert "applied" in done
+    return before_db, workbook, before, after, duration
+
+
+def test_killed_while_importing_a_workbook_leaves_before_or_after(import_scenario, tmp_path):
+    before_db, workbook, before, after, duration = import_scenario
+    rng = random.Random(SEED + 2)
+    for n in range(max(3, ITERATIONS)):
+        db = tmp_path / f"import-{n}.sqlite"
+        shutil.copy2(before_db, db)
+        proc = spawn_worker("import", db, 0, workbook)
+        lines = kill_at_random(proc, rng, wait_ready=True, within=duration * 1.1)
+        state = figure_state(db)
+        assert state in (before, after), f"a killed import left a mixture (seed {SEED}, run {n})"
+        if any("applied" in line for line in lines):
+            assert state == after, f"an import reported done was lost (seed {SEED}, run {n})"
 
 
 # ---- generated input ------------------------------------------------------------------------------
@@ -341,3 +409,175 @@ def test_file_size_limit_refuses_with_a_message_and_keeps_every_saved_figure(tmp
     refusal = _fill_and_verify(db, preexec_fn=limit_file_size)
     assert_clear_message(refusal)
     assert "vẫn còn nguyên" in refusal and "đầy" in refusal, refusal
+
+
+# ---- generated workbooks and exchange files --------------------------------------------------------
+
+FILE_FUZZ = settings(
+    max_examples=max(12, ITERATIONS * 2),
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # a failure is reported as drawn: shrinking files is slow
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+cell_values = st.one_of(
+    st.none(),
+    number_like,
+    any_text,
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.booleans(),
+    st.dates(),
+    st.sampled_from(["=1+1", "=A1*2", "Đạt", "Không duy trì", "x", "ước", "1.500", "97,5", "1,500", "\x07", " "]),
+)
+
+
+def _dump(db: Path) -> list:
+    from tests.test_excel_roundtrip import dump
+
+    return dump(db)
+
+
+@pytest.fixture(scope="module")
+def exported_workbook(tmp_path_factory):
+    from kh_desktop.excel.export import export_workbook
+    from tests.test_excel_roundtrip import seed
+
+    root = tmp_path_factory.mktemp("xlsx-fuzz")
+    db = root / "kh.sqlite"
+    with Store.create(db, PLAN_PATH.read_text(encoding="utf-8")) as store:
+        seed(store)
+        workbook = export_workbook(store, root / "xuat.xlsx")
+    return db, workbook
+
+
+@FILE_FUZZ
+@given(data=st.data())
+def test_workbook_importer_with_generated_cells(exported_workbook, data):
+    """Generated cell values: refused with Vietnamese messages and nothing written, or imported exactly."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import IllegalCharacterError
+
+    from kh_desktop.excel.common import KEY_ROW, ExcelError
+    from kh_desktop.excel.importer import apply_import, preview_import
+    from kh_desktop.storage.bulk import check_entry
+
+    source_db, source_workbook = exported_workbook
+    with tempfile.TemporaryDirectory() as folder:
+        db, path = Path(folder) / "kh.sqlite", Path(folder) / "nhap.xlsx"
+        shutil.copy2(source_db, db)
+        book = load_workbook(source_workbook)
+        sheets = [ws for ws in book.worksheets if any(str(c.value).startswith("value:") for c in ws[KEY_ROW])]
+        for _ in range(data.draw(st.integers(1, 6), label="cells")):
+            ws = data.draw(st.sampled_from(sheets), label="sheet")
+            columns = [c.column for c in ws[KEY_ROW] if str(c.value).split(":")[0] in ("value", "estimate", "note")]
+            row = data.draw(st.integers(KEY_ROW + 1, ws.max_row), label="row")
+            cell = ws.cell(row=row, column=data.draw(st.sampled_from(columns), label="column"))
+            try:
+                cell.value = data.draw(cell_values)
+            except IllegalCharacterError:
+                pass  # openpyxl will not write control characters; test_excel_hostile crafts such files by hand
+        book.save(path)
+        before = _dump(db)
+        with Store.open(db) as store:
+            try:
+                preview = preview_import(store, path)
+            except ExcelError as exc:
+                assert_clear_message(str(exc))
+                assert _dump(db) == before
+                return
+            if preview.problems:
+                for problem in preview.problems:
+                    assert_clear_message(str(problem))
+                with pytest.raises(ExcelError) as refused:
+                    apply_import(store, preview)
+                assert_clear_message(str(refused.value))
+                assert _dump(db) == before
+                return
+            apply_import(store, preview)
+            assert store.check() == []
+            for change in preview.changes:
+                period, value = check_entry(store, change.entry)
+                figure = store.figure(change.entry.code, period)
+                assert figure is not None and figure.value == value, change
+
+
+@pytest.fixture(scope="module")
+def exchange_setting(tmp_path_factory):
+    from kh_desktop.exchange.send import send
+
+    root = tmp_path_factory.mktemp("exchange-fuzz")
+    plan_text = PLAN_PATH.read_text(encoding="utf-8")
+    unit_db, office_db = root / "kinh-te.sqlite", root / "van-phong.sqlite"
+    with Store.create(unit_db, plan_text, "kinh-te") as unit:
+        for n, indicator in enumerate(unit.plan.indicators_of("kinh-te")):
+            for period in ("2026-Q1", "2026-Q2", "2026"):
+                try:
+                    unit.record(indicator.code, period, str(5 + n))
+                except ValueRefused:
+                    break
+        sent = send(unit, root / "gui.khtd")
+    Store.create(office_db, plan_text).close()
+    return sent, office_db
+
+
+def _resign(path: Path) -> None:
+    """Recompute the manifest's row counts and hash, as a hostile sender who knows the format would."""
+    import json
+
+    from kh_desktop.storage.exchange_store import MANIFEST_TABLE, _data_tables, rows_digest
+
+    conn = sqlite3.connect(path)
+    counts, sha = rows_digest(conn, _data_tables(conn))
+    conn.execute(
+        f"UPDATE {MANIFEST_TABLE} SET row_counts = ?, rows_sha256 = ?", [json.dumps(counts, sort_keys=True), sha]
+    )
+    conn.commit()
+    conn.close()
+
+
+@FILE_FUZZ
+@given(data=st.data())
+def test_exchange_receiver_with_damaged_and_hostile_files(exchange_setting, data):
+    """Flipped bytes, truncation, or re-signed rows with generated content: a reason, and nothing half-applied."""
+    from kh_desktop.exchange.receive import receive_files
+
+    sent, office_db = exchange_setting
+    with tempfile.TemporaryDirectory() as folder:
+        db, path = Path(folder) / "van-phong.sqlite", Path(folder) / "nhan.khtd"
+        shutil.copy2(office_db, db)
+        raw = bytearray(sent.read_bytes())
+        how = data.draw(st.sampled_from(["bytes", "truncate", "rows"]), label="damage")
+        if how == "bytes":
+            for _ in range(data.draw(st.integers(1, 8))):
+                raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
+            path.write_bytes(bytes(raw))
+        elif how == "truncate":
+            path.write_bytes(bytes(raw[: data.draw(st.integers(0, len(raw) - 1))]))
+        else:
+            path.write_bytes(bytes(raw))
+            conn = sqlite3.connect(path)
+            ids = [r[0] for r in conn.execute("SELECT id FROM revisions")]
+            column = data.draw(st.sampled_from(["value_num", "value_text", "code", "period", "pc_revision", "deleted"]))
+            value = data.draw(st.one_of(cell_values.filter(lambda v: not isinstance(v, (bool,))), st.just(None)))
+            if isinstance(value, int) and abs(value) > 2**62:
+                value = str(value)
+            try:
+                conn.execute(
+                    f"UPDATE revisions SET {column} = ? WHERE id = ?", [value, data.draw(st.sampled_from(ids))]
+                )
+                conn.commit()
+            except (sqlite3.IntegrityError, sqlite3.InterfaceError, OverflowError):
+                pass  # the schema itself refuses this content: the file stays as sent
+            conn.close()
+            _resign(path)
+        before = _dump(db)
+        with Store.open(db) as store:
+            result = receive_files(store, [path], backup=False)
+            summary = result.summaries[0]
+            if summary.status == "refused":
+                assert_clear_message(summary.reason)
+                assert _dump(db) == before
+            else:
+                assert store.check() == []
+                for row in summary.refused:
+                    assert_clear_message(row["reason"])
