@@ -293,11 +293,25 @@ def _say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
+def _show_without_console(text: str, ok: bool) -> None:
+    """The windowed Windows program has no console (sys.stdout is None): show the result in a box instead."""
+    if sys.stdout is not None:
+        return
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    if QGuiApplication.platformName() in ("offscreen", "minimal"):
+        return  # nobody could close the box
+    icon = QMessageBox.Icon.Information if ok else QMessageBox.Icon.Critical
+    QMessageBox(icon, f"{APP_NAME}: tự kiểm tra", text).exec()
+
+
 def run_self_test() -> int:
     started = time.perf_counter()
     app = _qt_application()  # noqa: F841 - must outlive every step
     _say(f"{APP_NAME} {__version__}: tự kiểm tra trên tệp dữ liệu tạm.")
-    with tempfile.TemporaryDirectory(prefix="kh-tu-kiem-tra-") as folder:
+    # Windows refuses to delete a file some library still holds open; that must not fail a passed test.
+    with tempfile.TemporaryDirectory(prefix="kh-tu-kiem-tra-", ignore_cleanup_errors=True) as folder:
         ctx = Context(Path(folder))
         try:
             for number, (name, step) in enumerate(STEPS, 1):
@@ -308,11 +322,9 @@ def run_self_test() -> int:
                     if not isinstance(exc, StepFailed):
                         traceback.print_exc(file=sys.stderr)
                     _say(f"[{number}/{len(STEPS)}] {name}: LỖI")
-                    print(
-                        f"Tự kiểm tra KHÔNG ĐẠT ở bước {number} ({name}): {message}",
-                        file=sys.stderr,
-                        flush=True,
-                    )
+                    text = f"Tự kiểm tra KHÔNG ĐẠT ở bước {number} ({name}): {message}"
+                    print(text, file=sys.stderr, flush=True)
+                    _show_without_console(text, ok=False)
                     return EXIT_FAILED
                 _say(f"[{number}/{len(STEPS)}] {name}: đạt — {detail}")
         finally:
@@ -322,9 +334,10 @@ def run_self_test() -> int:
     from .domain.numbers import format_number
 
     v = ctx.versions
-    print(
+    text = (
         f"Tự kiểm tra đạt: {len(STEPS)}/{len(STEPS)} bước trong {format_number(seconds, 1)} giây "
-        f"(Python {v['Python']}, SQLite {v['SQLite']}, Qt {v['Qt']}, openpyxl dùng defusedxml: {v['defusedxml']}).",
-        flush=True,
+        f"(Python {v['Python']}, SQLite {v['SQLite']}, Qt {v['Qt']}, openpyxl dùng defusedxml: {v['defusedxml']})."
     )
+    print(text, flush=True)
+    _show_without_console(text, ok=True)
     return 0
