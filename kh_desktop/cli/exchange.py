@@ -1,5 +1,5 @@
-"""Commands for exchange files and safety copies: send, receive, imports, conflicts, resolve, backup, backups,
-restore."""
+"""Commands for exchange files and safety copies: send, receive, imports, conflicts, resolve, resolve-task, backup,
+backups, restore."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ..domain.evaluation import format_value
 from ..exchange.backups import backup_now, list_backups, restore
 from ..exchange.receive import receive_files, unit_label
 from ..exchange.send import send
+from ..storage.conflict_store import TASK, conflict_json, find_conflict, settle, task_conflict_list
 from ..storage.exchange_store import conflicts, import_log, resolve_conflict
 from ..storage.files import StoreError
 from ..storage.store import Store
@@ -41,7 +42,7 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_imports)
 
-    p = sub.add_parser("conflicts", help="các số liệu hai máy ghi khác nhau, chờ người quyết định")
+    p = sub.add_parser("conflicts", help="các số liệu và nhiệm vụ hai máy ghi khác nhau, chờ người quyết định")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_conflicts)
 
@@ -51,6 +52,12 @@ def register(sub) -> None:
     p.add_argument("--keep", required=True, metavar="REVISION_ID", help="mã phiên bản giữ lại (xem lệnh conflicts)")
     p.add_argument("--by", default="")
     p.set_defaults(func=cmd_resolve)
+
+    p = sub.add_parser("resolve-task", help="giải quyết xung đột của một nhiệm vụ: resolve-task ID --keep REVISION_ID")
+    p.add_argument("id", metavar="ID", help="mã nhiệm vụ (hoặc ít nhất 4 ký tự đầu)")
+    p.add_argument("--keep", required=True, metavar="REVISION_ID", help="mã phiên bản giữ lại (xem lệnh conflicts)")
+    p.add_argument("--by", default="")
+    p.set_defaults(func=cmd_resolve_task)
 
     p = sub.add_parser("backup", help="sao lưu ngay vào thư mục sao-luu cạnh tệp dữ liệu")
     p.set_defaults(func=cmd_backup)
@@ -115,12 +122,19 @@ def cmd_conflicts(args) -> int:
     with open_store(args) as store:
         rows = conflicts(store)
         for row in rows:
+            row["kind"] = "figure"
             for side in ("current", "other"):
                 row[side]["unit_name"] = unit_label(store, row[side]["unit"] or "*")
+        tasks = task_conflict_list(store)
+        task_rows = [conflict_json(c) for c in tasks]
+        for row, conflict in zip(task_rows, tasks, strict=True):
+            row["label"] = conflict.label
+            for side, item in (("current", conflict.current), ("other", conflict.other)):
+                row[side]["pc_label"] = item.pc_label
     if args.json:
-        print_json(rows)
+        print_json(rows + task_rows)
         return 0
-    if not rows:
+    if not rows and not task_rows:
         print("Không có xung đột nào.")
     for row in rows:
         print(f"Chỉ tiêu {row['code']} kỳ {row['period']}:")
@@ -129,6 +143,13 @@ def cmd_conflicts(args) -> int:
             value = "(đã xóa)" if item["deleted"] else format_value(item["value"])
             print(f"  {label}: {value} — {item['unit_name']}, {item['entered_by'] or '—'}, {item['entered_at']}")
             print(f"    mã phiên bản: {item['revision_id']}")
+    for row, conflict in zip(task_rows, tasks, strict=True):
+        print(f"{conflict.label} (mã {row['task_id']}):")
+        differing = conflict.differing or list(conflict.current.fields)
+        for side, label in ((conflict.current, "đang dùng"), (conflict.other, "máy khác")):
+            shown = "(đã xóa)" if side.deleted else "; ".join(f"{k}: {side.fields[k] or '—'}" for k in differing)
+            print(f"  {label}: {shown} — {side.pc_label}, {side.entered_by or '—'}, {side.entered_at}")
+            print(f"    mã phiên bản: {side.revision_id}")
     return 0
 
 
@@ -138,6 +159,23 @@ def cmd_resolve(args) -> int:
         figure = store.figure(args.code, args.period)
     value = format_value(figure.value) if figure else "(đã xóa)"
     print(f"Đã giải quyết xung đột chỉ tiêu {args.code} kỳ {args.period}: giữ {value}.")
+    return 0
+
+
+def cmd_resolve_task(args) -> int:
+    with open_store(args) as store:
+        wanted = str(args.id).strip().lower()
+        matches = [c for c in task_conflict_list(store) if c.key[0].startswith(wanted)] if len(wanted) >= 4 else []
+        if len(matches) != 1:
+            raise CommandError(
+                f"Không có nhiệm vụ mã “{args.id}” đang xung đột (xem lệnh conflicts)."
+                if not matches
+                else f"Mã “{args.id}” chưa đủ để phân biệt: hãy ghi thêm ký tự của mã."
+            )
+        conflict = find_conflict(store, TASK, matches[0].key)
+        settle(store, conflict, args.keep, by=args.by)
+        label = conflict.label
+    print(f"Đã giải quyết xung đột: {label}.")
     return 0
 
 

@@ -15,6 +15,7 @@ from ..domain.evaluation import NO_DATA, NOT_MET, Assessment, expects_words, for
 from ..domain.numbers import NumberError, format_number, format_percent
 from ..domain.periods import BASELINE, Period, PeriodError
 from ..domain.plan import Indicator, PlanError
+from ..storage.conflict_store import Conflict, figure_conflict_list
 from ..storage.files import StoreError
 from ..storage.store import Figure
 from .store_service import StoreService
@@ -29,10 +30,14 @@ PERIOD_ROLE = Qt.ItemDataRole.UserRole + 2  # period key of the cell ("2026-Q1" 
 VERDICT_ROLE = Qt.ItemDataRole.UserRole + 3  # exceeded/met/not_met/no_data
 WORDS_ROLE = Qt.ItemDataRole.UserRole + 4  # allowed words for a word target, else None
 RAW_VALUE_ROLE = Qt.ItemDataRole.UserRole + 5  # the stored value (float/str) or None
+CONFLICT_ROLE = Qt.ItemDataRole.UserRole + 6  # the storage Conflict of the cell's figure, or None
 
 USER_ERRORS = (ValueError, NumberError, PeriodError, PlanError, StoreError)
 READ_ONLY_BACKGROUND = QColor("#f3f4f6")
 HINT_COLOUR = QColor("#6b7280")
+CONFLICT_BACKGROUND = QColor("#fed7aa")  # orange: two PCs claim this figure, a person must choose
+CONFLICT_FOREGROUND = QColor("#7c2d12")
+CONFLICT_WORD = "⚠ xung đột"
 
 
 @dataclass
@@ -42,6 +47,7 @@ class _Row:
     figure: Figure | None = None
     assessment: Assessment | None = None
     editable: bool = False
+    conflict: Conflict | None = None
 
 
 class FiguresTableModel(QAbstractTableModel):
@@ -70,10 +76,13 @@ class FiguresTableModel(QAbstractTableModel):
     def _load(self) -> None:
         store = self.service.store
         current = {(f.code, f.period): f for f in store.figures()}
+        # Rare, and a conflict whose current side is a removal has no current figure: list them apart.
+        conflicts = {c.key: c for c in figure_conflict_list(store) if c.key[0] in self._codes}
         assessments = {a.code: a for a in store.assess(self.period, self.unit_id)} if self._rows else {}
         for row in self._rows:
             key = BASELINE if row.baseline else self.period.key
             row.figure = current.get((row.indicator.code, key))
+            row.conflict = conflicts.get((row.indicator.code, key))
             row.assessment = None if row.baseline else assessments.get(row.indicator.code)
             row.editable = store.can_edit(row.indicator)
 
@@ -164,12 +173,16 @@ class FiguresTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
         if role == Qt.ItemDataRole.BackgroundRole:
+            if column == COL_ACTUAL and row.conflict is not None:
+                return CONFLICT_BACKGROUND
             if column == COL_VERDICT and row.assessment is not None:
                 return BACKGROUNDS[row.assessment.verdict]
             if not row.editable:
                 return READ_ONLY_BACKGROUND
             return None
         if role == Qt.ItemDataRole.ForegroundRole:
+            if column == COL_ACTUAL and row.conflict is not None:
+                return CONFLICT_FOREGROUND
             if column == COL_VERDICT and row.assessment is not None:
                 return FOREGROUNDS[row.assessment.verdict]
             if (column == COL_ACTUAL and row.figure is None) or (column == COL_NOTE and self._invites_note(row)):
@@ -177,6 +190,9 @@ class FiguresTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
+            if column == COL_ACTUAL and row.conflict is not None:
+                font.setBold(True)
+                return font
             if column == COL_VERDICT and row.assessment is not None and row.assessment.verdict != NO_DATA:
                 font.setBold(True)
                 return font
@@ -207,7 +223,12 @@ class FiguresTableModel(QAbstractTableModel):
             return list(row.indicator.allowed_words)
         if role == RAW_VALUE_ROLE:
             return row.figure.value if row.figure else None
+        if role == CONFLICT_ROLE:
+            return row.conflict
         return None
+
+    def conflict_at(self, row: int) -> Conflict | None:
+        return self._rows[row].conflict if 0 <= row < len(self._rows) else None
 
     def _derived(self, row: _Row) -> bool:
         return row.assessment is not None and row.assessment.derived and row.assessment.actual is not None
@@ -222,6 +243,13 @@ class FiguresTableModel(QAbstractTableModel):
         )
 
     def _display(self, row: _Row, column: int):
+        text = self._plain_display(row, column)
+        if column == COL_ACTUAL and row.conflict is not None:
+            shown = text or self.tr("(đã xóa)")
+            return f"{shown}  {self.tr(CONFLICT_WORD)}"
+        return text
+
+    def _plain_display(self, row: _Row, column: int):
         indicator, a, figure = row.indicator, row.assessment, row.figure
         if row.baseline:
             return {
@@ -278,10 +306,12 @@ class FiguresTableModel(QAbstractTableModel):
             return (self.tr("Ước") if figure.estimate else self.tr("Chính thức")) if figure else ""
         if column == COL_NOTE:
             return figure.note if figure else ""
-        return self._display(row, column) or ""
+        return self._plain_display(row, column) or ""
 
     def _tooltip(self, row: _Row, column: int):
         parts = []
+        if row.conflict is not None and column in (COL_ACTUAL, COL_KIND, COL_NOTE, COL_NAME):
+            parts.append(self._conflict_tooltip(row.conflict))
         if not row.editable:
             owners = ", ".join(self.service.store.plan.owner_names(row.indicator))
             parts.append(self.tr("Chỉ xem: chỉ tiêu này do {owners} nhập.").format(owners=owners))
@@ -293,7 +323,7 @@ class FiguresTableModel(QAbstractTableModel):
                 parts.append(row.assessment.reason)
             if row.assessment.derived and row.figure is None and row.assessment.actual is not None:
                 parts.append(self.tr("Số tính từ các kỳ đã nhập; gõ số để nhập số của cả kỳ."))
-        if column in (COL_ACTUAL, COL_NOTE, COL_KIND) and row.figure is not None:
+        if column in (COL_ACTUAL, COL_NOTE, COL_KIND) and row.figure is not None and row.conflict is None:
             parts.append(
                 self.tr("Nhập bởi {who} lúc {when}").format(
                     who=row.figure.entered_by or self.tr("(không ghi tên)"), when=_short_time(row.figure.entered_at)
@@ -302,6 +332,24 @@ class FiguresTableModel(QAbstractTableModel):
         if column == COL_NOTE and row.figure is None and row.editable and not row.baseline:
             parts.append(self.tr("Nhập số thực hiện trước, rồi ghi chú."))
         return "\n".join(parts) or None
+
+    def _conflict_tooltip(self, conflict: Conflict) -> str:
+        lines = [self.tr("⚠ Xung đột: hai máy ghi hai số khác nhau cho ô này; đang tạm dùng số thứ nhất.")]
+        for label, side in ((self.tr("Đang dùng"), conflict.current), (self.tr("Máy khác gửi"), conflict.other)):
+            lines.append(
+                self.tr("{label}: {value} — {who}, {when}, {pc}").format(
+                    label=label,
+                    value=side.value,
+                    who=side.entered_by or self.tr("(không ghi tên)"),
+                    when=_short_time(side.entered_at),
+                    pc=side.pc_label,
+                )
+            )
+        if conflict.can_settle:
+            lines.append(self.tr("Nhấn chuột phải → “Xử lý xung đột…” để chọn số giữ lại."))
+        else:
+            lines.append(conflict.why_not)
+        return "\n".join(lines)
 
     # ---- writing cells ------------------------------------------------------------------------
 

@@ -127,7 +127,7 @@ class FiguresView(QTableView):
             COL_NAME: 380,
             COL_MEASURE: 120,
             COL_TARGET: 150,
-            COL_ACTUAL: 110,
+            COL_ACTUAL: 130,  # room for "⚠ xung đột" beside a value
             COL_KIND: 100,
             COL_PERCENT: 70,
             COL_VERDICT: 120,

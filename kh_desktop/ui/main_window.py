@@ -192,3 +192,8 @@ ACTION_INSTALLERS.append(report_actions.install)
 from . import exchange_actions  # noqa: E402 - installers register once the window class exists
 
 ACTION_INSTALLERS.append(exchange_actions.install)
+
+
+from . import conflict_actions  # noqa: E402 - after the exchange menu: its entry goes beside the import log
+
+ACTION_INSTALLERS.append(conflict_actions.install)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -16,12 +17,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from ..storage.conflict_store import task_conflict_list
 from ..storage.task_store import add_task, find_task, list_tasks, task_history, update_task
 from ..tasks.edit import parse_field
 from ..tasks.model import OVERDUE, Task
@@ -45,6 +48,8 @@ from .tasks_table_model import (
 
 class TasksPanel(QWidget):
     """The tasks one unit leads. `today` decides overdue / due soon (tests set it; the window uses the day)."""
+
+    conflict_requested = Signal(str, object)  # kind ("task"), key (task_id,): settle it (the window does)
 
     def __init__(self, service: StoreService, unit_id: str, parent: QWidget | None = None, today: date | None = None):
         super().__init__(parent)
@@ -75,7 +80,10 @@ class TasksPanel(QWidget):
         self.edit_button.clicked.connect(self.edit_current)
         self.history_button = QPushButton(self.tr("Lịch sử…"))
         self.history_button.clicked.connect(self.show_history)
-        for button in (self.add_button, self.edit_button, self.history_button):
+        self.conflict_button = QPushButton(self.tr("⚠ Xử lý xung đột…"))
+        self.conflict_button.setToolTip(self.tr("Hai máy sửa nhiệm vụ này khác nhau: chọn bản giữ lại"))
+        self.conflict_button.clicked.connect(self.settle_current)
+        for button in (self.add_button, self.edit_button, self.history_button, self.conflict_button):
             bar.addWidget(button)
         layout.addLayout(bar)
 
@@ -105,6 +113,9 @@ class TasksPanel(QWidget):
         header.sectionResized.connect(lambda *_args: self._rows_timer.start())
         self.view.doubleClicked.connect(lambda _index: self.edit_current())
         self.view.activated.connect(lambda _index: self.edit_current())
+        self.view.selectionModel().currentRowChanged.connect(lambda *_args: self._update_conflict_button())
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._on_context_menu)
         layout.addWidget(self.view, 1)
 
         self.status = QLabel()
@@ -138,7 +149,10 @@ class TasksPanel(QWidget):
         store = self.service.store
         current = self.current_task()
         tasks = list_tasks(store, self.unit_id)
-        self.model.set_tasks(tasks, self.today)
+        conflicts = {}
+        if any(t.conflict_id for t in tasks):
+            conflicts = {c.key[0]: c for c in task_conflict_list(store) if c.unit_id == self.unit_id}
+        self.model.set_tasks(tasks, self.today, conflicts)
         self._rows_timer.start()
         if current is not None:
             self.select_task(current.id)
@@ -170,8 +184,16 @@ class TasksPanel(QWidget):
                 access=access,
             )
         )
+        if conflicts:
+            self.heading.setText(
+                self.heading.text()
+                + self.tr(" · <span style='background:#fed7aa'>&nbsp;⚠ {n} xung đột chờ xử lý&nbsp;</span>").format(
+                    n=len(conflicts)
+                )
+            )
         self.add_button.setEnabled(self.editable)
         self.edit_button.setEnabled(self.editable)
+        self._update_conflict_button()
 
     def current_task(self) -> Task | None:
         index = self.view.currentIndex() if hasattr(self, "view") else None
@@ -259,6 +281,45 @@ class TasksPanel(QWidget):
             self._set_status(self.tr("Hãy chọn một nhiệm vụ trong bảng."), error=True)
             return
         TaskHistoryDialog(self.service.store.plan, task, task_history(self.service.store, task.id), self).exec()
+
+    def settle_current(self) -> None:
+        """Ask the window to open the conflict list at the selected task."""
+        task = self.current_task()
+        if task is None or not task.conflict_id:
+            self._set_status(self.tr("Nhiệm vụ đang chọn không có xung đột."), error=True)
+            return
+        self.conflict_requested.emit("task", (task.id,))
+
+    def task_menu(self, index) -> QMenu:
+        """The context menu of a task row: settle its conflict, edit, history."""
+        menu = QMenu(self)
+        task = self.model.task_at(self.proxy.mapToSource(index).row()) if index.isValid() else None
+        if task is not None and task.conflict_id:
+            settle = QAction(self.tr("⚠ Xử lý xung đột (chọn bản giữ lại)…"), menu)
+            settle.triggered.connect(self.settle_current)
+            menu.addAction(settle)
+            menu.addSeparator()
+        if self.editable:
+            edit = QAction(self.tr("Sửa / phân công…"), menu)
+            edit.triggered.connect(self.edit_current)
+            menu.addAction(edit)
+        history = QAction(self.tr("Lịch sử…"), menu)
+        history.triggered.connect(self.show_history)
+        menu.addAction(history)
+        return menu
+
+    def _on_context_menu(self, point) -> None:
+        index = self.view.indexAt(point)
+        if not index.isValid():
+            return
+        self.view.setCurrentIndex(index)
+        self.task_menu(index).exec(self.view.viewport().mapToGlobal(point))
+
+    def _update_conflict_button(self) -> None:
+        task = self.current_task()
+        has_any = any(self.model.task_at(r).conflict_id for r in range(self.model.rowCount()))
+        self.conflict_button.setVisible(has_any)
+        self.conflict_button.setEnabled(bool(task and task.conflict_id))
 
     # ---- reacting --------------------------------------------------------------------------------
 

@@ -38,6 +38,8 @@ DUE_SOON_WORD = "sắp đến hạn"
 ROW_BACKGROUNDS = {OVERDUE: QColor("#fee2e2"), "due_soon": QColor("#fef3c7"), DONE: QColor("#f0fdf4")}
 STATUS_FOREGROUNDS = {OVERDUE: QColor("#991b1b"), "due_soon": QColor("#92400e"), DONE: QColor("#166534")}
 GAP_BACKGROUND = QColor("#fde68a")
+CONFLICT_BACKGROUND = QColor("#fed7aa")  # two PCs wrote this task differently: a person must choose
+CONFLICT_ROLE = Qt.ItemDataRole.UserRole + 5  # the storage Conflict of the task, or None
 
 
 class TasksTableModel(QAbstractTableModel):
@@ -47,11 +49,14 @@ class TasksTableModel(QAbstractTableModel):
         self.today = today or date.today()
         self._tasks: list[Task] = []
         self._judged: list[tuple[str, bool, list[str], date | None]] = []
+        self.conflicts: dict = {}  # task id -> storage Conflict
         self.set_tasks(tasks or [], self.today)
 
-    def set_tasks(self, tasks: list[Task], today: date) -> None:
+    def set_tasks(self, tasks: list[Task], today: date, conflicts: dict | None = None) -> None:
+        """Show `tasks` judged against `today`; `conflicts` (task id -> Conflict) explains the ⚠ marks."""
         self.beginResetModel()
         self.today = today
+        self.conflicts = dict(conflicts or {})
         self._tasks = list(tasks)
         self._judged = [
             (effective_status(t, today), is_due_soon(t, today), gaps(t), effective_due(t, today)) for t in tasks
@@ -104,12 +109,16 @@ class TasksTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = self._text(task, column, status, soon, missing, due)
             if role == Qt.ItemDataRole.ToolTipRole:
+                if column == COL_STATUS and task.conflict_id:
+                    return self._conflict_tooltip(task, text)
                 if column == COL_TITLE:
                     return task.title + (f"\n\n{task.notes}" if task.notes else "")
                 return text or None
             return text
         if role == TASK_ROLE:
             return task
+        if role == CONFLICT_ROLE:
+            return self.conflicts.get(task.id)
         if role == STATUS_ROLE:
             return status
         if role == DUE_SOON_ROLE:
@@ -117,6 +126,8 @@ class TasksTableModel(QAbstractTableModel):
         if role == GAPS_ROLE:
             return list(missing)
         if role == Qt.ItemDataRole.BackgroundRole:
+            if column == COL_STATUS and task.conflict_id:
+                return CONFLICT_BACKGROUND
             if column == COL_GAPS and missing:
                 return GAP_BACKGROUND
             if column in (COL_PERSON,) and "thiếu người phụ trách" in missing:
@@ -143,6 +154,18 @@ class TasksTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         return None
 
+    def _conflict_tooltip(self, task: Task, status_text: str) -> str:
+        conflict = self.conflicts.get(task.id)
+        lines = [status_text, "⚠ Xung đột: hai máy sửa nhiệm vụ này khác nhau; đang tạm dùng bản thứ nhất."]
+        if conflict is not None:
+            for label, side in (("Đang dùng", conflict.current), ("Máy khác gửi", conflict.other)):
+                when = side.entered_at[:16].replace("T", " ")
+                lines.append(f"{label}: {side.value} — {side.entered_by or '(không ghi tên)'}, {when}, {side.pc_label}")
+            lines.append(
+                "Nhấn chuột phải → “Xử lý xung đột…” để chọn bản giữ lại." if conflict.can_settle else conflict.why_not
+            )
+        return "\n".join(lines)
+
     def _text(self, task: Task, column: int, status: str, soon: bool, missing: list[str], due) -> str:
         if column == COL_SOURCE:
             return task.source
@@ -160,7 +183,7 @@ class TasksTableModel(QAbstractTableModel):
             if soon:
                 label += f" – {DUE_SOON_WORD}"
             if task.conflict_id:
-                label += " ⚠"
+                label += " ⚠ xung đột"
             return label
         if column == COL_PROGRESS:
             return f"{task.progress}%"

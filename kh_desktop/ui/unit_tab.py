@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -33,6 +33,8 @@ from .tasks_panel import TasksPanel
 
 class UnitTab(QWidget):
     """The figures of one unit. Gets the service and the period; refreshes itself on figures_changed."""
+
+    conflict_requested = Signal(str, object)  # kind ("figure"), key (code, period): settle it (the window does)
 
     def __init__(self, service: StoreService, unit_id: str, period: Period, parent: QWidget | None = None):
         super().__init__(parent)
@@ -194,6 +196,9 @@ class UnitTab(QWidget):
     def _show_chart(self, row: int) -> None:
         if self.chart is None or self.model is None:
             return
+        if not self.isVisible():  # drawn when shown: start-up builds every unit's tab but shows one
+            self._chart_stale = True
+            return
         indicator = self.model.indicator_at(max(row, 0))
         store = self.service.store
         code = indicator.code if indicator else None
@@ -217,8 +222,18 @@ class UnitTab(QWidget):
         index = self.view.indexAt(point)
         if not index.isValid():
             return
+        self.cell_menu(index).exec(self.view.viewport().mapToGlobal(point))
+
+    def cell_menu(self, index) -> QMenu:
+        """The context menu of a cell: settle a conflict, history, Ước ↔ Chính thức, note, remove."""
         row = index.row()
         menu = QMenu(self)
+        conflict = self.model.conflict_at(row)
+        if conflict is not None:
+            settle = QAction(self.tr("⚠ Xử lý xung đột (chọn số giữ lại)…"), menu)
+            settle.triggered.connect(lambda: self.conflict_requested.emit(conflict.kind, conflict.key))
+            menu.addAction(settle)
+            menu.addSeparator()
         history = QAction(self.tr("Xem lịch sử thay đổi…"), menu)
         history.triggered.connect(lambda: self._open_history(index))
         menu.addAction(history)
@@ -239,7 +254,7 @@ class UnitTab(QWidget):
             clear = QAction(self.tr("Xóa số liệu kỳ này (vẫn giữ trong lịch sử)"), menu)
             clear.triggered.connect(lambda: self.model.setData(self.model.index(row, COL_ACTUAL), ""))
             menu.addAction(clear)
-        menu.exec(self.view.viewport().mapToGlobal(point))
+        return menu
 
     def _open_history(self, index) -> None:
         row = index.row()
