@@ -199,9 +199,6 @@ class UnitTab(QWidget):
         if not self.isVisible():  # drawn when shown: start-up builds every unit's tab but shows one
             self._chart_stale = True
             return
-        if not self.isVisible():  # drawn when shown: start-up builds every unit's tab but shows one
-            self._chart_stale = True
-            return
         indicator = self.model.indicator_at(max(row, 0))
         store = self.service.store
         code = indicator.code if indicator else None
