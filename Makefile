@@ -1,5 +1,5 @@
 # The README's commands. Each one sets everything up first, so it works on a fresh clone.
-.PHONY: run test lint format dist
+.PHONY: run test lint format dist bench
 
 run:
 	bash scripts/setup-venv.sh
@@ -14,6 +14,11 @@ test:
 # The standalone program for office PCs: dist/KienHaiTienDo/ and its zip, then the built program's --self-test.
 dist:
 	bash scripts/build-bundle.sh
+
+# Benchmarks against the floor of the stack: a table, and benchmarks/results.json (README, "Benchmarks").
+bench:
+	bash scripts/setup-venv.sh test
+	QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks.run
 
 lint:
 	.venv/bin/ruff check kh_desktop tests
