@@ -571,6 +571,7 @@ def _plan_kind(store: Store, plan: Plan, kind: RecordKind, data: ExchangeData, r
     accepted: dict[str, dict] = {}
     known: set[str] = set()
     refused_ids: set[str] = set()
+    own_pc = store.pc_id  # read once: a file brings thousands of rows
     for row in data.revisions[kind.name]:
         reason = _row_refusal(store, plan, kind, data, row)
         if reason == "known":
@@ -581,7 +582,7 @@ def _plan_kind(store: Store, plan: Plan, kind: RecordKind, data: ExchangeData, r
             result.refused.append({"kind": kind.name, "label": _safe_label(kind, plan, row), "reason": reason})
         else:
             accepted[row["id"]] = row
-            if row["pc_id"] == store.pc_id:
+            if row["pc_id"] == own_pc:
                 result.own_high = max(result.own_high, int(row["pc_revision"]))
     result.inserts[kind.name] = list(accepted.values())
     lineage = _Lineage(store, kind, accepted)
@@ -736,8 +737,9 @@ def apply_in_transaction(
     received_at = now_iso()
     result = merge_plan(store, data)
     for kind in RECORD_KINDS:
+        table_columns = _columns(store, kind.revisions_table)  # once per kind, not once per row
         for row in result.inserts.get(kind.name, []):
-            columns = [c for c in _columns(store, kind.revisions_table) if c in row]
+            columns = [c for c in table_columns if c in row]
             values = [received_at if c == "received_at" else row[c] for c in columns]
             quoted = ", ".join(f'"{c}"' for c in columns)
             marks = ", ".join("?" for _ in columns)
