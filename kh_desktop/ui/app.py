@@ -73,9 +73,12 @@ def _error(title: str, text: str) -> None:
 
 
 def open_or_create(db: Path, snapshot: bool) -> Store | None:
-    """Open the database, or create it after the first-start questions (none for --snapshot)."""
+    """Open the database, or create it after the first-start questions (none for --snapshot).
+
+    A damaged database is replaced by its newest good backup (the damaged file kept aside) and the person is told
+    so; with no good backup they choose between a new empty database and quitting (exchange/recovery.py)."""
     if db.exists() and db.stat().st_size > 0:
-        return Store.open(db)
+        return _open_existing(db, snapshot)
     plan_text = default_plan_path().read_text(encoding="utf-8")
     if snapshot:
         return Store.create(db, plan_text, ALL_UNITS, "")
@@ -88,6 +91,53 @@ def open_or_create(db: Path, snapshot: bool) -> Store | None:
         return None
     unit_id, person = dialog.values()
     return Store.create(db, plan_text, unit_id or ALL_UNITS, person)
+
+
+def _open_existing(db: Path, snapshot: bool) -> Store | None:
+    from ..exchange.recovery import NO_BACKUP, OPENED, RESTORED, open_at_start, start_fresh
+
+    outcome = open_at_start(db)
+    if outcome.status == OPENED:
+        return outcome.store
+    if outcome.status == RESTORED:
+        if snapshot:
+            print(outcome.message, file=sys.stderr)
+        else:
+            _notice(QCoreApplication.translate("app", "Đã khôi phục tệp dữ liệu"), outcome.message)
+        return outcome.store
+    if outcome.status == NO_BACKUP and not snapshot and _ask_start_fresh(outcome.message):
+        aside = start_fresh(db)
+        _notice(
+            QCoreApplication.translate("app", "Tạo tệp dữ liệu mới"),
+            QCoreApplication.translate(
+                "app", "Tệp hỏng đã được giữ lại ở:\n{path}\n\nTiếp theo: chọn đơn vị và người nhập."
+            ).format(path=aside),
+        )
+        return open_or_create(db, snapshot)
+    if outcome.status == NO_BACKUP:
+        if snapshot:
+            raise StoreError(outcome.message)
+        return None  # the person chose to quit: the damaged file stays where it was
+    raise StoreError(outcome.message)
+
+
+def _notice(title: str, text: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text)
+    box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 560px; }")  # a long message reads better wide than tall
+    box.addButton(QCoreApplication.translate("app", "Đã hiểu"), QMessageBox.ButtonRole.AcceptRole)
+    box.exec()
+
+
+def _ask_start_fresh(text: str) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("app", "Tệp dữ liệu bị hỏng"), text)
+    box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 560px; }")  # a long message reads better wide than tall
+    fresh = box.addButton(
+        QCoreApplication.translate("app", "Tạo tệp dữ liệu mới (trống)"), QMessageBox.ButtonRole.AcceptRole
+    )
+    quit_button = box.addButton(QCoreApplication.translate("app", "Thoát"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(quit_button)
+    box.exec()
+    return box.clickedButton() is fresh
 
 
 def run_app(args) -> int:
