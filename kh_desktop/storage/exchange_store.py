@@ -23,9 +23,11 @@ from pathlib import Path
 from ..domain.evaluation import ValueRefused, validate_value
 from ..domain.periods import BASELINE, PeriodError, parse_period
 from ..domain.plan import Plan, PlanError, load_plan_text
+from ..tasks.model import RECURRENCE_LABELS, STORED_STATUSES
 from .files import SQLITE_MAGIC, StoreError, fsync_directory, os_error_message, read_header
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 from .store import ALL_UNITS, Change, Store, now_iso
+from .task_store import row_owners
 
 EXCHANGE_FORMAT = "khtd-exchange-1"
 FIRST_EXCHANGE_SCHEMA = 2  # schema 2 introduced exchange files
@@ -91,7 +93,33 @@ def register_kind(kind: RecordKind) -> None:
     RECORD_KINDS.append(kind)
 
 
+def _require(row: dict, checks: dict[str, tuple[type, ...]]) -> None:
+    """Refuse a row whose columns do not hold what the schema's constraints demand (a hand-edited file can hold
+    anything: SQLite does not re-check constraints when it reads a row)."""
+    for column, types in checks.items():
+        value = row.get(column)
+        if type(value) not in types:  # exact types: True is not a count, 1.0 is not a flag
+            raise ValueRefused(f"cột “{column}” có giá trị không hợp lệ ({value!r:.40})")
+
+
+_TEXT, _OPTIONAL_TEXT = (str,), (str, type(None))
+_FLAG = (int,)
+_FIGURE_COLUMNS = {
+    "code": _TEXT,
+    "period": _TEXT,
+    "value_num": (float, int, type(None)),
+    "value_text": _OPTIONAL_TEXT,
+    "estimate": _FLAG,
+    "note": _TEXT,
+    "entered_by": _TEXT,
+    "unit": _OPTIONAL_TEXT,
+}
+
+
 def _figure_owners(plan: Plan, row: dict) -> tuple[str, ...]:
+    _require(row, _FIGURE_COLUMNS)
+    if row["estimate"] not in (0, 1):
+        raise ValueRefused("cột “estimate” có giá trị không hợp lệ")
     indicator = plan.indicator(row["code"])
     period = row["period"]
     year = None
@@ -129,11 +157,37 @@ register_kind(
 )
 
 
+_TASK_COLUMNS = {
+    "task_id": _TEXT,
+    "unit": _TEXT,
+    "cooperating": _TEXT,
+    "title": _TEXT,
+    "person": _TEXT,
+    "due": _OPTIONAL_TEXT,
+    "recurrence": _OPTIONAL_TEXT,
+    "deliverable": _TEXT,
+    "authority": _TEXT,
+    "status": _TEXT,
+    "progress": (int,),
+    "notes": _TEXT,
+    "indicators": _TEXT,
+    "source": _TEXT,
+    "ordinal": (int, type(None)),
+    "entered_by": _TEXT,
+    "writer_unit": _OPTIONAL_TEXT,
+}
+
+
 def _task_owners(plan: Plan, row: dict) -> tuple[str, ...]:
-    unit = plan.unit_by_id(row["unit"]).id  # PlanError for a unit the plan does not know
-    if not str(row.get("title") or "").strip() and not row["deleted"]:
-        raise ValueRefused("nhiệm vụ không có nội dung")
-    return (unit,)
+    """Every column checked (a removal too: the table's constraints apply to it), then the task rules."""
+    _require(row, _TASK_COLUMNS)
+    if row["status"] not in STORED_STATUSES:
+        raise ValueRefused(f"trạng thái “{row['status']:.40}” không hợp lệ")
+    if not 0 <= row["progress"] <= 100:
+        raise ValueRefused(f"tiến độ {row['progress']}% nằm ngoài 0–100%")
+    if row["recurrence"] not in (None, *RECURRENCE_LABELS):
+        raise ValueRefused(f"lặp lại “{row['recurrence']:.40}” không hợp lệ")
+    return row_owners(plan, row)
 
 
 def _task_label(plan: Plan, row: dict) -> str:
@@ -622,8 +676,16 @@ def _row_refusal(store: Store, plan: Plan, kind: RecordKind, data: ExchangeData,
     if existing:
         same = all(existing[0][c] == row[c] for c in (*kind.key_columns, "pc_id", "pc_revision", "deleted"))
         return "known" if same else "trùng mã phiên bản với số liệu đã có nhưng khác nội dung"
-    if not isinstance(row["pc_id"], str) or not _PC_ID.match(row["pc_id"]) or not isinstance(row["pc_revision"], int):
+    if not isinstance(row["pc_id"], str) or not _PC_ID.match(row["pc_id"]) or type(row["pc_revision"]) is not int:
         return "mã máy hoặc số phiên bản không hợp lệ"
+    if (
+        type(row["id"]) is not str
+        or row["deleted"] not in (0, 1)
+        or type(row["deleted"]) is not int
+        or type(row.get("entered_at")) is not str
+        or any(type(row.get(c)) not in _OPTIONAL_TEXT for c in ("supersedes", kind.merges_column) if c)
+    ):
+        return "dòng không đúng cấu trúc (mã phiên bản, dấu xóa, thời điểm nhập hoặc phiên bản trước)"
     clash = list(
         store.db.query(
             f'SELECT id FROM "{kind.revisions_table}" WHERE pc_id = ? AND pc_revision = ?',
@@ -724,6 +786,11 @@ class write_transaction:  # noqa: N801 - used like a function: `with write_trans
 
 
 def _busy_message(exc: Exception) -> str:
+    if isinstance(exc, sqlite3.IntegrityError):  # a row the checks let through: say so, not SQLite's words
+        return (
+            "Tệp nhận có dòng số liệu không hợp lệ nên không ghi được; số liệu cũ vẫn còn nguyên. "
+            "Hãy xin đơn vị gửi lại tệp."
+        )
     if "locked" in str(exc).lower():
         return "Tệp dữ liệu đang bận (một cửa sổ khác đang ghi). Hãy thử lại sau giây lát."
     return f"Không ghi được số liệu nhận vào tệp dữ liệu: {exc}. Số liệu cũ vẫn còn nguyên."
