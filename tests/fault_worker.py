@@ -80,12 +80,28 @@ def import_workbook(db: str, workbook: str) -> None:
     time.sleep(600)  # stay until killed, so that every run ends the same way
 
 
+def send_to(db: str, folder: str) -> None:
+    """Write this PC's exchange file into `folder` (which the test removes at a random moment)."""
+    from kh_desktop.exchange.send import send
+
+    store = Store.open(db)
+    _emit({"ready": True})
+    try:
+        written = send(store, folder)
+    except StoreError as exc:
+        _emit({"refused": str(exc)})
+        return
+    _emit({"sent": str(written)})
+
+
 def main(argv: list[str]) -> int:
     mode, db, seed = argv[0], argv[1], int(argv[2])
     if mode == "record":
         record_forever(db, seed)
     elif mode == "fill":
         fill_until_refused(db, seed)
+    elif mode == "send":
+        send_to(db, argv[3])
     elif mode == "import":
         import_workbook(db, argv[3])
     else:

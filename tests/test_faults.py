@@ -350,6 +350,53 @@ def test_read_only_file_is_read_and_writes_are_refused_with_a_message():
         shutil.rmtree(folder, ignore_errors=True)
 
 
+# ---- a target folder removed during send -----------------------------------------------------------
+
+
+def test_target_folder_removed_during_send_gives_a_message_and_loses_nothing(tmp_path, plan_text):
+    """As a USB stick pulled while the exchange file is written: a message, the working file untouched."""
+    from kh_desktop.storage.exchange_store import read_exchange_file
+
+    db = tmp_path / "kh.sqlite"
+    with Store.create(db, plan_text, "kinh-te") as store:
+        for n, indicator in enumerate(store.plan.indicators_of("kinh-te")):
+            for period in ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"):
+                try:
+                    store.record(indicator.code, period, str(10 + n), note="ghi chú " * 20)
+                except ValueRefused:
+                    break
+        plan, plan_sha = store.plan, store.plan_sha256
+    digest, figures = _digest(db), figure_state(db)
+    rng = random.Random(SEED + 3)
+    outcomes = set()
+    for n in range(max(4, ITERATIONS)):
+        usb = tmp_path / f"usb-{n}"
+        target = usb / "gui-van-phong"
+        target.mkdir(parents=True)
+        proc = spawn_worker("send", db, 0, target)
+        assert proc.stdout.readline(), proc.communicate()[1]
+        time.sleep(rng.uniform(0, 0.15))
+        shutil.rmtree(usb, ignore_errors=True)
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0 and "Traceback" not in err, err
+        (result,) = complete_lines(out)
+        if "refused" in result:
+            assert_clear_message(result["refused"])
+            outcomes.add("refused")
+        else:
+            outcomes.add("sent")
+            sent = Path(result["sent"])
+            if sent.exists():  # written before the folder went: it must be whole
+                read_exchange_file(sent, plan, plan_sha)
+        assert _digest(db) == digest and figure_state(db) == figures, f"seed {SEED}, run {n}"
+        assert not list(tmp_path.glob("*.partial")), "a partial file was left beside the folder"
+    # Removed before the program looked: always refused, with the folder named.
+    proc = spawn_worker("send", db, 0, tmp_path / "usb-gone" / "gui")
+    out, err = proc.communicate(timeout=120)
+    (result,) = [line for line in complete_lines(out) if "ready" not in line]
+    assert "refused" in result and "Không có thư mục" in result["refused"], result
+
+
 # ---- a full disk ----------------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ Revisioned record kinds are listed in `RECORD_KINDS`; the merge treats each kind
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -338,7 +339,17 @@ def write_exchange_file(store: Store, dest: Path, program_version: str) -> dict:
         raise StoreError(os_error_message(exc, dest)) from exc
     except sqlite3.Error as exc:
         _discard(temporary)
-        raise StoreError(f"Không ghi được tệp gửi {dest}: {exc}. Dữ liệu đang dùng không bị ảnh hưởng.") from exc
+        if not dest.parent.is_dir():  # the folder went away while writing (a pulled USB stick)
+            raise StoreError(os_error_message(FileNotFoundError(errno.ENOENT, "gone"), dest)) from exc
+        text = str(exc).lower()
+        reason = (
+            "ổ đĩa đã đầy"
+            if "full" in text
+            else "lỗi đọc ghi ổ đĩa (ổ hỏng hoặc đã rút)"
+            if "i/o error" in text
+            else str(exc)
+        )
+        raise StoreError(f"Không ghi được tệp gửi {dest}: {reason}. Dữ liệu đang dùng không bị ảnh hưởng.") from exc
     try:
         read_exchange_file(dest, store.plan, store.plan_sha256)
     except ExchangeRefused as exc:
