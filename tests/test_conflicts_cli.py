@@ -55,3 +55,17 @@ def test_conflicts_json_lists_figures_and_tasks_and_both_resolve(tmp_path, plan_
     assert json.loads(run_cli("conflicts", "--json", db=db, check=True).stdout) == []
     assert "Không có xung đột" in run_cli("conflicts", db=db, check=True).stdout
     assert run_cli("check", db=db).returncode == 0
+
+
+def test_resolve_refuses_another_units_figure_on_a_one_unit_pc(tmp_path, plan_text):
+    from kh_desktop.storage.store import Store
+
+    db, _task_id = _office_with_conflicts(tmp_path, plan_text)
+    with Store.open(db) as store:
+        store.set_pc_unit("cong-an")
+    figure = json.loads(run_cli("conflicts", "--json", db=db, check=True).stdout)[0]
+    refused = run_cli("resolve", "1", "2026", "--keep", figure["other"]["revision_id"], db=db)
+    assert refused.returncode == 2 and refused.stderr.startswith("Lỗi:")
+    assert json.loads(run_cli("conflicts", "--json", db=db, check=True).stdout)[0] == figure
+    missing = run_cli("resolve", "2", "2026", "--keep", figure["other"]["revision_id"], db=db)
+    assert missing.returncode == 2 and "không có xung đột" in missing.stderr

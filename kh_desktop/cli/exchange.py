@@ -9,8 +9,8 @@ from ..domain.evaluation import format_value
 from ..exchange.backups import backup_now, list_backups, restore
 from ..exchange.receive import receive_files, unit_label
 from ..exchange.send import send
-from ..storage.conflict_store import TASK, conflict_json, find_conflict, settle, task_conflict_list
-from ..storage.exchange_store import conflicts, import_log, resolve_conflict
+from ..storage.conflict_store import FIGURE, TASK, conflict_json, find_conflict, settle, task_conflict_list
+from ..storage.exchange_store import conflicts, import_log
 from ..storage.files import StoreError
 from ..storage.store import Store
 from .common import CommandError, open_store, print_json
@@ -155,7 +155,10 @@ def cmd_conflicts(args) -> int:
 
 def cmd_resolve(args) -> int:
     with open_store(args) as store:
-        resolve_conflict(store, args.code, args.period, args.keep, by=args.by)
+        conflict = find_conflict(store, FIGURE, (args.code, args.period))
+        if conflict is None:
+            raise CommandError(f"Chỉ tiêu {args.code} kỳ {args.period} không có xung đột nào (xem lệnh conflicts).")
+        settle(store, conflict, args.keep, by=args.by)  # refuses another unit's figure on a one-unit PC
         figure = store.figure(args.code, args.period)
     value = format_value(figure.value) if figure else "(đã xóa)"
     print(f"Đã giải quyết xung đột chỉ tiêu {args.code} kỳ {args.period}: giữ {value}.")
