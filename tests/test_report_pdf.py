@@ -176,3 +176,100 @@ def test_cli_report_with_charts(cli_db, tmp_path):
     run_cli("report", str(out), "--period", "2026", "--unit", "Công an", "--charts", db=cli_db, check=True)
     reader = PdfReader(out)
     assert "BIỂU ĐỒ TIẾN ĐỘ" in flat(reader.pages[-1].extract_text())
+
+
+# ---- page breaks: no row split across pages, text only inside the margins --------------------------------
+
+LONG_NOTE = "Số liệu ước tính theo báo cáo của các thôn, sẽ được cập nhật khi có số liệu chính thức của Thống kê"
+
+
+def seed_heavy(store) -> None:
+    """A figure, and for every third indicator a long note, in every half year and year: tall rows, many pages."""
+    from kh_desktop.domain.evaluation import ValueRefused
+
+    for n, indicator in enumerate(store.plan.indicators):
+        for year in store.plan.years:
+            target = indicator.target(year)
+            for period in (f"{year}-H1", str(year)):
+                note = LONG_NOTE if n % 3 == 0 else ""
+                if target is not None and target.is_text:
+                    value = target.text
+                else:
+                    value = round((target.reference if target and target.reference else 50) * 0.9, 2)
+                try:
+                    store.record(indicator.code, period, value, note=note, estimate=n % 4 == 0)
+                except ValueRefused:
+                    pass
+        if indicator.baseline:
+            store.record(indicator.code, "baseline", 100)
+
+
+def assert_inside_margins(reader, landscape: bool = False) -> None:
+    """Every text run inside the margins; only the page number (from page 2, centred) in the top margin."""
+    width, height = (A4[1], A4[0]) if landscape else A4
+    left, right = MARGINS_MM["left"] * MM, width - MARGINS_MM["right"] * MM
+    bottom, top = MARGINS_MM["bottom"] * MM, height - MARGINS_MM["top"] * MM
+    for n, page in enumerate(reader.pages):
+        box = page.mediabox
+        assert abs(float(box.width) - width) < 1 and abs(float(box.height) - height) < 1
+        numbers = []
+        for x, y, text in positions(page):
+            if y > top:
+                numbers.append((x, text.strip()))
+                continue
+            assert left - 1 <= x <= right, (n, x, text)
+            assert y >= bottom - 1, (n, y, text)
+        if n == 0:
+            assert numbers == []
+        else:
+            assert [t for _, t in numbers] == [str(n + 1)], (n, numbers)
+            assert abs(numbers[0][0] - (left + right) / 2) < 10 * MM
+
+
+def page_texts(reader) -> list[str]:
+    return [flat(p.extract_text()) for p in reader.pages]
+
+
+def assert_closing_not_alone(pages: list[str], last_row_text: str) -> None:
+    """The page with the signature block also holds the table's last row (a typist keeps them together)."""
+    closing = [n for n, t in enumerate(pages) if "Nơi nhận" in t]
+    assert len(closing) == 1
+    assert flat(last_row_text) in pages[closing[0]]
+
+
+@pytest.mark.parametrize(
+    ("period", "unit"), [("2026-H1", None), ("2026-H1", "kinh-te"), ("2026-2030", None), ("2026-2028", "kinh-te")]
+)
+def test_long_reports_keep_rows_whole_and_inside_the_margins(store, tmp_path, qapp_once, period, unit):
+    seed_heavy(store)
+    content, reader = write(store, tmp_path, period, unit)
+    assert len(reader.pages) >= 2
+    assert_inside_margins(reader, landscape=content.is_review)
+    pages = page_texts(reader)
+    # Every row stays on one page: its indicator's name, and its note, are never cut by a page break.
+    for row in content.rows:
+        assert any(flat(row.name) in t for t in pages), row.name
+    with_note = sum(LONG_NOTE in row.note or LONG_NOTE in row.remaining for row in content.rows)
+    assert sum(t.count(LONG_NOTE) for t in pages) == with_note
+    # The repeated header starts every page after the first.
+    for text in pages[1:]:
+        assert text.startswith(str(pages.index(text) + 1)) and "STT" in text[:40]
+    assert_closing_not_alone(pages, content.rows[-1].name)
+
+
+def test_task_sheet_keeps_rows_whole_and_inside_the_margins(store, tmp_path, qapp_once):
+    from kh_desktop.reports.task_sheet import write_task_sheet_pdf
+    from kh_desktop.storage.task_store import list_tasks, update_task
+
+    tasks = list_tasks(store, "kinh-te")
+    for n, task in enumerate(tasks):
+        update_task(store, task.id, {"person": f"Đồng chí Nguyễn Văn {n:02d}", "notes": LONG_NOTE * (1 + n % 2)})
+    path = tmp_path / "tasks.pdf"
+    pages_written = write_task_sheet_pdf(store, path, "kinh-te", date(2027, 1, 5))
+    reader = PdfReader(path)
+    assert len(reader.pages) == pages_written >= 3
+    assert_inside_margins(reader, landscape=True)
+    pages = page_texts(reader)
+    for n in range(len(tasks)):
+        assert sum(f"Đồng chí Nguyễn Văn {n:02d}" in t for t in pages) == 1
+    assert_closing_not_alone(pages, f"Đồng chí Nguyễn Văn {len(tasks) - 1:02d}")

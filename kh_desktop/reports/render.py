@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .content import ReportContent
 from .fonts import report_font_family
+from .paginate import paginate
 
 MARGINS_MM = {"top": 20.0, "bottom": 20.0, "left": 30.0, "right": 15.0}
 A4_MM = (210.0, 297.0)
@@ -328,21 +329,6 @@ def _reserve_top(doc, height: float) -> None:
         wanted = wanted * height / got
 
 
-def _keep_closing_together(doc, page_height: float) -> None:
-    """Move the signature block to the next page rather than split it across two."""
-    from PySide6.QtGui import QTextFormat
-
-    frames = doc.rootFrame().childFrames()
-    if not frames:
-        return
-    closing = frames[-1]
-    rect = doc.documentLayout().frameBoundingRect(closing)
-    if int(rect.top() // page_height) != int((rect.bottom() - 1) // page_height):
-        fmt = closing.frameFormat()
-        fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-        closing.setFrameFormat(fmt)
-
-
 def paint_report(
     device, content: ReportContent, final_year: int, extra_pages: Callable | None = None, body_html: str | None = None
 ) -> int:
@@ -364,18 +350,23 @@ def paint_report(
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         header_height = _paint_header(painter, geo, content, family, device)
 
-        doc = QTextDocument()
-        doc.documentLayout().setPaintDevice(device)
-        doc.setDefaultFont(_font(family, 13))
-        doc.setDocumentMargin(0)
-        doc.setHtml(report_html(content, final_year) if body_html is None else body_html)
-        # Leave room on page 1 for the painted header block: the first (empty) line is that tall.
-        # (Qt ignores the top margin of a frame's first block, so a fixed line height is used.)
-        _indent_first_lines(doc, geo.mm(11))
         page = QSizeF(geo.body_width, geo.body_height)
-        doc.setPageSize(page)
-        _reserve_top(doc, header_height)
-        _keep_closing_together(doc, page.height())
+
+        def build(text: str) -> QTextDocument:
+            doc = QTextDocument()
+            doc.documentLayout().setPaintDevice(device)
+            doc.setDefaultFont(_font(family, 13))
+            doc.setDocumentMargin(0)
+            doc.setHtml(text)
+            # Leave room on page 1 for the painted header block: the first (empty) line is that tall.
+            # (Qt ignores the top margin of a frame's first block, so a fixed line height is used.)
+            _indent_first_lines(doc, geo.mm(11))
+            doc.setPageSize(page)
+            _reserve_top(doc, header_height)
+            return doc
+
+        # No table row split across pages; the signature block keeps the last rows with it.
+        doc = paginate(report_html(content, final_year) if body_html is None else body_html, build, page.height())
         pages = doc.pageCount()
         number_font = _font(family, 13)
         for index in range(pages):
@@ -390,7 +381,9 @@ def paint_report(
             clip = QRectF(0, index * page.height(), page.width(), page.height())
             painter.setClipRect(clip)
             context = QAbstractTextDocumentLayout.PaintContext()
-            context.clip = clip
+            # Only what lies on this page: a line starting a hair below the page's end (a page break puts it
+            # there) would otherwise be painted too, clipped to a sliver, and its text land in the PDF twice.
+            context.clip = clip.adjusted(0, 0, 0, -geo.mm(0.3))
             doc.documentLayout().draw(painter, context)
             painter.restore()
         total = pages
