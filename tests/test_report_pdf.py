@@ -273,3 +273,29 @@ def test_task_sheet_keeps_rows_whole_and_inside_the_margins(store, tmp_path, qap
     for n in range(len(tasks)):
         assert sum(f"Đồng chí Nguyễn Văn {n:02d}" in t for t in pages) == 1
     assert_closing_not_alone(pages, f"Đồng chí Nguyễn Văn {len(tasks) - 1:02d}")
+
+
+def test_receipt_has_page_numbers_from_page_two_inside_the_margins(store, tmp_path, qapp_once):
+    from kh_desktop.reports.receipt import write_receipt_pdf
+
+    units = [u.id for u in store.plan.units]
+    rows = [
+        {
+            "unit": units[n % len(units)],
+            "file_name": f"KienHai_Don-vi_2026-07-{n % 28 + 1:02d}_0930_{n:03d}.khtd",
+            "sha256": f"{n:064x}",
+            "received_at": "2026-07-15T09:30:00",
+            **{key: n for key in ("added", "updated", "unchanged", "stale", "refused_rows", "conflicts")},
+        }
+        for n in range(45)
+    ]
+    path = write_receipt_pdf(store, rows, tmp_path / "bien-nhan.pdf", date(2026, 7, 15))
+    reader = PdfReader(path)
+    assert len(reader.pages) >= 2
+    assert_inside_margins(reader, landscape=True)
+    pages = page_texts(reader)
+    assert "BIÊN NHẬN" in pages[0]
+    for n in range(45):
+        assert sum(f"_{n:03d}.khtd" in t for t in pages) == 1
+    signatures = [n for n, t in enumerate(pages) if "NGƯỜI GIAO" in t]
+    assert len(signatures) == 1 and "_044.khtd" in pages[signatures[0]]

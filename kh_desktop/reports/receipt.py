@@ -68,7 +68,7 @@ def receipt_html(store: Store, rows: list[dict], on: date | None = None, family:
 Văn phòng HĐND và UBND xã</b></p>
 <p>Văn phòng đã nhận và đối chiếu {format_number(len(rows), 0)} tệp số liệu sau (số dòng theo từng loại):</p>
 <table border="1" cellspacing="0" cellpadding="3" width="100%" style="font-size:10.5pt">
-<thead><tr>{head}</tr></thead>{"".join(lines)}</table>
+<thead><tr>{head}</tr></thead><tbody>{"".join(lines)}</tbody></table>
 <p style="font-size:11pt"><i>“Cũ hơn”: số liệu đã có bản mới hơn tại Văn phòng nên không thay thế; “Từ chối”: số liệu
 không thuộc trách nhiệm của đơn vị gửi; “Xung đột”: hai máy ghi khác nhau, chờ người có thẩm quyền quyết định.</i></p>
 <table width="100%" style="margin-top:18pt"><tr>
@@ -79,26 +79,57 @@ không thuộc trách nhiệm của đơn vị gửi; “Xung đột”: hai má
 
 
 def write_receipt_pdf(store: Store, rows: list[dict], dest: Path, on: date | None = None) -> Path:
-    """The receipt as an A4 PDF (Qt's text document; needs a QGuiApplication, made if missing)."""
-    from PySide6.QtCore import QMarginsF
-    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+    """The receipt as an A4 landscape PDF with the report's margins and page numbers (centred in the top
+    margin from page 2, as Nghị định 30/2020 asks). Qt's text document; needs a QGuiApplication, made if missing.
+    """
+    from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
+    from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QPainter, QPdfWriter, QTextDocument
 
     from .fonts import report_font_family
-    from .render import ensure_gui_app
+    from .paginate import paginate
+    from .render import PageGeometry, ReportError, ensure_gui_app, page_layout
 
     ensure_gui_app()
     family = report_font_family()
     writer = QPdfWriter(str(dest))
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Landscape,
-            QMarginsF(20, 20, 15, 20),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
+    writer.setResolution(300)
+    writer.setPageLayout(page_layout(landscape=True))
     writer.setTitle("Biên nhận số liệu")
-    document = QTextDocument()
-    document.setHtml(receipt_html(store, rows, on, family))
-    document.print_(writer)
+    writer.setCreator("Kiến Hải Tiến độ")
+    geo = PageGeometry(float(writer.logicalDpiY()), float(writer.width()), float(writer.height()))
+    page = QSizeF(geo.body_width, geo.body_height)
+
+    def build(text: str) -> QTextDocument:
+        doc = QTextDocument()
+        doc.documentLayout().setPaintDevice(writer)
+        doc.setDocumentMargin(0)
+        doc.setHtml(text)
+        doc.setPageSize(page)
+        return doc
+
+    # A received file's row is never split across two pages; the signatures keep the last rows with them.
+    document = paginate(receipt_html(store, rows, on, family), build, page.height())
+    number_font = QFont(family)
+    number_font.setPointSizeF(13)
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise ReportError("Không mở được tệp PDF để ghi.")
+    try:
+        for index in range(document.pageCount()):
+            if index:
+                writer.newPage()
+                painter.setFont(number_font)
+                painter.drawText(
+                    QRectF(geo.left, 0, geo.body_width, geo.top), int(Qt.AlignmentFlag.AlignCenter), str(index + 1)
+                )
+            painter.save()
+            painter.translate(QPointF(geo.left, geo.top - index * page.height()))
+            clip = QRectF(0, index * page.height(), page.width(), page.height())
+            painter.setClipRect(clip)
+            context = QAbstractTextDocumentLayout.PaintContext()
+            context.clip = clip.adjusted(0, 0, 0, -geo.mm(0.3))
+            document.documentLayout().draw(painter, context)
+            painter.restore()
+    finally:
+        painter.end()
     return Path(dest)
