@@ -97,7 +97,7 @@ def test_number_stored_as_text_and_control_characters(store, tmp_path):
     assert len(reasons) == 2
     assert any("lưu dạng chữ (Text)" in r for r in reasons)
     assert any("ký tự điều khiển" in r for r in reasons)
-    assert all(p.column in ("F", "H") for p in preview.problems)
+    assert all(p.column in ("G", "I") for p in preview.problems)  # Thực hiện, Ghi chú (E is the baseline)
     assert dump(store.path) == before
 
 

@@ -207,7 +207,8 @@ def test_cli_export_template_import(cli_db, tmp_path):
     wb.save(out)
     before = dump(cli_db)
     dry = run_cli("import-xlsx", str(out), "--dry-run", db=cli_db, check=True)
-    assert "12 kỳ 2026: 1.064 → 1.200" in dry.stdout and "chưa ghi" in dry.stdout
+    assert "12. Việc làm được giới thiệu, giải quyết — Năm 2026: 1.064 → 1.200" in dry.stdout
+    assert "chưa ghi" in dry.stdout
     assert dump(cli_db) == before
     run_cli("import-xlsx", str(out), db=cli_db, check=True)
     status = run_cli("history", "12", "2026", db=cli_db, check=True)
@@ -225,3 +226,129 @@ def test_template_reads_back_unchanged_as_no_change(store, tmp_path, period):
     out = write_template(store, tmp_path / "m.xlsx", "cong-an", rp)
     preview = preview_import(store, out)
     assert preview.ok and preview.changes == []
+
+
+# ---- pick lists for words, the baseline ("hiện nay"), what an empty cell means ----------------------------
+
+
+def validations_by_cell(ws) -> dict[str, list[str]]:
+    """Cell → the words its pick list offers, read back through the hidden list sheet."""
+    from openpyxl.utils import range_boundaries
+
+    found = {}
+    for dv in ws.data_validations.dataValidation:
+        assert dv.type == "list" and dv.allow_blank and dv.showErrorMessage
+        sheet, ref = dv.formula1.rsplit("!", 1)
+        lists = ws.parent[sheet.strip("'")]
+        min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
+        words = [lists.cell(row=r, column=min_col).value for r in range(min_row, max_row + 1)]
+        for cell_range in dv.sqref.ranges:
+            for row in ws[cell_range.coord] if ":" in cell_range.coord else [[ws[cell_range.coord]]]:
+                for cell in row:
+                    found[cell.coordinate] = words
+    return found
+
+
+def test_template_offers_the_plans_words_as_a_pick_list(store, tmp_path):
+    from kh_desktop.excel.common import LISTS_SHEET
+
+    out = write_template(store, tmp_path / "ca.xlsx", "cong-an", parse_report_period("2027", 2026, 2030))
+    wb = load_workbook(out)
+    ws = wb.active
+    assert wb[LISTS_SHEET].sheet_state == "hidden"
+    keys = columns_by_key(ws)
+    lists = validations_by_cell(ws)
+    for indicator in store.plan.indicators_of("cong-an"):
+        cell = ws.cell(row=row_of(ws, indicator.code), column=keys["value:2027"]).coordinate
+        target = indicator.target(2027)
+        if target is not None and target.is_text:
+            assert lists[cell] == list(indicator.allowed_words), indicator.code
+        else:
+            assert cell not in lists, indicator.code
+    assert any("Ổn định, không có điểm nóng" in words for words in lists.values())  # a word with a comma
+    assert "Ô để trống thì số liệu đã có giữ nguyên" in ws.cell(row=2, column=1).value
+    # Picking a word from the list imports it; the hidden list sheet is not reported as skipped.
+    word_code = next(i.code for i in store.plan.indicators_of("cong-an") if expects_words_2027(i))
+    ws.cell(
+        row=row_of(ws, word_code), column=keys["value:2027"], value=store.plan.indicator(word_code).target(2027).text
+    )
+    wb.save(out)
+    preview = preview_import(store, out)
+    assert preview.ok and preview.skipped_sheets == [] and len(preview.changes) == 1
+    apply_import(store, preview)
+    assert store.figure(word_code, "2027").value == store.plan.indicator(word_code).target(2027).text
+
+
+def expects_words_2027(indicator) -> bool:
+    target = indicator.target(2027)
+    return target is not None and target.is_text
+
+
+def test_unit_sheets_offer_pick_lists_in_the_years_that_take_words(store, tmp_path):
+    out = export_workbook(store, tmp_path / "all.xlsx")
+    wb = load_workbook(out)
+    indicator = next(i for i in store.plan.indicators if any(t.is_text for t in i.targets.values()) and i.words)
+    unit = store.plan.unit_by_id(indicator.owners[0])
+    ws = next(wb[n] for n in wb.sheetnames if wb[n].cell(row=1, column=1).value.startswith(unit.name.upper()))
+    keys, lists = columns_by_key(ws), validations_by_cell(ws)
+    r = row_of(ws, indicator.code)
+    for year in store.plan.years:
+        cell = ws.cell(row=r, column=keys[f"value:{year}"]).coordinate
+        target = indicator.target(year)
+        assert (cell in lists) == (target is not None and target.is_text), (indicator.code, year)
+    assert "Ô để trống thì số liệu đã có giữ nguyên" in ws.cell(row=2, column=1).value
+
+
+def test_baseline_filled_in_a_template_imports(store, tmp_path):
+    with_baseline = [i for i in store.plan.indicators_of("kinh-te") if i.baseline is not None]
+    assert with_baseline
+    out = write_template(store, tmp_path / "kt.xlsx", "kinh-te", parse_report_period("2026-H1", 2026, 2030))
+    wb = load_workbook(out)
+    ws = wb.active
+    keys = columns_by_key(ws)
+    assert "hiện nay" in ws.cell(row=3, column=keys["value:baseline"]).value
+    code = with_baseline[0].code
+    ws.cell(row=row_of(ws, code), column=keys["value:baseline"], value=120)
+    ws.cell(row=row_of(ws, code), column=keys["value:2026-H1"], value=150)
+    wb.save(out)
+    preview = preview_import(store, out)
+    assert preview.ok and {(c.code, c.period) for c in preview.changes} == {(code, "baseline"), (code, "2026-H1")}
+    shown = "\n".join(str(c) for c in preview.changes)
+    assert f"{code}. {with_baseline[0].name} — Số gốc (hiện nay)" in shown and "(trống) → 120" in shown
+    assert "6 tháng đầu năm 2026" in shown
+    apply_import(store, preview)
+    assert store.figure(code, "baseline").value == 120.0 and store.figure(code, "2026-H1").value == 150.0
+    # An empty cell leaves the figure as it is.
+    again = load_workbook(
+        write_template(store, tmp_path / "kt2.xlsx", "kinh-te", parse_report_period("2026-H1", 2026, 2030))
+    )
+    again.save(tmp_path / "kt2.xlsx")
+    preview = preview_import(store, tmp_path / "kt2.xlsx")
+    assert preview.ok and preview.changes == []
+    assert store.figure(code, "baseline").value == 120.0
+
+
+def test_baseline_in_a_row_without_one_is_refused(store, tmp_path):
+    out = write_template(store, tmp_path / "kt.xlsx", "kinh-te", parse_report_period("2026", 2026, 2030))
+    wb = load_workbook(out)
+    ws = wb.active
+    keys = columns_by_key(ws)
+    without = next(i for i in store.plan.indicators_of("kinh-te") if i.baseline is None)
+    ws.cell(row=row_of(ws, without.code), column=keys["value:baseline"], value=5)
+    wb.save(out)
+    before = dump(store.path)
+    preview = preview_import(store, out)
+    assert not preview.ok and preview.problems[0].column == "E"
+    assert dump(store.path) == before
+
+
+def test_cli_dry_run_names_indicator_and_period(cli_db, tmp_path):
+    template = tmp_path / "t.xlsx"
+    run_cli("template-xlsx", str(template), "--unit", "Phòng Kinh tế", "--period", "2026-Q3", db=cli_db, check=True)
+    wb = load_workbook(template)
+    ws = wb.active
+    ws.cell(row=row_of(ws, "7"), column=columns_by_key(ws)["value:2026-Q3"], value=1234.5)
+    wb.save(template)
+    dry = run_cli("import-xlsx", str(template), "--dry-run", db=cli_db, check=True)
+    assert "7. Thu nhập bình quân đầu người — Quý III năm 2026: (trống) → 1.234,5" in dry.stdout
+    assert "Bỏ qua" not in dry.stdout

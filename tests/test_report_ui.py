@@ -59,6 +59,11 @@ def test_import_preview_dialog_lists_changes_and_refuses_bad_files(qtbot, window
     dialog = ImportPreviewDialog(preview, window)
     qtbot.addWidget(dialog)
     assert dialog.apply_button.text() == "Nhập 1 số liệu"
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    shown = dialog.findChild(QPlainTextEdit).toPlainText()
+    assert "7. Thu nhập bình quân đầu người — Năm 2026: (trống) → 90  (trang “P. Kinh tế”, ô" in shown
+    assert "Danh mục" not in shown  # the hidden pick lists are not a sheet the user skipped
     dialog.grab().save(str(tmp_path / "preview.png"))
     seen = []
     window.service.figures_changed.connect(seen.append)

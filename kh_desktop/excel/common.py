@@ -6,6 +6,7 @@ import re
 
 TITLE_ROW, SUBTITLE_ROW, HEADER_ROW, SUBHEADER_ROW, KEY_ROW, FIRST_DATA_ROW = 1, 2, 3, 4, 5, 6
 COMMUNE_SHEET = "Toàn xã"
+LISTS_SHEET = "Danh mục"  # hidden: the words an indicator may take, for the pick lists of the entry cells
 NOTE_MAX = 32_767  # the most characters an Excel cell holds
 ESTIMATE_WORDS = ("x", "ước", "uoc", "có")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

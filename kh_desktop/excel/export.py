@@ -13,9 +13,10 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..domain.evaluation import evaluate_year, format_target
+from ..domain.evaluation import evaluate_year, expects_words, format_target
 from ..domain.periods import BASELINE, ReportPeriod
 from ..domain.plan import Indicator
 from ..storage.store import Store
@@ -24,6 +25,7 @@ from .common import (
     FIRST_DATA_ROW,
     HEADER_ROW,
     KEY_ROW,
+    LISTS_SHEET,
     SUBHEADER_ROW,
     SUBTITLE_ROW,
     TITLE_ROW,
@@ -91,6 +93,59 @@ def _widths(ws, widths: list[float]) -> None:
         ws.column_dimensions[get_column_letter(column)].width = width
 
 
+EMPTY_CELL_RULE = "Ô để trống thì số liệu đã có giữ nguyên (không bị xóa)."
+
+
+class WordLists:
+    """The words an indicator's figure may be (from the plan), on a hidden sheet the pick lists point at.
+
+    A list written inline in the validation cannot hold a word with a comma ("Ổn định, không có điểm
+    nóng"), so each indicator's words go down one column of the hidden sheet.
+    """
+
+    def __init__(self, wb: Workbook):
+        self.wb = wb
+        self.ws = None
+        self.ranges: dict[str, str] = {}
+
+    def range_of(self, indicator: Indicator) -> str | None:
+        words = indicator.allowed_words
+        if not words:
+            return None
+        if indicator.code not in self.ranges:
+            if self.ws is None:
+                self.ws = self.wb.create_sheet(LISTS_SHEET)
+                self.ws.sheet_state = "hidden"
+            column = len(self.ranges) + 1
+            put_text(self.ws, 1, column, indicator.code)
+            for row, word in enumerate(words, 2):
+                put_text(self.ws, row, column, word)
+            letter = get_column_letter(column)
+            self.ranges[indicator.code] = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(words) + 1}"
+        return self.ranges[indicator.code]
+
+    def add(self, ws, indicator: Indicator, cells: list[str]) -> None:
+        """A pick list on `cells` of `ws`: only the plan's words for this indicator are accepted."""
+        ref = self.range_of(indicator)
+        if ref is None or not cells:
+            return
+        words = " / ".join(indicator.allowed_words)
+        dv = DataValidation(
+            type="list",
+            formula1=ref,
+            allow_blank=True,
+            showErrorMessage=True,
+            showInputMessage=True,
+            errorTitle="Chọn trong danh sách",
+            error=f"Chỉ tiêu {indicator.code} ghi bằng chữ: chọn một trong {words}."[:255],
+            promptTitle="Chọn trong danh sách",
+            prompt=f"Bấm mũi tên để chọn: {words}."[:255],
+        )
+        for cell in cells:
+            dv.add(cell)
+        ws.add_data_validation(dv)
+
+
 def _commune_sheet(ws, store: Store, today: date) -> None:
     plan = store.plan
     years = plan.years
@@ -147,7 +202,7 @@ def _commune_sheet(ws, store: Store, today: date) -> None:
     _page_setup(ws, last, f"E{FIRST_DATA_ROW}")
 
 
-def _unit_sheet(ws, store: Store, unit, today: date) -> None:
+def _unit_sheet(ws, store: Store, unit, today: date, lists: WordLists) -> None:
     plan = store.plan
     years = plan.years
     put_text(
@@ -157,8 +212,9 @@ def _unit_sheet(ws, store: Store, unit, today: date) -> None:
         ws,
         SUBTITLE_ROW,
         1,
-        f"Số liệu đến ngày {today:%d/%m/%Y}. Nhập số vào các cột “Thực hiện” (ô nền vàng); cột “Ước” ghi x nếu là "
-        "số ước thực hiện. Không sửa cột Mã và dòng tiêu đề.",
+        f"Số liệu đến ngày {today:%d/%m/%Y}. Nhập số vào các cột “Thực hiện” (ô nền vàng); chỉ tiêu ghi bằng chữ "
+        "thì chọn trong danh sách của ô; cột “Ước” ghi x nếu là số ước thực hiện; cột “Số hiện nay (gốc)” cho chỉ "
+        f"tiêu so với hiện nay. {EMPTY_CELL_RULE} Không sửa cột Mã và dòng tiêu đề.",
     )
     for column, text in enumerate(("STT", "Mã", "Chỉ tiêu", "ĐVT", "Số hiện nay (gốc)"), 1):
         _header(ws, HEADER_ROW, column, text, rows=2)
@@ -186,6 +242,11 @@ def _unit_sheet(ws, store: Store, unit, today: date) -> None:
             _figure_cells(ws, store, r, start + 1, indicator.code, str(y))
             for k in range(4):
                 ws.cell(row=r, column=start + k).border = _BORDER
+        lists.add(
+            ws,
+            indicator,
+            [f"{get_column_letter(7 + 4 * n)}{r}" for n, y in enumerate(years) if expects_words(indicator, y)],
+        )
     _widths(ws, [6, 6, 42, 12, 11] + [9, 11, 6, 20] * len(years))
     _page_setup(ws, 5 + 4 * len(years), f"F{FIRST_DATA_ROW}")
 
@@ -228,9 +289,11 @@ def export_workbook(store: Store, path: Path | str, today: date | None = None) -
     ws = wb.active
     ws.title = sheet_title(COMMUNE_SHEET, taken)
     _commune_sheet(ws, store, today)
+    taken.add(LISTS_SHEET)
+    lists = WordLists(wb)
     for unit in store.plan.units:
         if store.plan.indicators_of(unit.id):
-            _unit_sheet(wb.create_sheet(sheet_title(unit.short, taken)), store, unit, today)
+            _unit_sheet(wb.create_sheet(sheet_title(unit.short, taken)), store, unit, today, lists)
     from .tasks_sheet import TASKS_SHEET, write_tasks_sheet  # the "06 rõ" task register, for reading
 
     write_tasks_sheet(wb.create_sheet(sheet_title(TASKS_SHEET, taken)), store, today)
@@ -247,30 +310,37 @@ def write_template(store: Store, path: Path | str, unit_id: str, rp: ReportPerio
     period = rp.period
     wb = Workbook()
     ws = wb.active
-    ws.title = sheet_title(unit.short, set())
+    ws.title = sheet_title(unit.short, {LISTS_SHEET})
+    lists = WordLists(wb)
     put_text(ws, TITLE_ROW, 1, f"MẪU NHẬP SỐ LIỆU: {unit.name.upper()}, {period.label.upper()}")
     put_text(
         ws,
         SUBTITLE_ROW,
         1,
-        f"Lập ngày {today:%d/%m/%Y}. Nhập số vào cột “Thực hiện” (ô nền vàng), ghi x ở cột “Ước” nếu là số ước "
-        "thực hiện. Không sửa cột Mã và dòng tiêu đề.",
+        f"Lập ngày {today:%d/%m/%Y}. Nhập số vào cột “Thực hiện” (ô nền vàng); chỉ tiêu ghi bằng chữ thì chọn trong "
+        "danh sách của ô; ghi x ở cột “Ước” nếu là số ước thực hiện; cột “Số hiện nay (gốc)” (ô nền vàng) cho chỉ "
+        f"tiêu so với hiện nay. {EMPTY_CELL_RULE} Không sửa cột Mã và dòng tiêu đề.",
     )
-    heads = ("STT", "Mã", "Chỉ tiêu", "ĐVT", f"Kế hoạch năm {period.year}", f"Thực hiện {period.label}")
-    for column, text in enumerate((*heads, "Ước", "Ghi chú"), 1):
+    heads = ("STT", "Mã", "Chỉ tiêu", "ĐVT", "Số hiện nay (gốc)", f"Kế hoạch năm {period.year}")
+    for column, text in enumerate((*heads, f"Thực hiện {period.label}", "Ước", "Ghi chú"), 1):
         _header(ws, HEADER_ROW, column, text, rows=2)
-    keys = ["stt", "code", "name", "measure", f"target:{period.year}"]
+    keys = ["stt", "code", "name", "measure", f"value:{BASELINE}", f"target:{period.year}"]
     keys += [f"value:{period.key}", f"estimate:{period.key}", f"note:{period.key}"]
     _keys(ws, keys)
     for r, indicator in enumerate(plan.indicators_of(unit.id), FIRST_DATA_ROW):
         _row_start(ws, r, indicator)
-        cell = put_text(ws, r, 5, format_target(indicator.target(period.year)))
+        if indicator.baseline is not None:
+            ws.cell(row=r, column=5).fill = _ENTRY_FILL
+        ws.cell(row=r, column=5).alignment = _CENTER
+        cell = put_text(ws, r, 6, format_target(indicator.target(period.year)))
         cell.alignment = _CENTER
-        for k in range(4):
+        for k in range(5):
             ws.cell(row=r, column=5 + k).border = _BORDER
         for k in range(3):
-            ws.cell(row=r, column=6 + k).fill = _ENTRY_FILL
-            ws.cell(row=r, column=6 + k).alignment = _WRAP if k == 2 else _CENTER
-    _widths(ws, [6, 6, 48, 12, 12, 14, 6, 30])
-    _page_setup(ws, 8, f"F{FIRST_DATA_ROW}")
+            ws.cell(row=r, column=7 + k).fill = _ENTRY_FILL
+            ws.cell(row=r, column=7 + k).alignment = _WRAP if k == 2 else _CENTER
+        if expects_words(indicator, period.year):
+            lists.add(ws, indicator, [f"G{r}"])
+    _widths(ws, [6, 6, 48, 12, 11, 12, 14, 6, 30])
+    _page_setup(ws, 9, f"G{FIRST_DATA_ROW}")
     return _save(wb, path)

@@ -17,11 +17,11 @@ from openpyxl.utils import get_column_letter
 
 from ..domain.evaluation import ValueRefused, expects_words, format_value
 from ..domain.numbers import NumberError, parse_number
-from ..domain.periods import BASELINE, PeriodError
+from ..domain.periods import BASELINE, PeriodError, parse_period
 from ..domain.plan import PlanError
 from ..storage.bulk import Entry, check_entry, record_many
 from ..storage.store import Change, Store
-from .common import ESTIMATE_WORDS, FIRST_DATA_ROW, KEY_ROW, NOTE_MAX, ExcelError, has_control
+from .common import ESTIMATE_WORDS, FIRST_DATA_ROW, KEY_ROW, LISTS_SHEET, NOTE_MAX, ExcelError, has_control
 from .safety import check_workbook_file
 
 MAX_ROWS = 5_000
@@ -49,10 +49,14 @@ class PlannedChange:
     old: str
     new: str
     entry: Entry
+    name: str = ""  # the indicator's name in the plan
+    period_label: str = ""  # "6 tháng đầu năm 2026", "Số gốc (hiện nay)"
 
     def __str__(self) -> str:
         old = self.old or "(trống)"
-        return f"{self.code} kỳ {self.period}: {old} → {self.new}  (trang “{self.sheet}”, ô {self.column}{self.row})"
+        what = f"{self.code}. {self.name}" if self.name else self.code
+        when = self.period_label or self.period
+        return f"{what} — {when}: {old} → {self.new}  (trang “{self.sheet}”, ô {self.column}{self.row})"
 
 
 @dataclass
@@ -119,7 +123,8 @@ def preview_import(store: Store, path: Path | str) -> ImportPreview:
             rows = _rows(ws)
             keys = [(c.value if c is not None else None) for c in (rows[KEY_ROW - 1] if len(rows) >= KEY_ROW else ())]
             if "code" not in keys or not any(isinstance(k, str) and k.startswith("value:") for k in keys):
-                preview.skipped_sheets.append(ws.title)
+                if ws.title != LISTS_SHEET:  # the hidden pick lists are ours, not a sheet the user filled
+                    preview.skipped_sheets.append(ws.title)
                 continue
             any_sheet = True
             formula_rows = _rows(formulas_wb[ws.title])
@@ -273,6 +278,8 @@ def _read_figure(store, sheet, rows, formula_rows, r, code, period, columns, pro
         _shown(current.value, current.estimate, current.note) if current else "",
         _shown(checked, estimate, note),
         entry,
+        indicator.name,
+        _period_label(store, indicator, period_key),
     )
     other = claimed.get((code, period_key))
     if other is not None:
@@ -286,6 +293,16 @@ def _read_figure(store, sheet, rows, formula_rows, r, code, period, columns, pro
         return
     claimed[(code, period_key)] = change
     preview.changes.append(change)
+
+
+def _period_label(store: Store, indicator, period_key: str) -> str:
+    """The period as a person says it: '6 tháng đầu năm 2026', or the baseline's own name in the plan."""
+    if period_key == BASELINE:
+        return f"Số gốc (hiện nay): {indicator.baseline.label}" if indicator.baseline else "Số gốc (hiện nay)"
+    try:
+        return parse_period(period_key, store.plan.first_year, store.plan.last_year).label
+    except PeriodError:
+        return period_key
 
 
 def _same(a, b) -> bool:
