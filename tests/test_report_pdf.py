@@ -173,9 +173,22 @@ def test_cli_report(cli_db, tmp_path):
 
 def test_cli_report_with_charts(cli_db, tmp_path):
     out = tmp_path / "charts.pdf"
+    run_cli("set", "22", "2026", "Ổn định, không có điểm nóng", db=cli_db, check=True)
     run_cli("report", str(out), "--period", "2026", "--unit", "Công an", "--charts", db=cli_db, check=True)
     reader = PdfReader(out)
     assert "BIỂU ĐỒ TIẾN ĐỘ" in flat(reader.pages[-1].extract_text())
+    assert_inside_margins(reader)
+    # The chart pages are printed in the report's own (bundled serif) font, like the rest of the report
+    # (a symbol the font lacks, the ✔ of a met word target, may come from another font).
+    words = []
+
+    def visit(text, cm, tm, font, size):
+        if any(ch.isalpha() for ch in text):
+            words.append((str(font.get("/BaseFont")) if font else "", text))
+
+    reader.pages[-1].extract_text(visitor_text=visit)
+    assert "Ổn định" in flat(" ".join(t for _, t in words))
+    assert all("LiberationSerif" in f for f, _ in words), {f for f, _ in words}
 
 
 # ---- page breaks: no row split across pages, text only inside the margins --------------------------------

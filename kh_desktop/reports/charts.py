@@ -34,7 +34,8 @@ def chart_pages(store: Store, content: ReportContent) -> Callable:
         from ..ui.progress_chart import render_chart
         from .fonts import report_font_family
 
-        heading = QFont(report_font_family())
+        family = report_font_family()  # the report's serif (bundled Liberation Serif), not the screen's sans
+        heading = QFont(family)
         heading.setPointSizeF(13)
         heading.setBold(True)
         for n, data in enumerate(charts):
@@ -47,6 +48,6 @@ def chart_pages(store: Store, content: ReportContent) -> Callable:
             top = rect.top() + rect.height() * 0.07
             height = (rect.height() * 0.93) / CHARTS_PER_PAGE
             box = QRectF(rect.left(), top + slot * height, rect.width(), height * 0.95)
-            render_chart(data, painter, box)
+            render_chart(data, painter, box, family=family)
 
     return paint

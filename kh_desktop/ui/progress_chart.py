@@ -320,9 +320,9 @@ class ProgressChart(QWidget):
         self._data = chart_data(indicator, readings, baseline, list(years))
         self._redraw()
 
-    def paint(self, painter: QPainter, rect: QRectF) -> None:
+    def paint(self, painter: QPainter, rect: QRectF, family: str | None = None) -> None:
         """Paint the chart into `rect` of any painter (printer, PDF, image), independent of the window."""
-        render_chart(self._data, painter, rect)
+        render_chart(self._data, painter, rect, family=family)
 
     def save_png(self, path: Path | str, width: int = 1200, height: int = 600) -> Path:
         path = Path(path)
@@ -362,18 +362,21 @@ def _nice_step(top: float, count: int = 5) -> float:
     return 10 * magnitude
 
 
-def _pixel_font(pixels: float, bold: bool = False) -> QFont:
-    font = QFont()
+def _font_of(pixels: float, bold: bool = False, family: str | None = None) -> QFont:
+    font = QFont(family) if family else QFont()
     font.setPixelSize(max(1, round(pixels)))
     font.setBold(bold)
     return font
 
 
-def render_chart(data: ChartData, painter: QPainter, rect: QRectF, logical_width: float = 900.0) -> None:
+def render_chart(
+    data: ChartData, painter: QPainter, rect: QRectF, logical_width: float = 900.0, family: str | None = None
+) -> None:
     """Draw `data` into `rect` with plain QPainter calls: vector on a PDF, safe off the UI thread.
 
     The chart is laid out at a screen-like width and scaled to `rect`, so it looks the same on a
     1200-dpi printer page as on screen. It shows the same series as the pyqtgraph widget.
+    `family` sets the font (a printed report passes its own serif font); None keeps the screen's.
     """
     scale = rect.width() / logical_width
     width, height = logical_width, rect.height() / scale
@@ -383,12 +386,15 @@ def render_chart(data: ChartData, painter: QPainter, rect: QRectF, logical_width
         painter.translate(rect.topLeft())
         painter.scale(scale, scale)
         painter.fillRect(QRectF(0, 0, width, height), Qt.GlobalColor.white)
-        _render(painter, data, width, height)
+        _render(painter, data, width, height, family)
     finally:
         painter.restore()
 
 
-def _render(p: QPainter, data: ChartData, width: float, height: float) -> None:
+def _render(p: QPainter, data: ChartData, width: float, height: float, family: str | None = None) -> None:
+    def _pixel_font(pixels: float, bold: bool = False) -> QFont:  # every label in the one family
+        return _font_of(pixels, bold, family)
+
     title = _title(data)
     p.setPen(TEXT_COLOUR)
     p.setFont(_pixel_font(16, bold=True))
