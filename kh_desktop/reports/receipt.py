@@ -7,7 +7,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..domain.numbers import format_number
-from ..storage.store import ALL_UNITS, Store
+from ..exchange.receive import unit_label
+from ..storage.store import Store
 from .content import vietnamese_date_line
 
 COUNT_COLUMNS = (
@@ -22,15 +23,6 @@ COUNT_COLUMNS = (
 
 def _e(text) -> str:
     return html.escape(str(text), quote=False)
-
-
-def _unit_name(store: Store, unit: str) -> str:
-    if unit == ALL_UNITS:
-        return "Tổng hợp mọi đơn vị"
-    try:
-        return store.plan.unit_by_id(unit).name
-    except Exception:  # noqa: BLE001
-        return unit
 
 
 def received_when(text: str) -> str:
@@ -52,7 +44,7 @@ def receipt_html(store: Store, rows: list[dict], on: date | None = None, family:
     for n, row in enumerate(rows, 1):
         cells = [
             f"<td align='center'>{n}</td>",
-            f"<td>{_e(_unit_name(store, row['unit']))}</td>",
+            f"<td>{_e(unit_label(store, row['unit']))}</td>",
             f"<td>{_e(row['file_name'])}<br/><small>Mã kiểm tra: {_e(row['sha256'][:16])}</small></td>",
             f"<td align='center'>{_e(received_when(row['received_at']))}</td>",
         ]

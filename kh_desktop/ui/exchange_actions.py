@@ -26,20 +26,12 @@ from ..domain.numbers import format_number
 from ..exchange.backups import backup_now, list_backups, restore
 from ..exchange.receive import FileSummary, ReceiveResult, receive_files, unit_label
 from ..exchange.send import send
-from ..reports.receipt import received_when
+from ..reports.receipt import COUNT_COLUMNS, received_when
 from ..storage.exchange_store import import_log
 from ..storage.files import StoreError
 from ..storage.store import Change, Store
 from .background import run_in_background
 
-COUNT_COLUMNS = (
-    ("added", "Mới"),
-    ("updated", "Cập nhật"),
-    ("unchanged", "Không đổi"),
-    ("stale", "Cũ hơn"),
-    ("refused_rows", "Từ chối"),
-    ("conflicts", "Xung đột"),
-)
 STATUS_TEXT = {"applied": "Sẽ nhận", "already_imported": "Đã nhận trước đây", "refused": "Bị từ chối"}
 DONE_TEXT = {"applied": "Đã nhận", "already_imported": "Đã nhận trước đây", "refused": "Bị từ chối"}
 
