@@ -30,6 +30,7 @@ from .common import (
     SUBTITLE_ROW,
     TITLE_ROW,
     ExcelError,
+    Look,
     put_number,
     put_text,
     sheet_title,
@@ -41,6 +42,16 @@ _HEAD_FILL = PatternFill("solid", fgColor="DDE7F0")
 _ENTRY_FILL = PatternFill("solid", fgColor="FFF8DC")
 _WRAP = Alignment(wrap_text=True, vertical="center")
 _CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+# Every cell's look, given at the price of one assignment (see Look).
+HEAD = Look(font=Font(bold=True), alignment=_CENTER, fill=_HEAD_FILL, border=_BORDER)
+TITLE = Look(font=Font(bold=True, size=13), alignment=Alignment(horizontal="center"))
+SUBTITLE = Look(font=Font(italic=True), alignment=Alignment(horizontal="center", wrap_text=True))
+BOX = Look(border=_BORDER)
+BOX_CENTER = Look(alignment=_CENTER, border=_BORDER)
+BOX_WRAP = Look(alignment=_WRAP, border=_BORDER)
+ENTRY = Look(fill=_ENTRY_FILL, border=_BORDER)  # a cell a unit fills in
+ENTRY_CENTER = Look(fill=_ENTRY_FILL, alignment=_CENTER, border=_BORDER)
+ENTRY_WRAP = Look(fill=_ENTRY_FILL, alignment=_WRAP, border=_BORDER)
 
 
 def _header(ws, row: int, column: int, text: str, span: int = 1, rows: int = 1) -> None:
@@ -49,11 +60,7 @@ def _header(ws, row: int, column: int, text: str, span: int = 1, rows: int = 1) 
         ws.merge_cells(start_row=row, start_column=column, end_row=row + rows - 1, end_column=column + span - 1)
     for r in range(row, row + rows):
         for c in range(column, column + span):
-            cell = ws.cell(row=r, column=c)
-            cell.font = Font(bold=True)
-            cell.alignment = _CENTER
-            cell.fill = _HEAD_FILL
-            cell.border = _BORDER
+            HEAD.apply(ws.cell(row=r, column=c))
 
 
 def _page_setup(ws, last_column: int, freeze: str) -> None:
@@ -69,18 +76,14 @@ def _page_setup(ws, last_column: int, freeze: str) -> None:
     ws.row_dimensions[KEY_ROW].hidden = True
     ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=last_column)
     ws.merge_cells(start_row=SUBTITLE_ROW, start_column=1, end_row=SUBTITLE_ROW, end_column=last_column)
-    ws.cell(row=TITLE_ROW, column=1).font = Font(bold=True, size=13)
-    ws.cell(row=TITLE_ROW, column=1).alignment = Alignment(horizontal="center")
-    ws.cell(row=SUBTITLE_ROW, column=1).font = Font(italic=True)
-    ws.cell(row=SUBTITLE_ROW, column=1).alignment = Alignment(horizontal="center", wrap_text=True)
+    TITLE.apply(ws.cell(row=TITLE_ROW, column=1))
+    SUBTITLE.apply(ws.cell(row=SUBTITLE_ROW, column=1))
     ws.row_dimensions[SUBTITLE_ROW].height = 30
 
 
 def _row_start(ws, row: int, indicator: Indicator) -> None:
     for column, text in enumerate((indicator.display_stt, indicator.code, indicator.name, indicator.measure), 1):
-        cell = put_text(ws, row, column, text)
-        cell.alignment = _WRAP if column == 3 else _CENTER
-        cell.border = _BORDER
+        put_text(ws, row, column, text, BOX_WRAP if column == 3 else BOX_CENTER)
 
 
 def _keys(ws, keys: list[str]) -> None:
@@ -177,10 +180,8 @@ def _commune_sheet(ws, store: Store, today: date) -> None:
     for r, indicator in enumerate(plan.indicators, FIRST_DATA_ROW):
         _row_start(ws, r, indicator)
         for n, y in enumerate(years):
-            cell = put_text(ws, r, 5 + n, format_target(indicator.target(y)))
-            cell.alignment, cell.border = _CENTER, _BORDER
-        cell = put_text(ws, r, owner_col, ", ".join(plan.owner_names(indicator)))
-        cell.alignment, cell.border = _WRAP, _BORDER
+            put_text(ws, r, 5 + n, format_target(indicator.target(y)), BOX_CENTER)
+        put_text(ws, r, owner_col, ", ".join(plan.owner_names(indicator)), BOX_WRAP)
         own = readings.get(indicator.code, {})
         for n, y in enumerate(years):
             start = owner_col + 1 + 3 * n
@@ -196,8 +197,7 @@ def _commune_sheet(ws, store: Store, today: date) -> None:
             if a.actual is not None or a.target is not None:
                 put_text(ws, r, start + 2, a.verdict_label)
             for k in range(3):
-                ws.cell(row=r, column=start + k).border = _BORDER
-                ws.cell(row=r, column=start + k).alignment = _CENTER
+                BOX_CENTER.apply(ws.cell(row=r, column=start + k))
     _widths(ws, [6, 6, 42, 12] + [9] * len(years) + [18] + [11, 9, 11] * len(years))
     _page_setup(ws, last, f"E{FIRST_DATA_ROW}")
 
@@ -228,20 +228,15 @@ def _unit_sheet(ws, store: Store, unit, today: date, lists: WordLists) -> None:
     _keys(ws, keys)
     for r, indicator in enumerate(plan.indicators_of(unit.id), FIRST_DATA_ROW):
         _row_start(ws, r, indicator)
-        base = ws.cell(row=r, column=5)
-        base.border = _BORDER
+        (BOX if indicator.baseline is None else ENTRY).apply(ws.cell(row=r, column=5))
         if indicator.baseline is not None:
-            base.fill = _ENTRY_FILL
             figure = store.figure(indicator.code, BASELINE)
             if figure is not None and isinstance(figure.value, float):
                 put_number(ws, r, 5, figure.value)
         for n, y in enumerate(years):
             start = 6 + 4 * n
-            cell = put_text(ws, r, start, format_target(indicator.target(y)))
-            cell.alignment = _CENTER
+            put_text(ws, r, start, format_target(indicator.target(y)), BOX_CENTER)
             _figure_cells(ws, store, r, start + 1, indicator.code, str(y))
-            for k in range(4):
-                ws.cell(row=r, column=start + k).border = _BORDER
         lists.add(
             ws,
             indicator,
@@ -255,8 +250,7 @@ def _figure_cells(ws, store: Store, row: int, column: int, code: str, period: st
     """Value, estimate mark and note of one figure, in three cells a unit may edit."""
     figure = store.figure(code, period)
     for k in range(3):
-        ws.cell(row=row, column=column + k).fill = _ENTRY_FILL
-        ws.cell(row=row, column=column + k).alignment = _WRAP if k == 2 else _CENTER
+        (ENTRY_WRAP if k == 2 else ENTRY_CENTER).apply(ws.cell(row=row, column=column + k))
     if figure is None:
         return
     if isinstance(figure.value, float):
@@ -329,16 +323,10 @@ def write_template(store: Store, path: Path | str, unit_id: str, rp: ReportPerio
     _keys(ws, keys)
     for r, indicator in enumerate(plan.indicators_of(unit.id), FIRST_DATA_ROW):
         _row_start(ws, r, indicator)
-        if indicator.baseline is not None:
-            ws.cell(row=r, column=5).fill = _ENTRY_FILL
-        ws.cell(row=r, column=5).alignment = _CENTER
-        cell = put_text(ws, r, 6, format_target(indicator.target(period.year)))
-        cell.alignment = _CENTER
-        for k in range(5):
-            ws.cell(row=r, column=5 + k).border = _BORDER
+        (BOX_CENTER if indicator.baseline is None else ENTRY_CENTER).apply(ws.cell(row=r, column=5))
+        put_text(ws, r, 6, format_target(indicator.target(period.year)), BOX_CENTER)
         for k in range(3):
-            ws.cell(row=r, column=7 + k).fill = _ENTRY_FILL
-            ws.cell(row=r, column=7 + k).alignment = _WRAP if k == 2 else _CENTER
+            (ENTRY_WRAP if k == 2 else ENTRY_CENTER).apply(ws.cell(row=r, column=7 + k))
         if expects_words(indicator, period.year):
             lists.add(ws, indicator, [f"G{r}"])
     _widths(ws, [6, 6, 48, 12, 11, 12, 14, 6, 30])

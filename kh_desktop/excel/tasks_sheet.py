@@ -14,7 +14,7 @@ from ..storage.store import Store
 from ..storage.task_store import list_tasks
 from ..tasks.model import OVERDUE, RECURRENCE_LABELS, STATUS_LABELS
 from ..tasks.rules import effective_due, effective_status, gaps, is_due_soon
-from .common import HEADER_ROW, SUBTITLE_ROW, TITLE_ROW, put_number, put_text
+from .common import HEADER_ROW, SUBTITLE_ROW, TITLE_ROW, Look, put_number, put_text
 
 TASKS_SHEET = "Nhiệm vụ"
 COLUMNS = (
@@ -42,6 +42,18 @@ _OVERDUE_FILL = PatternFill("solid", fgColor="FEE2E2")
 _SOON_FILL = PatternFill("solid", fgColor="FEF3C7")
 _GAP_FILL = PatternFill("solid", fgColor="FDE68A")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+TITLE = Look(font=Font(bold=True, size=13), alignment=Alignment(horizontal="center"))
+SUBTITLE = Look(font=Font(italic=True), alignment=Alignment(horizontal="center"))
+HEAD = Look(
+    font=Font(bold=True),
+    fill=_HEAD_FILL,
+    border=_BORDER,
+    alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"),
+)
+CELL = Look(border=_BORDER, alignment=_WRAP)
+OVERDUE_CELL = Look(border=_BORDER, alignment=_WRAP, fill=_OVERDUE_FILL)
+SOON_CELL = Look(border=_BORDER, alignment=_WRAP, fill=_SOON_FILL)
+GAP_CELL = Look(border=_BORDER, alignment=_WRAP, fill=_GAP_FILL)
 
 
 def write_tasks_sheet(ws, store: Store, today: date) -> None:
@@ -51,13 +63,10 @@ def write_tasks_sheet(ws, store: Store, today: date) -> None:
     put_text(ws, SUBTITLE_ROW, 1, f"Tình hình đến ngày {today.strftime('%d/%m/%Y')}")
     for row in (TITLE_ROW, SUBTITLE_ROW):
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
-        ws.cell(row=row, column=1).alignment = Alignment(horizontal="center")
-    ws.cell(row=TITLE_ROW, column=1).font = Font(bold=True, size=13)
-    ws.cell(row=SUBTITLE_ROW, column=1).font = Font(italic=True)
+    TITLE.apply(ws.cell(row=TITLE_ROW, column=1))
+    SUBTITLE.apply(ws.cell(row=SUBTITLE_ROW, column=1))
     for column, (title, width) in enumerate(COLUMNS, 1):
-        cell = put_text(ws, HEADER_ROW, column, title)
-        cell.font, cell.fill, cell.border = Font(bold=True), _HEAD_FILL, _BORDER
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        put_text(ws, HEADER_ROW, column, title, HEAD)
         ws.column_dimensions[get_column_letter(column)].width = width
     row = HEADER_ROW + 1  # no hidden key row on this sheet: data right under the header
     for number, task in enumerate(list_tasks(store), 1):
@@ -83,15 +92,10 @@ def write_tasks_sheet(ws, store: Store, today: date) -> None:
         put_text(ws, row, 14, ", ".join(missing))
         put_text(ws, row, 15, task.notes)
         put_text(ws, row, 16, task.id)
+        marked = OVERDUE_CELL if status == OVERDUE else SOON_CELL if soon else CELL
         for column in range(1, last + 1):
-            cell = ws.cell(row=row, column=column)
-            cell.border, cell.alignment = _BORDER, _WRAP
-        fill = _OVERDUE_FILL if status == OVERDUE else _SOON_FILL if soon else None
-        if fill is not None:
-            ws.cell(row=row, column=11).fill = fill
-            ws.cell(row=row, column=7).fill = fill
-        if missing:
-            ws.cell(row=row, column=14).fill = _GAP_FILL
+            look = marked if column in (7, 11) else GAP_CELL if column == 14 and missing else CELL
+            look.apply(ws.cell(row=row, column=column))
         row += 1
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=5)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(last)}{max(row - 1, HEADER_ROW)}"
