@@ -30,9 +30,8 @@ def install(window) -> None:
     else:
         menu.addAction(action)
     actions.menu_action = action
-    for tab in window.unit_tabs.values():
+    for tab in window.unit_tabs.values():  # a tab passes on its grid's and its task panel's requests
         tab.conflict_requested.connect(actions.open_dialog)
-        tab.tasks_panel.conflict_requested.connect(actions.open_dialog)
 
 
 class ConflictActions(QObject):

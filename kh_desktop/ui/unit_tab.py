@@ -36,16 +36,18 @@ class UnitTab(QWidget):
 
     conflict_requested = Signal(str, object)  # kind ("figure"), key (code, period): settle it (the window does)
 
+    # Built when the tab is first shown (or any of these is first used): start-up shows one tab of nine, and
+    # a unit's grid, chart and task list take ~50 ms each to build.
+    _BUILT_ON_DEMAND = frozenset({"sections", "model", "view", "chart", "tasks_panel", "status", "empty_message"})
+
     def __init__(self, service: StoreService, unit_id: str, period: Period, parent: QWidget | None = None):
         super().__init__(parent)
         self.service = service
         self.unit_id = unit_id
         self.period = period
-        plan = service.store.plan
-        self.unit = plan.unit_by_id(unit_id)
-        self.model: FiguresTableModel | None = None
-        self.view: FiguresView | None = None
-        self.chart: ProgressChart | None = None
+        self.unit = service.store.plan.unit_by_id(unit_id)
+        self._built = False
+        self._chart_stale = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -53,19 +55,37 @@ class UnitTab(QWidget):
         self.heading.setWordWrap(True)
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.heading)
+        self._update_heading()
+        service.figures_changed.connect(self._on_figures_changed)
 
+    def __getattr__(self, name: str):
+        # Only reached for attributes not set yet: the parts built on demand build the tab first.
+        if name in UnitTab._BUILT_ON_DEMAND and not self.__dict__.get("_built", True):
+            self.ensure_built()
+            return getattr(self, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def ensure_built(self) -> None:
+        """Build the sections (the grid and chart of "Chỉ tiêu", the "Nhiệm vụ" panel) once."""
+        if self._built:
+            return
+        self._built = True
+        self.model: FiguresTableModel | None = None
+        self.view: FiguresView | None = None
+        self.chart: ProgressChart | None = None
         self.sections = QTabWidget()
         self.sections.setDocumentMode(True)
-        layout.addWidget(self.sections, 1)
-        indicators = plan.indicators_of(unit_id)
+        indicators = self.service.store.plan.indicators_of(self.unit_id)
         page = self._figures_page() if indicators else self._empty_page()
         self.sections.addTab(page, self.tr("Chỉ tiêu"))
-        self.tasks_panel = TasksPanel(service, unit_id, self)
+        self.tasks_panel = TasksPanel(self.service, self.unit_id, self)
+        self.tasks_panel.conflict_requested.connect(self.conflict_requested)
         self.add_section(self.tasks_panel, self.tr("Nhiệm vụ"))
         if not indicators:  # a unit with no annex row works from its tasks
             self.sections.setCurrentWidget(self.tasks_panel)
-        self._update_heading()
-        service.figures_changed.connect(self._on_figures_changed)
+        self.layout().addWidget(self.sections, 1)
+        if self.isVisible():  # built from showEvent: show the new children now, not on the next event-loop turn
+            self.sections.show()
 
     # ---- building ------------------------------------------------------------------------------
 
@@ -80,7 +100,6 @@ class UnitTab(QWidget):
         self.view.history_requested.connect(self._open_history)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._on_context_menu)
-        self.view.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.view.paste_finished.connect(self._set_status)
         self.model.value_saved.connect(lambda _r, _c, text: self._set_status(text))
         self.model.value_refused.connect(
@@ -123,7 +142,8 @@ class UnitTab(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([520, 300])
         self.view.setCurrentIndex(self.model.index(0, COL_ACTUAL))
-        self._show_chart(0)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self._chart_stale = True  # drawn when shown
         return splitter
 
     def _empty_page(self) -> QWidget:
@@ -168,7 +188,7 @@ class UnitTab(QWidget):
 
     def set_period(self, period: Period) -> None:
         self.period = period
-        if self.model is not None:
+        if self._built and self.model is not None:
             self.model.set_period(period)
             self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 8)
         self._update_heading()
@@ -176,7 +196,7 @@ class UnitTab(QWidget):
     def _on_figures_changed(self, change) -> None:
         if change.kind == "settings":
             self._update_heading()
-        if change.kind == "tasks":
+        if change.kind == "tasks" or not self._built:  # an unbuilt tab reads everything when built
             return
         if not self.isVisible():  # a hidden tab redraws its chart when shown (8 tabs, one visible)
             self._chart_stale = True
@@ -186,7 +206,8 @@ class UnitTab(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
-        if getattr(self, "_chart_stale", False) and self.view is not None:
+        self.ensure_built()
+        if self._chart_stale and self.view is not None:
             self._chart_stale = False
             self._show_chart(self.view.currentIndex().row())
 
