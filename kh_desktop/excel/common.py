@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from copy import copy
 from weakref import WeakKeyDictionary
 
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 
 TITLE_ROW, SUBTITLE_ROW, HEADER_ROW, SUBHEADER_ROW, KEY_ROW, FIRST_DATA_ROW = 1, 2, 3, 4, 5, 6
 COMMUNE_SHEET = "Toàn xã"
@@ -55,12 +57,32 @@ class Look:
             cell._style = StyleArray()
             for name, value in self.styles.items():
                 setattr(cell, name, value)
-            array = copy(cell._style)
+            array = StyleArray(cell._style)
             array.numFmtId = 0
             self._arrays[wb] = array
-        cell._style = copy(array)
-        cell._style.numFmtId = number_format
+        cell._style = StyleArray(array)
+        if number_format:
+            cell._style.numFmtId = number_format
         return cell
+
+
+def merge(ws, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
+    """ws.merge_cells for a range whose cells have no look yet (the layout code merges first, then styles).
+
+    openpyxl's merge_cells re-assigns every covered cell's protection and copies the first cell's borders
+    to the edges, hashing a style object each time: a quarter of building the workbook, for cells that end
+    up with no look of their own (covered cells are only written once a Look is applied to them). Here the
+    range is recorded and the covered cells become MergedCells, as merge_cells does, without that.
+    """
+    if start_row == end_row and start_column == end_column:
+        return
+    ws.merged_cells.add(
+        MergedCellRange(ws, f"{get_column_letter(start_column)}{start_row}:{get_column_letter(end_column)}{end_row}")
+    )
+    for row in range(start_row, end_row + 1):
+        for column in range(start_column, end_column + 1):
+            if (row, column) != (start_row, start_column):
+                ws._cells[row, column] = MergedCell(ws, row, column)
 
 
 def put_text(ws, row: int, column: int, text, look: Look | None = None):

@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..domain.evaluation import evaluate_year, expects_words, format_target
 from ..domain.periods import BASELINE, ReportPeriod
 from ..domain.plan import Indicator
-from ..storage.store import Store
+from ..storage.store import Figure, Store
 from .common import (
     COMMUNE_SHEET,
     FIRST_DATA_ROW,
@@ -31,6 +31,7 @@ from .common import (
     TITLE_ROW,
     ExcelError,
     Look,
+    merge,
     put_number,
     put_text,
     sheet_title,
@@ -57,7 +58,7 @@ ENTRY_WRAP = Look(fill=_ENTRY_FILL, alignment=_WRAP, border=_BORDER)
 def _header(ws, row: int, column: int, text: str, span: int = 1, rows: int = 1) -> None:
     put_text(ws, row, column, text)
     if span > 1 or rows > 1:
-        ws.merge_cells(start_row=row, start_column=column, end_row=row + rows - 1, end_column=column + span - 1)
+        merge(ws, row, column, row + rows - 1, column + span - 1)
     for r in range(row, row + rows):
         for c in range(column, column + span):
             HEAD.apply(ws.cell(row=r, column=c))
@@ -74,8 +75,8 @@ def _page_setup(ws, last_column: int, freeze: str) -> None:
     ws.page_margins.left, ws.page_margins.right = 0.6, 0.4
     ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
     ws.row_dimensions[KEY_ROW].hidden = True
-    ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=last_column)
-    ws.merge_cells(start_row=SUBTITLE_ROW, start_column=1, end_row=SUBTITLE_ROW, end_column=last_column)
+    merge(ws, TITLE_ROW, 1, TITLE_ROW, last_column)
+    merge(ws, SUBTITLE_ROW, 1, SUBTITLE_ROW, last_column)
     TITLE.apply(ws.cell(row=TITLE_ROW, column=1))
     SUBTITLE.apply(ws.cell(row=SUBTITLE_ROW, column=1))
     ws.row_dimensions[SUBTITLE_ROW].height = 30
@@ -202,7 +203,7 @@ def _commune_sheet(ws, store: Store, today: date) -> None:
     _page_setup(ws, last, f"E{FIRST_DATA_ROW}")
 
 
-def _unit_sheet(ws, store: Store, unit, today: date, lists: WordLists) -> None:
+def _unit_sheet(ws, store: Store, unit, today: date, lists: WordLists, figures: dict[tuple[str, str], Figure]) -> None:
     plan = store.plan
     years = plan.years
     put_text(
@@ -230,13 +231,13 @@ def _unit_sheet(ws, store: Store, unit, today: date, lists: WordLists) -> None:
         _row_start(ws, r, indicator)
         (BOX if indicator.baseline is None else ENTRY).apply(ws.cell(row=r, column=5))
         if indicator.baseline is not None:
-            figure = store.figure(indicator.code, BASELINE)
+            figure = figures.get((indicator.code, BASELINE))
             if figure is not None and isinstance(figure.value, float):
                 put_number(ws, r, 5, figure.value)
         for n, y in enumerate(years):
             start = 6 + 4 * n
             put_text(ws, r, start, format_target(indicator.target(y)), BOX_CENTER)
-            _figure_cells(ws, store, r, start + 1, indicator.code, str(y))
+            _figure_cells(ws, r, start + 1, figures.get((indicator.code, str(y))))
         lists.add(
             ws,
             indicator,
@@ -246,9 +247,8 @@ def _unit_sheet(ws, store: Store, unit, today: date, lists: WordLists) -> None:
     _page_setup(ws, 5 + 4 * len(years), f"F{FIRST_DATA_ROW}")
 
 
-def _figure_cells(ws, store: Store, row: int, column: int, code: str, period: str) -> None:
+def _figure_cells(ws, row: int, column: int, figure: Figure | None) -> None:
     """Value, estimate mark and note of one figure, in three cells a unit may edit."""
-    figure = store.figure(code, period)
     for k in range(3):
         (ENTRY_WRAP if k == 2 else ENTRY_CENTER).apply(ws.cell(row=row, column=column + k))
     if figure is None:
@@ -285,9 +285,10 @@ def export_workbook(store: Store, path: Path | str, today: date | None = None) -
     _commune_sheet(ws, store, today)
     taken.add(LISTS_SHEET)
     lists = WordLists(wb)
+    figures = {(f.code, f.period): f for f in store.figures()}  # one read, not one query per cell
     for unit in store.plan.units:
         if store.plan.indicators_of(unit.id):
-            _unit_sheet(wb.create_sheet(sheet_title(unit.short, taken)), store, unit, today, lists)
+            _unit_sheet(wb.create_sheet(sheet_title(unit.short, taken)), store, unit, today, lists, figures)
     from .tasks_sheet import TASKS_SHEET, write_tasks_sheet  # the "06 rõ" task register, for reading
 
     write_tasks_sheet(wb.create_sheet(sheet_title(TASKS_SHEET, taken)), store, today)

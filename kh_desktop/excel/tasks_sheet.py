@@ -14,7 +14,7 @@ from ..storage.store import Store
 from ..storage.task_store import list_tasks
 from ..tasks.model import OVERDUE, RECURRENCE_LABELS, STATUS_LABELS
 from ..tasks.rules import effective_due, effective_status, gaps, is_due_soon
-from .common import HEADER_ROW, SUBTITLE_ROW, TITLE_ROW, Look, put_number, put_text
+from .common import HEADER_ROW, SUBTITLE_ROW, TITLE_ROW, Look, merge, put_number, put_text
 
 TASKS_SHEET = "Nhiệm vụ"
 COLUMNS = (
@@ -62,7 +62,7 @@ def write_tasks_sheet(ws, store: Store, today: date) -> None:
     put_text(ws, TITLE_ROW, 1, "BẢNG PHÂN CÔNG NHIỆM VỤ THỰC HIỆN KẾ HOẠCH (NGUYÊN TẮC “06 RÕ”)")
     put_text(ws, SUBTITLE_ROW, 1, f"Tình hình đến ngày {today.strftime('%d/%m/%Y')}")
     for row in (TITLE_ROW, SUBTITLE_ROW):
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last)
+        merge(ws, row, 1, row, last)
     TITLE.apply(ws.cell(row=TITLE_ROW, column=1))
     SUBTITLE.apply(ws.cell(row=SUBTITLE_ROW, column=1))
     for column, (title, width) in enumerate(COLUMNS, 1):
