@@ -6,14 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain.evaluation import format_value
-from ..exchange.backups import backup_now, list_backups, restore
-from ..exchange.receive import receive_files, unit_label
-from ..exchange.send import send
-from ..storage.conflict_store import FIGURE, TASK, conflict_json, find_conflict, settle, task_conflict_list
-from ..storage.exchange_store import conflicts, import_log
 from ..storage.files import StoreError
 from ..storage.store import Store
 from .common import CommandError, open_store, print_json
+
+# Each command imports the exchange and conflict code it runs: parsing the command line (and opening the window,
+# which parses it too) need not load them.
 
 COUNT_LABELS = (
     ("added", "mới"),
@@ -72,6 +70,8 @@ def register(sub) -> None:
 
 
 def cmd_send(args) -> int:
+    from ..exchange.send import send
+
     with open_store(args) as store:
         written = send(store, Path(args.out))
     print(written)
@@ -79,6 +79,8 @@ def cmd_send(args) -> int:
 
 
 def cmd_receive(args) -> int:
+    from ..exchange.receive import receive_files, unit_label
+
     with open_store(args) as store:
         result = receive_files(store, [Path(f) for f in args.files], dry_run=args.dry_run, person=args.by)
         labels = {s.unit: unit_label(store, s.unit) for s in result.summaries}
@@ -104,6 +106,9 @@ def cmd_receive(args) -> int:
 
 
 def cmd_imports(args) -> int:
+    from ..exchange.receive import unit_label
+    from ..storage.exchange_store import import_log
+
     with open_store(args) as store:
         rows = import_log(store)
         labels = {r["unit"]: unit_label(store, r["unit"]) for r in rows}
@@ -119,6 +124,10 @@ def cmd_imports(args) -> int:
 
 
 def cmd_conflicts(args) -> int:
+    from ..exchange.receive import unit_label
+    from ..storage.conflict_store import conflict_json, task_conflict_list
+    from ..storage.exchange_store import conflicts
+
     with open_store(args) as store:
         rows = conflicts(store)
         for row in rows:
@@ -154,6 +163,8 @@ def cmd_conflicts(args) -> int:
 
 
 def cmd_resolve(args) -> int:
+    from ..storage.conflict_store import FIGURE, find_conflict, settle
+
     with open_store(args) as store:
         conflict = find_conflict(store, FIGURE, (args.code, args.period))
         if conflict is None:
@@ -166,6 +177,8 @@ def cmd_resolve(args) -> int:
 
 
 def cmd_resolve_task(args) -> int:
+    from ..storage.conflict_store import TASK, find_conflict, settle, task_conflict_list
+
     with open_store(args) as store:
         wanted = str(args.id).strip().lower()
         matches = [c for c in task_conflict_list(store) if c.key[0].startswith(wanted)] if len(wanted) >= 4 else []
@@ -183,6 +196,8 @@ def cmd_resolve_task(args) -> int:
 
 
 def cmd_backup(args) -> int:
+    from ..exchange.backups import backup_now
+
     with open_store(args) as store:
         path = backup_now(store, "thu-cong")
     print(path)
@@ -190,6 +205,8 @@ def cmd_backup(args) -> int:
 
 
 def cmd_backups(args) -> int:
+    from ..exchange.backups import list_backups
+
     found = list_backups(Path(args.db))
     if args.json:
         print_json([{"file": str(b.path), "when": b.when_label, "reason": b.reason} for b in found])
@@ -202,6 +219,8 @@ def cmd_backups(args) -> int:
 
 
 def cmd_restore(args) -> int:
+    from ..exchange.backups import restore
+
     db = Path(args.db)
     if not args.file.is_file():
         raise CommandError(f"Không có tệp sao lưu {args.file}.")

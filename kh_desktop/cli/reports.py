@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain.periods import parse_report_period
-from ..excel.common import ExcelError
 from .common import CommandError, open_store, unit_id
 
 
@@ -67,6 +66,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from ..excel.common import ExcelError  # openpyxl: loaded only by the commands that use it
     from ..excel.export import export_workbook
 
     out = _xlsx_out(args.out)
@@ -80,6 +80,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_template(args) -> int:
+    from ..excel.common import ExcelError  # openpyxl: loaded only by the commands that use it
     from ..excel.export import write_template
 
     out = _xlsx_out(args.out)
@@ -96,6 +97,7 @@ def cmd_template(args) -> int:
 
 
 def cmd_import(args) -> int:
+    from ..excel.common import ExcelError  # openpyxl: loaded only by the commands that use it
     from ..excel.importer import apply_import, preview_import
 
     path = Path(args.path)
