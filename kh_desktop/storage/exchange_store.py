@@ -574,11 +574,81 @@ class MergeResult:
         return dict(self.counts)
 
 
-class _Lineage:
-    """Revision lookup over the working database plus a file's new rows, for ancestry questions."""
+LOOKUP_CHUNK = 500  # bound parameters per `IN (...)` lookup: under SQLite's oldest limit of 999
 
-    def __init__(self, store: Store, kind: RecordKind, incoming: dict[str, dict]):
-        self.store, self.kind, self.incoming = store, kind, incoming
+
+def _chunks(values: list, size: int = LOOKUP_CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _marks(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+def _fetch_by_id(conn: sqlite3.Connection, table: str, ids: list[str]) -> dict[str, dict]:
+    """The working database's rows of `table` whose id is one of `ids` (text), a query per LOOKUP_CHUNK ids.
+
+    The hot path of a receive: one query per few hundred rows instead of one per row. Only text ids are looked
+    up this way (an exact, binary comparison, as `id = ?` does for text); other values go through `_Lineage.get`."""
+    found: dict[str, dict] = {}
+    for chunk in _chunks(ids):
+        cursor = conn.execute(f'SELECT * FROM "{table}" WHERE id IN ({_marks(len(chunk))})', chunk)
+        names = [d[0] for d in cursor.description]
+        for values in cursor:
+            row = dict(zip(names, values, strict=True))
+            found[row["id"]] = row
+    return found
+
+
+def _taken_pc_revisions(conn: sqlite3.Connection, table: str, rows: list[dict]) -> set[tuple[str, int]]:
+    """Which (pc_id, pc_revision) pairs of well-formed `rows` the working database already holds."""
+    wanted: dict[str, list[int]] = {}
+    for row in rows:
+        pc_id, pc_revision = row["pc_id"], row["pc_revision"]
+        if type(pc_id) is str and type(pc_revision) is int:
+            wanted.setdefault(pc_id, []).append(pc_revision)
+    taken: set[tuple[str, int]] = set()
+    for pc_id, numbers in wanted.items():
+        for chunk in _chunks(numbers):
+            cursor = conn.execute(
+                f'SELECT pc_revision FROM "{table}" WHERE pc_id = ? AND pc_revision IN ({_marks(len(chunk))})',
+                [pc_id, *chunk],
+            )
+            taken.update((pc_id, r[0]) for r in cursor)
+    return taken
+
+
+def _current_states(conn: sqlite3.Connection, kind: RecordKind, keys: list[tuple]) -> dict[tuple, tuple]:
+    """(current, conflict) revision ids of the working database for the text-only `keys` that have a record.
+
+    One query per LOOKUP_CHUNK distinct first key values; the full key is matched here, exactly as the
+    `k1 = ? AND k2 = ?` lookup of one key does for text values."""
+    columns = ", ".join(f'"{c}"' for c in (*kind.key_columns, kind.current_column, kind.conflict_column))
+    size = len(kind.key_columns)
+    wanted = set(keys)
+    firsts = sorted({key[0] for key in keys})
+    found: dict[tuple, tuple] = {}
+    for chunk in _chunks(firsts):
+        cursor = conn.execute(
+            f'SELECT {columns} FROM "{kind.current_table}" WHERE "{kind.key_columns[0]}" IN ({_marks(len(chunk))})',
+            chunk,
+        )
+        for values in cursor:
+            key = tuple(values[:size])
+            if key in wanted:
+                found[key] = (values[size], values[size + 1])
+    return found
+
+
+class _Lineage:
+    """Revision lookup over the working database plus a file's new rows, for ancestry questions.
+
+    `prefetch` loads the rows a merge will ask about in a few batched queries; `get` falls back to one query
+    for anything else (a hostile id, a chain leading outside what was prefetched)."""
+
+    def __init__(self, conn: sqlite3.Connection, kind: RecordKind, incoming: dict[str, dict]):
+        self.conn, self.kind, self.incoming = conn, kind, incoming
         self.cache: dict[str, dict | None] = {}
 
     def get(self, revision_id: str | None) -> dict | None:
@@ -587,9 +657,22 @@ class _Lineage:
         if revision_id in self.incoming:
             return self.incoming[revision_id]
         if revision_id not in self.cache:
-            rows = list(self.store.db.query(f'SELECT * FROM "{self.kind.revisions_table}" WHERE id = ?', [revision_id]))
-            self.cache[revision_id] = rows[0] if rows else None
+            cursor = self.conn.execute(f'SELECT * FROM "{self.kind.revisions_table}" WHERE id = ?', [revision_id])
+            values = cursor.fetchone()
+            self.cache[revision_id] = (
+                dict(zip([d[0] for d in cursor.description], values, strict=True)) if values else None
+            )
         return self.cache[revision_id]
+
+    def prefetch(self, ids) -> None:
+        """Cache the working database's rows for the text `ids` and, generation by generation, their ancestors."""
+        todo = set(ids)
+        while todo:
+            wanted = [i for i in todo if type(i) is str and i not in self.incoming and i not in self.cache]
+            found = _fetch_by_id(self.conn, self.kind.revisions_table, wanted)
+            for revision_id in wanted:
+                self.cache[revision_id] = found.get(revision_id)
+            todo = {p for row in found.values() for p in self.parents(row)}
 
     def parents(self, row: dict) -> list[str]:
         found = [row.get("supersedes")]
@@ -632,36 +715,62 @@ def merge_plan(store: Store, data: ExchangeData) -> MergeResult:
 
 
 def _plan_kind(store: Store, plan: Plan, kind: RecordKind, data: ExchangeData, result: MergeResult) -> None:
+    conn = store.db.conn
     keys = kind.key_columns
     accepted: dict[str, dict] = {}
     known: set[str] = set()
     refused_ids: set[str] = set()
     own_pc = store.pc_id  # read once: a file brings thousands of rows
-    for row in data.revisions[kind.name]:
-        reason = _row_refusal(store, plan, kind, data, row)
+    rows = data.revisions[kind.name]
+    lineage = _Lineage(conn, kind, accepted)
+    # What the working database holds for the file's rows, in a few queries for the whole file.
+    text_ids = [row["id"] for row in rows if type(row["id"]) is str]
+    existing = _fetch_by_id(conn, kind.revisions_table, text_ids)
+    for revision_id in text_ids:
+        lineage.cache[revision_id] = existing.get(revision_id)
+    taken = _taken_pc_revisions(conn, kind.revisions_table, rows)
+    for row in rows:
+        row_id = row["id"]
+        here = lineage.cache.get(row_id) if type(row_id) is str else lineage.get(row_id)
+        reason = _row_refusal(plan, kind, data, row, here, taken)
         if reason == "known":
-            known.add(row["id"])
+            known.add(row_id)
         elif reason:
-            refused_ids.add(row["id"])
+            refused_ids.add(row_id)
             result.counts["refused_rows"] += 1
             result.refused.append({"kind": kind.name, "label": _safe_label(kind, plan, row), "reason": reason})
         else:
-            accepted[row["id"]] = row
+            accepted[row_id] = row
             if row["pc_id"] == own_pc:
                 result.own_high = max(result.own_high, int(row["pc_revision"]))
     result.inserts[kind.name] = list(accepted.values())
-    lineage = _Lineage(store, kind, accepted)
     state: dict[tuple, tuple[str | None, str | None]] = {}
     changed: set[tuple] = set()
+    heads = data.heads[kind.name]
+    head_keys = {tuple(head[c] for c in keys) for head in heads}
+    text_keys = [key for key in head_keys if all(type(v) is str for v in key)]
+    found = _current_states(conn, kind, text_keys)
+    for key in text_keys:
+        state[key] = found.get(key, (None, None))
+    # Every revision the ancestry questions below can reach on this side: the records' current and competing
+    # revisions, and the parents of the file's rows, with their ancestors.
+    lineage.prefetch(
+        [
+            *(i for pair in found.values() for i in pair),
+            *(p for row in accepted.values() for p in lineage.parents(row)),
+            *(p for i in known for p in lineage.parents(lineage.cache[i])),
+        ]
+    )
 
     def current(key: tuple) -> tuple[str | None, str | None]:
-        if key not in state:
+        if key not in state:  # a key that is not all text: looked up on its own, as SQLite compares it
             where = " AND ".join(f"{c} = ?" for c in keys)
-            rows = list(store.db.query(f'SELECT * FROM "{kind.current_table}" WHERE {where}', list(key)))
-            state[key] = (rows[0][kind.current_column], rows[0][kind.conflict_column]) if rows else (None, None)
+            columns = f"{kind.current_column}, {kind.conflict_column}"
+            one = conn.execute(f'SELECT {columns} FROM "{kind.current_table}" WHERE {where}', list(key)).fetchone()
+            state[key] = (one[0], one[1]) if one else (None, None)
         return state[key]
 
-    for head in data.heads[kind.name]:
+    for head in heads:
         key = tuple(head[c] for c in keys)
         for candidate_id in (head[kind.current_column], head[kind.conflict_column]):
             if candidate_id is None or candidate_id in refused_ids:
@@ -681,11 +790,15 @@ def _plan_kind(store: Store, plan: Plan, kind: RecordKind, data: ExchangeData, r
     result.changed[kind.name] = changed
 
 
-def _row_refusal(store: Store, plan: Plan, kind: RecordKind, data: ExchangeData, row: dict) -> str | None:
-    """'known' for a revision already here, a Vietnamese reason for a refused row, None for a new row."""
-    existing = list(store.db.query(f'SELECT * FROM "{kind.revisions_table}" WHERE id = ?', [row["id"]]))
-    if existing:
-        same = all(existing[0][c] == row[c] for c in (*kind.key_columns, "pc_id", "pc_revision", "deleted"))
+def _row_refusal(
+    plan: Plan, kind: RecordKind, data: ExchangeData, row: dict, here: dict | None, taken: set[tuple[str, int]]
+) -> str | None:
+    """'known' for a revision already here, a Vietnamese reason for a refused row, None for a new row.
+
+    `here` is the working database's row with the same id (or None); `taken` the (pc_id, pc_revision) pairs of
+    the file's rows that the working database already holds."""
+    if here is not None:
+        same = all(here[c] == row[c] for c in (*kind.key_columns, "pc_id", "pc_revision", "deleted"))
         return "known" if same else "trùng mã phiên bản với số liệu đã có nhưng khác nội dung"
     if not isinstance(row["pc_id"], str) or not _PC_ID.match(row["pc_id"]) or type(row["pc_revision"]) is not int:
         return "mã máy hoặc số phiên bản không hợp lệ"
@@ -697,13 +810,7 @@ def _row_refusal(store: Store, plan: Plan, kind: RecordKind, data: ExchangeData,
         or any(type(row.get(c)) not in _OPTIONAL_TEXT for c in ("supersedes", kind.merges_column) if c)
     ):
         return "dòng không đúng cấu trúc (mã phiên bản, dấu xóa, thời điểm nhập hoặc phiên bản trước)"
-    clash = list(
-        store.db.query(
-            f'SELECT id FROM "{kind.revisions_table}" WHERE pc_id = ? AND pc_revision = ?',
-            [row["pc_id"], row["pc_revision"]],
-        )
-    )
-    if clash:
+    if (row["pc_id"], row["pc_revision"]) in taken:
         return "trùng số phiên bản của cùng một máy với số liệu khác đã có"
     try:
         owners = kind.owners(plan, row)
@@ -816,20 +923,26 @@ def apply_in_transaction(
     result = merge_plan(store, data)
     for kind in RECORD_KINDS:
         table_columns = _columns(store, kind.revisions_table)  # once per kind, not once per row
+        # Rows of one file share their columns (one SELECT *): one executemany per set of columns.
+        batches: dict[tuple[str, ...], list[list]] = {}
         for row in result.inserts.get(kind.name, []):
-            columns = [c for c in table_columns if c in row]
-            values = [received_at if c == "received_at" else row[c] for c in columns]
+            shape = tuple(row)
+            if shape not in batches:
+                batches[shape] = []
+            batches[shape].append(row)
+        for shape, rows in batches.items():
+            columns = [c for c in table_columns if c in shape]
             quoted = ", ".join(f'"{c}"' for c in columns)
-            marks = ", ".join("?" for _ in columns)
-            conn.execute(f'INSERT INTO "{kind.revisions_table}" ({quoted}) VALUES ({marks})', values)
-        for key, (head_id, conflict_id) in result.heads.get(kind.name, {}).items():
-            columns = [*kind.key_columns, kind.current_column, kind.conflict_column]
-            quoted = ", ".join(columns)
-            marks = ", ".join("?" for _ in columns)
-            conn.execute(
-                f'INSERT OR REPLACE INTO "{kind.current_table}" ({quoted}) VALUES ({marks})',
-                [*key, head_id, conflict_id],
+            picks = [None if c == "received_at" else c for c in columns]
+            conn.executemany(
+                f'INSERT INTO "{kind.revisions_table}" ({quoted}) VALUES ({_marks(len(columns))})',
+                ([received_at if c is None else row[c] for c in picks] for row in rows),
             )
+        columns = [*kind.key_columns, kind.current_column, kind.conflict_column]
+        conn.executemany(
+            f'INSERT OR REPLACE INTO "{kind.current_table}" ({", ".join(columns)}) VALUES ({_marks(len(columns))})',
+            ([*key, head_id, conflict_id] for key, (head_id, conflict_id) in result.heads.get(kind.name, {}).items()),
+        )
     if result.own_high > store.revision:  # our own rows came back (e.g. after a restore)
         conn.execute("UPDATE meta SET value = ? WHERE key = 'revision'", [str(result.own_high)])
     counts = result.counts
