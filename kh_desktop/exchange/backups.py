@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..storage.exchange_store import describe_database
 from ..storage.files import StoreError, check_identity, fsync_directory, os_error_message, quick_check
 from ..storage.store import Store
 from .folders import backups_dir, stamp, unique_path
@@ -96,6 +95,8 @@ def check_backup(path: Path, plan_sha256: str | None = None) -> dict:
     if problems:
         raise StoreError(f"Bản sao lưu {path.name} bị hỏng ({problems[0]}). Hãy chọn bản khác.")
     try:
+        from ..storage.exchange_store import describe_database  # the receive code: not needed to start
+
         facts = describe_database(path)
     except Exception as exc:  # noqa: BLE001 - any failure to read means: not usable
         raise StoreError(f"Không đọc được bản sao lưu {path.name}: {exc}. Hãy chọn bản khác.") from exc

@@ -6,12 +6,16 @@ on the service's one signal, so the grids, the task lists and Tổng hợp refre
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
-from ..storage.conflict_store import Conflict, open_conflicts, settle
 from ..storage.files import StoreError
-from .conflict_dialog import ConflictDialog
+
+if TYPE_CHECKING:  # the conflict code and its dialog load when first used, not at start
+    from ..storage.conflict_store import Conflict
+    from .conflict_dialog import ConflictDialog
 
 MENU_TEXT = "Xử lý số liệu xung đột…"
 
@@ -46,6 +50,9 @@ class ConflictActions(QObject):
         """Open the list of every open conflict, with (kind, key) selected when given."""
         if self.dialog is not None:
             self.dialog.close()
+        from ..storage.conflict_store import open_conflicts
+        from .conflict_dialog import ConflictDialog
+
         select = (kind, tuple(key)) if kind and key else None
         dialog = ConflictDialog(open_conflicts(self.service.store), self.window, select)
         dialog.chosen.connect(self._settle)
@@ -54,6 +61,8 @@ class ConflictActions(QObject):
         return dialog
 
     def _settle(self, conflict: Conflict, revision_id: str) -> None:
+        from ..storage.conflict_store import open_conflicts, settle
+
         store = self.service.store
         try:
             change = settle(store, conflict, revision_id, by=self.service.person)

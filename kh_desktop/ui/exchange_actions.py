@@ -4,6 +4,7 @@ log with its receipt, backup now, restore. Long work runs through run_in_backgro
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QTextDocument
@@ -23,14 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.numbers import format_number
-from ..exchange.backups import backup_now, list_backups, restore
-from ..exchange.receive import FileSummary, ReceiveResult, receive_files, unit_label
-from ..exchange.send import send
-from ..reports.receipt import COUNT_COLUMNS, received_when
-from ..storage.exchange_store import import_log
 from ..storage.files import StoreError
 from ..storage.store import Change, Store
 from .background import run_in_background
+
+# The exchange code (receive, send, backups, the receipt) loads when a menu entry is first used, not at start.
+if TYPE_CHECKING:
+    from ..exchange.receive import FileSummary, ReceiveResult
 
 STATUS_TEXT = {"applied": "Sẽ nhận", "already_imported": "Đã nhận trước đây", "refused": "Bị từ chối"}
 DONE_TEXT = {"applied": "Đã nhận", "already_imported": "Đã nhận trước đây", "refused": "Bị từ chối"}
@@ -93,6 +93,8 @@ class ExchangeActions(QObject):
                 return None
         db = self.db_path
 
+        from ..exchange.send import send
+
         def work(progress):
             progress(10, "Đang ghi tệp gửi số liệu…")
             with Store.open(db) as store:
@@ -119,6 +121,8 @@ class ExchangeActions(QObject):
                 return None
         db = self.db_path
 
+        from ..exchange.receive import receive_files, unit_label
+
         def work(progress):
             progress(10, "Đang kiểm tra các tệp…")
             with Store.open(db) as store:
@@ -138,6 +142,9 @@ class ExchangeActions(QObject):
         title = "Nhận số liệu từ đơn vị"
         db = self.db_path
         person = self.service.person
+
+        from ..exchange.receive import receive_files, unit_label
+        from ..reports.receipt import COUNT_COLUMNS
 
         def work(progress):
             progress(10, "Đang sao lưu và nhận số liệu…")
@@ -185,6 +192,8 @@ class ExchangeActions(QObject):
         title = "Sao lưu ngay"
         db = self.db_path
 
+        from ..exchange.backups import backup_now
+
         def work(progress):
             progress(10, "Đang sao lưu…")
             with Store.open(db) as store:
@@ -217,6 +226,8 @@ class ExchangeActions(QObject):
             box.button(QMessageBox.StandardButton.No).setText("Thôi")
             if box.exec() != QMessageBox.StandardButton.Yes:
                 return False
+        from ..exchange.backups import restore
+
         service = self.service
         path, plan_sha = service.store.path, service.store.plan_sha256
         before = {(f.code, f.period) for f in service.store.figures()}
@@ -239,6 +250,8 @@ class PreviewDialog(QDialog):
     """What receiving the chosen files would change, file by file, before anything is written."""
 
     def __init__(self, summaries: list[FileSummary], labels: dict[str, str], parent: QWidget | None = None):
+        from ..reports.receipt import COUNT_COLUMNS
+
         super().__init__(parent)
         self.setWindowTitle("Xem trước số liệu sẽ nhận")
         self.resize(980, 420)
@@ -285,6 +298,10 @@ class ImportLogDialog(QDialog):
     """Every file received at this PC, with a receipt (biên nhận) to print or save as PDF."""
 
     def __init__(self, store: Store, parent: QWidget | None = None):
+        from ..exchange.receive import unit_label
+        from ..reports.receipt import COUNT_COLUMNS, received_when
+        from ..storage.exchange_store import import_log
+
         super().__init__(parent)
         self.store = store
         self.rows = import_log(store)
@@ -360,6 +377,8 @@ class RestoreDialog(QDialog):
     chosen = Signal(str)
 
     def __init__(self, db_path: Path, parent: QWidget | None = None):
+        from ..exchange.backups import list_backups
+
         super().__init__(parent)
         self.setWindowTitle("Khôi phục từ bản sao lưu")
         self.resize(760, 380)

@@ -7,6 +7,7 @@ refreshes itself when the service says figures changed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
@@ -15,11 +16,13 @@ from ..domain.evaluation import NO_DATA, NOT_MET, Assessment, expects_words, for
 from ..domain.numbers import NumberError, format_number, format_percent
 from ..domain.periods import BASELINE, Period, PeriodError
 from ..domain.plan import Indicator, PlanError
-from ..storage.conflict_store import Conflict, figure_conflict_list
 from ..storage.files import StoreError
 from ..storage.store import Figure
 from .store_service import StoreService
 from .verdict_style import BACKGROUNDS, FOREGROUNDS, verdict_text
+
+if TYPE_CHECKING:
+    from ..storage.conflict_store import Conflict
 
 COL_STT, COL_NAME, COL_MEASURE, COL_TARGET, COL_ACTUAL, COL_KIND, COL_PERCENT, COL_VERDICT, COL_NOTE = range(9)
 COLUMN_COUNT = 9
@@ -74,6 +77,8 @@ class FiguresTableModel(QAbstractTableModel):
     # ---- loading ------------------------------------------------------------------------------
 
     def _load(self) -> None:
+        from ..storage.conflict_store import figure_conflict_list  # with the exchange code: loaded on first use
+
         store = self.service.store
         current = {(f.code, f.period): f for f in store.figures()}
         # Rare, and a conflict whose current side is a removal has no current figure: list them apart.

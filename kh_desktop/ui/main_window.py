@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBo
 from .. import APP_NAME, __version__
 from ..domain.periods import Period
 from .period_selector import SETTINGS_KEY, PeriodSelector, remembered_period
-from .settings_dialog import SettingsDialog
 from .store_service import StoreService
 from .summary_tab import SummaryTab
 from .unit_tab import UnitTab
@@ -126,6 +125,8 @@ class MainWindow(QMainWindow):
         help_menu.addAction(how)
 
     def open_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
         store = self.service.store
         dialog = SettingsDialog(store.plan.units, store.pc_unit, self.service.person, parent=self)
         if dialog.exec():

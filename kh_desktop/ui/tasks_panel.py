@@ -24,14 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..storage.conflict_store import task_conflict_list
 from ..storage.task_store import add_task, find_task, list_tasks, task_history, update_task
 from ..tasks.edit import parse_field
 from ..tasks.model import OVERDUE, Task
 from ..tasks.rules import counts_by_status, gaps, is_due_soon
 from .store_service import StoreService
-from .task_dialog import TaskDialog
-from .task_history_dialog import TaskHistoryDialog
 from .tasks_table_model import (
     COL_DUE,
     COL_GAPS,
@@ -151,6 +148,8 @@ class TasksPanel(QWidget):
         tasks = list_tasks(store, self.unit_id)
         conflicts = {}
         if any(t.conflict_id for t in tasks):
+            from ..storage.conflict_store import task_conflict_list  # with the exchange code: loaded on first use
+
             conflicts = {c.key[0]: c for c in task_conflict_list(store) if c.unit_id == self.unit_id}
         self.model.set_tasks(tasks, self.today, conflicts)
         self._rows_timer.start()
@@ -217,6 +216,8 @@ class TasksPanel(QWidget):
     # ---- writing (through the store; the dialog only hands values back) --------------------------
 
     def add_task(self) -> None:
+        from .task_dialog import TaskDialog
+
         dialog = TaskDialog(self.service.store.plan, self.unit_id, units_editable=False, parent=self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -231,6 +232,8 @@ class TasksPanel(QWidget):
             self.show_history()
             return
         units_editable = self.service.store.pc_unit is None
+        from .task_dialog import TaskDialog
+
         dialog = TaskDialog(self.service.store.plan, self.unit_id, task, units_editable=units_editable, parent=self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -280,6 +283,8 @@ class TasksPanel(QWidget):
         if task is None:
             self._set_status(self.tr("Hãy chọn một nhiệm vụ trong bảng."), error=True)
             return
+        from .task_history_dialog import TaskHistoryDialog
+
         TaskHistoryDialog(self.service.store.plan, task, task_history(self.service.store, task.id), self).exec()
 
     def settle_current(self) -> None:

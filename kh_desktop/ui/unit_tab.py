@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 from ..domain.periods import BASELINE, Period
 from .figures_table_model import COL_ACTUAL, COL_KIND, COL_NOTE, FiguresTableModel
 from .figures_view import FiguresView
-from .history_dialog import HistoryDialog
 from .progress_chart import ProgressChart
 from .store_service import StoreService
 from .tasks_panel import TasksPanel
@@ -286,6 +285,8 @@ class UnitTab(QWidget):
         title = self.tr("{stt} {name} – {period}").format(
             stt=indicator.stt or indicator.code, name=indicator.name, period=label
         )
+        from .history_dialog import HistoryDialog
+
         HistoryDialog(title, revisions, self).exec()
 
     def _save_chart(self) -> None:
