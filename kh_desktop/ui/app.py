@@ -155,10 +155,6 @@ def run_app(args) -> int:
         return 2
     if store is None:
         return 0
-    if snapshot_dir is None:
-        from ..exchange.backups import startup_backup
-
-        startup_backup(store)  # a checked, rotated copy in sao-luu/ at each start (never blocks starting)
 
     from .main_window import MainWindow
     from .store_service import StoreService
@@ -171,6 +167,9 @@ def run_app(args) -> int:
         if snapshot_dir is not None:
             return take_snapshots(app, window, snapshot_dir)
         window.show()
+        # A checked, rotated copy in sao-luu/ at each start (never blocks starting), taken on the event loop's
+        # first turn: the window shows without waiting for it, and no edit can be made before it.
+        QTimer.singleShot(0, lambda: _startup_backup(service.store))
         if os.environ.get("KH_EXIT_WHEN_SHOWN") == "1":
             # Start-up measurements (benchmarks, packaging checks): leave once the shown window's first
             # events (show, expose, paint) have been handled.
@@ -181,6 +180,12 @@ def run_app(args) -> int:
         window.deleteLater()
         QCoreApplication.sendPostedEvents(None, 0)
         store.close()
+
+
+def _startup_backup(store: Store) -> None:
+    from ..exchange.backups import startup_backup
+
+    startup_backup(store)
 
 
 def take_snapshots(app: QApplication, window, directory: Path) -> int:
