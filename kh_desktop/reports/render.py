@@ -308,25 +308,60 @@ def _indent_first_lines(doc, indent: float) -> None:
         block = block.next()
 
 
-def _reserve_top(doc, height: float) -> None:
-    """Make the first (empty) line of the document `height` device units tall.
-
-    Qt ignores the top margin of a frame's first block and scales format lengths to the device's
-    resolution, so the line height is set, measured and corrected once.
-    """
+def _set_first_line_height(doc, value: float) -> None:
     from PySide6.QtGui import QTextBlockFormat
 
-    fixed = QTextBlockFormat.LineHeightTypes.FixedHeight.value
     cursor = doc.rootFrame().firstCursorPosition()
+    fmt = cursor.blockFormat()
+    fmt.setLineHeight(value, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
+    cursor.setBlockFormat(fmt)
+
+
+def _first_line_top(doc) -> float:
+    return doc.documentLayout().blockBoundingRect(doc.firstBlock().next()).top()
+
+
+def _reserve_top(doc, height: float) -> float:
+    """Make the first (empty) line of the document `height` device units tall; return the line height set.
+
+    Qt ignores the top margin of a frame's first block and scales format lengths to the device's
+    resolution, so the line height is set, measured and corrected once. Each setting lays the whole
+    document out again: paint_report measures on a two-line document and sets the result before layout.
+    """
     wanted = height
     for _ in range(2):
-        fmt = cursor.blockFormat()
-        fmt.setLineHeight(wanted, fixed)
-        cursor.setBlockFormat(fmt)
-        got = doc.documentLayout().blockBoundingRect(doc.firstBlock().next()).top()
+        _set_first_line_height(doc, wanted)
+        got = _first_line_top(doc)
         if got <= 0 or abs(got - height) < 1:
             break
         wanted = wanted * height / got
+    return wanted
+
+
+def new_document(device, page, font, html_text: str, paged: bool = True, edit=None):
+    """A QTextDocument laid out once for `device`: page size (or only the width), device and font come
+    before the text, and the text and `edit(doc)` (format changes) go in one edit block, so Qt lays the
+    document out once instead of once per change. `paged=False` gives one endless page (natural positions).
+    """
+    from PySide6.QtGui import QTextCursor, QTextDocument
+
+    doc = QTextDocument()
+    if paged:
+        doc.setPageSize(page)
+    else:
+        doc.setTextWidth(page.width())
+    doc.documentLayout().setPaintDevice(device)
+    if font is not None:
+        doc.setDefaultFont(font)
+    doc.setDocumentMargin(0)
+    cursor = QTextCursor(doc)
+    cursor.beginEditBlock()
+    doc.setHtml(html_text)
+    if edit is not None:
+        edit(doc)
+    cursor.endEditBlock()
+    doc.documentLayout().documentSize()  # finish the layout now
+    return doc
 
 
 def paint_report(
@@ -351,18 +386,20 @@ def paint_report(
         header_height = _paint_header(painter, geo, content, family, device)
 
         page = QSizeF(geo.body_width, geo.body_height)
+        body_font = _font(family, 13)
+        # Leave room on page 1 for the painted header block: the first (empty) line is that tall.
+        # (Qt ignores the top margin of a frame's first block, so a fixed line height is used, found once.)
+        probe = new_document(device, page, body_font, '<p style="margin:0;">&nbsp;</p><p style="margin:0;">x</p>')
+        top_line = _reserve_top(probe, header_height)
 
-        def build(text: str) -> QTextDocument:
-            doc = QTextDocument()
-            doc.documentLayout().setPaintDevice(device)
-            doc.setDefaultFont(_font(family, 13))
-            doc.setDocumentMargin(0)
-            doc.setHtml(text)
-            # Leave room on page 1 for the painted header block: the first (empty) line is that tall.
-            # (Qt ignores the top margin of a frame's first block, so a fixed line height is used.)
+        def edit(doc: QTextDocument) -> None:
             _indent_first_lines(doc, geo.mm(11))
-            doc.setPageSize(page)
-            _reserve_top(doc, header_height)
+            _set_first_line_height(doc, top_line)
+
+        def build(text: str, paged: bool = True) -> QTextDocument:
+            doc = new_document(device, page, body_font, text, paged, edit)
+            if abs(_first_line_top(doc) - header_height) >= 1:
+                _reserve_top(doc, header_height)  # the two-line measure did not carry over: measure here
             return doc
 
         # No table row split across pages; the signature block keeps the last rows with it.
