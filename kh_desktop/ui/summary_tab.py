@@ -204,20 +204,31 @@ class SummaryTab(QWidget):
 
     def set_period(self, period: Period) -> None:
         self.period = period
-        self.refresh()
+        self._refresh_when_seen()
 
     def _on_figures_changed(self, change) -> None:
         if change.kind == "tasks":
             return
-        self.refresh()
+        self._refresh_when_seen()
+
+    def _refresh_when_seen(self) -> None:
+        # Counting every unit's verdicts takes longer than an edit should: while a unit tab is open, the counts
+        # are brought up to date when this tab is shown again.
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
+        if getattr(self, "_stale", False):
+            self.refresh()
         if getattr(self, "_chart_rows", None) is not None:
             rows, self._chart_rows = self._chart_rows, None
             self._draw_chart(rows)
 
     def refresh(self) -> None:
+        self._stale = False
         rows = summarize(self.service.store, self.period)
         self.model.set_rows(rows, self.period.label)
         whole = rows[-1]
