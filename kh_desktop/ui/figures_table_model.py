@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
-from ..domain.evaluation import NO_DATA, NOT_MET, Assessment, expects_words, format_target, format_value
+from ..domain.evaluation import (
+    NO_DATA,
+    NOT_MET,
+    Assessment,
+    evaluate_period,
+    expects_words,
+    format_target,
+    format_value,
+)
 from ..domain.numbers import NumberError, format_number, format_percent
 from ..domain.periods import BASELINE, Period, PeriodError
 from ..domain.plan import Indicator, PlanError
@@ -41,6 +49,34 @@ HINT_COLOUR = QColor("#6b7280")
 CONFLICT_BACKGROUND = QColor("#fed7aa")  # orange: two PCs claim this figure, a person must choose
 CONFLICT_FOREGROUND = QColor("#7c2d12")
 CONFLICT_WORD = "⚠ xung đột"
+
+# Computed once: a repaint of the grid asks for ~8 000 cell values, and Qt enum arithmetic or a new QFont per call
+# made up a third of its time.
+_Role = Qt.ItemDataRole
+_HANDLED_ROLES = frozenset(
+    int(r)
+    for r in (
+        _Role.DisplayRole,
+        _Role.EditRole,
+        _Role.ToolTipRole,
+        _Role.BackgroundRole,
+        _Role.ForegroundRole,
+        _Role.FontRole,
+        _Role.TextAlignmentRole,
+    )
+) | {int(CODE_ROLE), int(PERIOD_ROLE), int(VERDICT_ROLE), int(WORDS_ROLE), int(RAW_VALUE_ROLE), int(CONFLICT_ROLE)}
+_READ_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+_EDIT_FLAGS = _READ_FLAGS | Qt.ItemFlag.ItemIsEditable
+_ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ALIGN_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+_ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+def _font(bold: bool = False, italic: bool = False) -> QFont:
+    font = QFont()
+    font.setBold(bold)
+    font.setItalic(italic)
+    return font
 
 
 @dataclass
@@ -103,8 +139,38 @@ class FiguresTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, COLUMN_COUNT - 1))
 
     def _on_figures_changed(self, change) -> None:
-        if change.kind != "figures" or not change.figures or any(code in self._codes for code, _ in change.figures):
-            self.refresh()
+        if change.kind == "figures" and change.figures:
+            codes = {code for code, _ in change.figures} & self._codes
+            if codes:
+                self._reload_codes(codes)
+            return
+        self.refresh()
+
+    def _reload_codes(self, codes: set[str]) -> None:
+        """Re-read only the rows of the indicators a write changed (an Enter in the grid changes one).
+
+        A verdict depends only on its own indicator's figures and baseline, so the other rows stay as they are."""
+        from ..storage.conflict_store import figure_conflict_list
+
+        store = self.service.store
+        conflicts = {c.key: c for c in figure_conflict_list(store) if c.key[0] in codes}
+        changed = []
+        for code in codes:
+            readings = store.readings(code).get(code, {})
+            baseline = store.baselines(code).get(code)
+            current = {f.period: f for f in store.figures(code)}
+            for number, row in enumerate(self._rows):
+                if row.indicator.code != code:
+                    continue
+                key = BASELINE if row.baseline else self.period.key
+                row.figure = current.get(key)
+                row.conflict = conflicts.get((code, key))
+                row.assessment = (
+                    None if row.baseline else evaluate_period(row.indicator, self.period, readings, baseline)
+                )
+                changed.append(number)
+        for number in changed:
+            self.dataChanged.emit(self.index(number, 0), self.index(number, COLUMN_COUNT - 1))
 
     # ---- shape --------------------------------------------------------------------------------
 
@@ -150,10 +216,7 @@ class FiguresTableModel(QAbstractTableModel):
     def flags(self, index):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
-        if self._is_editable(index.row(), index.column()):
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        return _EDIT_FLAGS if self._is_editable(index.row(), index.column()) else _READ_FLAGS
 
     def _is_editable(self, row_number: int, column: int) -> bool:
         row = self._rows[row_number]
@@ -168,7 +231,7 @@ class FiguresTableModel(QAbstractTableModel):
     # ---- reading cells ------------------------------------------------------------------------
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if role not in _HANDLED_ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row, column = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
@@ -194,28 +257,23 @@ class FiguresTableModel(QAbstractTableModel):
                 return HINT_COLOUR
             return None
         if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
             if column == COL_ACTUAL and row.conflict is not None:
-                font.setBold(True)
-                return font
+                return _font(bold=True)
             if column == COL_VERDICT and row.assessment is not None and row.assessment.verdict != NO_DATA:
-                font.setBold(True)
-                return font
+                return _font(bold=True)
             if (column == COL_ACTUAL and row.figure is None and self._derived(row)) or (
                 column == COL_NOTE and self._invites_note(row)
             ):
-                font.setItalic(True)
-                return font
+                return _font(italic=True)
             if column == COL_STT and row.indicator.stt and not row.baseline:
-                font.setBold("." not in row.indicator.stt)
-                return font
+                return _font(bold="." not in row.indicator.stt)
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column in (COL_TARGET, COL_ACTUAL, COL_PERCENT):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                return _ALIGN_RIGHT
             if column in (COL_STT, COL_MEASURE, COL_KIND):
-                return int(Qt.AlignmentFlag.AlignCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+                return _ALIGN_CENTER
+            return _ALIGN_LEFT
         if role == CODE_ROLE:
             return row.indicator.code
         if role == PERIOD_ROLE:

@@ -98,6 +98,7 @@ class FiguresView(QTableView):
 
     history_requested = Signal(QModelIndex)
     paste_finished = Signal(str)
+    editor_closed = Signal()  # after an edit is committed (or refused) and the cursor has moved on
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -151,6 +152,7 @@ class FiguresView(QTableView):
         super().closeEditor(editor, hint)
         if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:
             self._move_down()
+        self.editor_closed.emit()
 
     def _move_down(self) -> None:
         current = self.currentIndex()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -47,6 +47,7 @@ class UnitTab(QWidget):
         self.unit = service.store.plan.unit_by_id(unit_id)
         self._built = False
         self._chart_stale = False
+        self._chart_queued = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -100,6 +101,7 @@ class UnitTab(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._on_context_menu)
         self.view.paste_finished.connect(self._set_status)
+        self.view.editor_closed.connect(self._draw_requested_chart)  # Enter: saved, moved down, one chart drawn
         self.model.value_saved.connect(lambda _r, _c, text: self._set_status(text))
         self.model.value_refused.connect(
             lambda _r, _c, typed, reason: self._set_status(
@@ -200,8 +202,12 @@ class UnitTab(QWidget):
         if not self.isVisible():  # a hidden tab redraws its chart when shown (8 tabs, one visible)
             self._chart_stale = True
             return
-        if self.view is not None:
-            self._show_chart(self.view.currentIndex().row())
+        if self.view is None:
+            return
+        shown = self.model.indicator_at(max(self.view.currentIndex().row(), 0))
+        if change.kind == "figures" and change.figures and all(code != shown.code for code, _ in change.figures):
+            return  # the chart's indicator did not change
+        self._request_chart()
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
@@ -210,8 +216,24 @@ class UnitTab(QWidget):
             self._chart_stale = False
             self._show_chart(self.view.currentIndex().row())
 
-    def _on_current_row_changed(self, current, _previous) -> None:
-        self._show_chart(current.row())
+    def _on_current_row_changed(self, _current, _previous) -> None:
+        self._request_chart()
+
+    def _request_chart(self) -> None:
+        """Redraw the chart of the current row once, on the event loop's next turn or when the editor closes.
+
+        An Enter saves the figure (a change) and then moves down a row (another chart): both ask, and the chart is
+        drawn once, for the row the cursor lands on, as the editor closes."""
+        if not self._chart_queued:
+            self._chart_queued = True
+            QTimer.singleShot(0, self, self._draw_requested_chart)  # not after the tab is gone
+
+    def _draw_requested_chart(self) -> None:
+        if not self._chart_queued:
+            return
+        self._chart_queued = False
+        if self.view is not None:
+            self._show_chart(self.view.currentIndex().row())
 
     def _show_chart(self, row: int) -> None:
         if self.chart is None or self.model is None:
