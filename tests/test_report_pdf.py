@@ -312,3 +312,33 @@ def test_receipt_has_page_numbers_from_page_two_inside_the_margins(store, tmp_pa
         assert sum(f"_{n:03d}.khtd" in t for t in pages) == 1
     signatures = [n for n, t in enumerate(pages) if "NGƯỜI GIAO" in t]
     assert len(signatures) == 1 and "_044.khtd" in pages[signatures[0]]
+
+
+def test_page_breaks_are_planned_from_one_layout(store, tmp_path, qapp_once):
+    """A long report is laid out a fixed number of times (endless page, a two-piece probe, the pages), not
+    once per page, and the planned cuts leave no row straddling a page."""
+    from PySide6.QtCore import QSizeF
+    from PySide6.QtGui import QPdfWriter
+
+    from kh_desktop.reports.fonts import report_font_family
+    from kh_desktop.reports.paginate import _first_straddling_row, paginate
+    from kh_desktop.reports.render import PageGeometry, _font, new_document, page_layout, report_html
+
+    seed_heavy(store)
+    rp = parse_report_period("2026-H1", store.plan.first_year, store.plan.last_year)
+    content = build_report(store, rp, None, date(2027, 1, 5))
+    writer = QPdfWriter(str(tmp_path / "p.pdf"))
+    writer.setResolution(300)
+    writer.setPageLayout(page_layout(False))
+    geo = PageGeometry(float(writer.logicalDpiY()), float(writer.width()), float(writer.height()))
+    page = QSizeF(geo.body_width, geo.body_height)
+    builds = []
+
+    def build(text: str, paged: bool = True):
+        builds.append(paged)
+        return new_document(writer, page, _font(report_font_family(), 13), text, paged)
+
+    doc = paginate(report_html(content, store.plan.last_year), build, page.height())
+    assert doc.pageCount() >= 4
+    assert _first_straddling_row(doc, page.height()) is None
+    assert builds == [False, True, True]  # natural heights, the probe, the final pages

@@ -79,7 +79,7 @@ def write_receipt_pdf(store: Store, rows: list[dict], dest: Path, on: date | Non
 
     from .fonts import report_font_family
     from .paginate import paginate
-    from .render import PageGeometry, ReportError, ensure_gui_app, page_layout
+    from .render import PageGeometry, ReportError, ensure_gui_app, new_document, page_layout
 
     ensure_gui_app()
     family = report_font_family()
@@ -91,13 +91,8 @@ def write_receipt_pdf(store: Store, rows: list[dict], dest: Path, on: date | Non
     geo = PageGeometry(float(writer.logicalDpiY()), float(writer.width()), float(writer.height()))
     page = QSizeF(geo.body_width, geo.body_height)
 
-    def build(text: str) -> QTextDocument:
-        doc = QTextDocument()
-        doc.documentLayout().setPaintDevice(writer)
-        doc.setDocumentMargin(0)
-        doc.setHtml(text)
-        doc.setPageSize(page)
-        return doc
+    def build(text: str, paged: bool = True) -> QTextDocument:
+        return new_document(writer, page, None, text, paged)
 
     # A received file's row is never split across two pages; the signatures keep the last rows with them.
     document = paginate(receipt_html(store, rows, on, family), build, page.height())

@@ -11,6 +11,7 @@ Revisioned record kinds are listed in `RECORD_KINDS`; the merge treats each kind
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import json
 import os
@@ -34,6 +35,7 @@ EXCHANGE_FORMAT = "khtd-exchange-1"
 FIRST_EXCHANGE_SCHEMA = 2  # schema 2 introduced exchange files
 MAX_FILE_BYTES = 200 * 1024 * 1024
 PROGRESS_STEP = 1000  # SQLite VM instructions between progress handler calls
+PLAN_CACHE_CHARS = 1_000_000  # plan texts this long or shorter are remembered between files
 PROGRESS_BUDGET = 200_000  # calls per query: 200 million instructions, far above any honest file
 MANIFEST_TABLE = "exchange_manifest"
 MANIFEST_DDL = f"""CREATE TABLE {MANIFEST_TABLE} (
@@ -255,23 +257,34 @@ def expected_schema(version: int) -> frozenset[tuple[str, str, str, str]]:
 # ---- rows hash ------------------------------------------------------------------------------------------
 
 
-def _canonical(value):
+def _blob(value):
+    """JSON for a BLOB cell (the only non-JSON type SQLite returns): {"blob": hex}."""
     if isinstance(value, bytes):
         return {"blob": value.hex()}
-    return value
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# One encoder for every row: `json.dumps(..., ensure_ascii=False)` builds a new encoder per call, a third of the
+# time of hashing a file. The text is the same: `[cell, cell, ...]`, a BLOB as {"blob": hex}.
+_ROW_JSON = json.JSONEncoder(ensure_ascii=False, default=_blob)
+DIGEST_BATCH = 1000  # rows hashed per update
 
 
 def rows_digest(conn: sqlite3.Connection, tables: list[str]) -> tuple[dict[str, int], str]:
-    """Row counts per table and one sha256 over every row of `tables`, in rowid order."""
+    """Row counts per table and one sha256 over every row of `tables`, in rowid order.
+
+    Each table adds `table NAME\\n`, then each row its JSON array and `\\n` (a stable format: every sent file
+    carries this hash in its manifest)."""
     digest = hashlib.sha256()
     counts: dict[str, int] = {}
+    encode = _ROW_JSON.encode
     for table in sorted(tables):
         digest.update(f"table {table}\n".encode())
         count = 0
-        for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid'):
-            digest.update(json.dumps([_canonical(v) for v in row], ensure_ascii=False).encode())
-            digest.update(b"\n")
-            count += 1
+        cursor = conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
+        while rows := cursor.fetchmany(DIGEST_BATCH):
+            digest.update("".join([encode(row) + "\n" for row in rows]).encode())
+            count += len(rows)
         counts[table] = count
     return counts, digest.hexdigest()
 
@@ -524,11 +537,7 @@ def _read_checked(conn: sqlite3.Connection, path: Path, plan: Plan, plan_sha256:
     documents = list(conn.execute("SELECT sha256, body FROM plan_document"))
     if len(documents) != 1 or documents[0]["sha256"] != plan_sha256:
         raise ExchangeRefused("Tệp thuộc một kế hoạch khác với máy này nên không được nhận.")
-    try:
-        body_sha = load_plan_text(documents[0]["body"]).sha256
-    except PlanError:
-        body_sha = None
-    if body_sha != plan_sha256:
+    if _plan_body_sha256(documents[0]["body"]) != plan_sha256:
         raise ExchangeRefused("Kế hoạch chứa trong tệp đã bị sửa nên tệp không được nhận.")
     unit = manifest["unit"]
     if unit != ALL_UNITS and unit not in {u.id for u in plan.units}:
@@ -541,18 +550,43 @@ def _read_checked(conn: sqlite3.Connection, path: Path, plan: Plan, plan_sha256:
         raise ExchangeRefused(
             "Số dòng trong tệp không khớp với phần kê khai: tệp đã bị sửa hoặc hỏng khi chép. Hãy xin gửi lại."
         )
-    conn.row_factory = sqlite3.Row
     data = ExchangeData(path, manifest, version)
     for kind in RECORD_KINDS:
         if not _has_table(conn, kind.revisions_table):
             continue
-        rows = [dict(r) for r in conn.execute(f'SELECT * FROM "{kind.revisions_table}" ORDER BY pc_id, pc_revision')]
+        rows = _dicts(conn, f'SELECT * FROM "{kind.revisions_table}" ORDER BY pc_id, pc_revision')
         for row in rows:
             if row["pc_id"] == manifest["pc_id"] and row["pc_revision"] > manifest["pc_revision"]:
                 raise ExchangeRefused("Tệp có số liệu mới hơn mốc phiên bản đã kê khai: tệp đã bị sửa.")
         data.revisions[kind.name] = rows
-        data.heads[kind.name] = [dict(r) for r in conn.execute(f'SELECT * FROM "{kind.current_table}"')]
+        data.heads[kind.name] = _dicts(conn, f'SELECT * FROM "{kind.current_table}"')
     return data
+
+
+def _dicts(conn: sqlite3.Connection, sql: str) -> list[dict]:
+    """Rows as dicts (column name -> value): twice as fast as dict(sqlite3.Row) for a file's thousands of rows."""
+    cursor = conn.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor]
+
+
+def _plan_body_sha256(body) -> str | None:
+    """sha256 of the plan a file carries, or None when it is not a plan."""
+    if type(body) is str and len(body) <= PLAN_CACHE_CHARS:
+        return _plan_text_sha256(body)
+    try:
+        return load_plan_text(body).sha256
+    except PlanError:
+        return None
+
+
+@functools.lru_cache(maxsize=4)
+def _plan_text_sha256(body: str) -> str | None:
+    """The same plan text arrives in every file of a batch: parsed once (parsing is pure: the same answer)."""
+    try:
+        return load_plan_text(body).sha256
+    except PlanError:
+        return None
 
 
 # ---- merging ----------------------------------------------------------------------------------------------
