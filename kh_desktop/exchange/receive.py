@@ -143,15 +143,20 @@ def _prepare(store: Store, source: Path, checking: Path, dry_run: bool):
 
 def _run(store: Store, prepared, month: Path | None, person: str) -> set:
     changed: set = set()
+    seen: dict = {}  # working-database revision rows read so far: the next file reads only what is new to it
     for summary, data, _copy in prepared:
         if data is None:
             continue
         if find_import(store, summary.sha256):
             summary.status = "already_imported"
-            _fill(summary, merge_plan(store, data))
+            _fill(summary, merge_plan(store, data, seen))
             continue
         arguments = dict(
-            sha256=summary.sha256, file_name=Path(summary.file).name, archive_path=summary.archive, person=person
+            sha256=summary.sha256,
+            file_name=Path(summary.file).name,
+            archive_path=summary.archive,
+            person=person,
+            seen=seen,
         )
         if month is None:  # inside the caller's rolled-back transaction
             result = apply_in_transaction(store, data, **arguments)

@@ -119,6 +119,11 @@ _FIGURE_COLUMNS = {
 }
 
 
+# (period, first year, last year) -> year of a period key that parsed exactly: a receive checks the same few dozen
+# keys in every file. Only keys that parsed go in, so it holds at most the plan's periods.
+_PERIOD_YEARS: dict[tuple[str, int, int], int] = {}
+
+
 def _figure_owners(plan: Plan, row: dict) -> tuple[str, ...]:
     _require(row, _FIGURE_COLUMNS)
     if row["estimate"] not in (0, 1):
@@ -130,10 +135,13 @@ def _figure_owners(plan: Plan, row: dict) -> tuple[str, ...]:
         if indicator.baseline is None:
             raise ValueRefused(f"chỉ tiêu {indicator.code} không có số gốc")
     else:
-        parsed = parse_period(period, plan.first_year, plan.last_year)
-        if parsed.key != period:
-            raise PeriodError(f"kỳ “{period}” không đúng dạng")
-        year = parsed.year
+        span = (period, plan.first_year, plan.last_year)
+        year = _PERIOD_YEARS.get(span)
+        if year is None:
+            parsed = parse_period(period, plan.first_year, plan.last_year)
+            if parsed.key != period:
+                raise PeriodError(f"kỳ “{period}” không đúng dạng")
+            year = _PERIOD_YEARS[span] = parsed.year
     if not row["deleted"]:
         value = row["value_text"] if row["value_text"] is not None else row["value_num"]
         if value is None or validate_value(indicator, period, value, year) != value:
@@ -620,18 +628,27 @@ def _marks(count: int) -> str:
     return ", ".join("?" * count)
 
 
-def _fetch_by_id(conn: sqlite3.Connection, table: str, ids: list[str]) -> dict[str, dict]:
+def _fetch_by_id(conn: sqlite3.Connection, table: str, ids: list[str], seen: dict[str, dict]) -> dict[str, dict]:
     """The working database's rows of `table` whose id is one of `ids` (text), a query per LOOKUP_CHUNK ids.
 
     The hot path of a receive: one query per few hundred rows instead of one per row. Only text ids are looked
-    up this way (an exact, binary comparison, as `id = ?` does for text); other values go through `_Lineage.get`."""
+    up this way (an exact, binary comparison, as `id = ?` does for text); other values go through `_Lineage.get`.
+    `seen` holds rows read before in the same batch of files: a revision row is never changed once written
+    (the table is append-only), so a row found once stays exactly so; an id not found is asked again."""
     found: dict[str, dict] = {}
-    for chunk in _chunks(ids):
+    missing = []
+    for revision_id in ids:
+        row = seen.get(revision_id)
+        if row is None:
+            missing.append(revision_id)
+        else:
+            found[revision_id] = row
+    for chunk in _chunks(missing):
         cursor = conn.execute(f'SELECT * FROM "{table}" WHERE id IN ({_marks(len(chunk))})', chunk)
         names = [d[0] for d in cursor.description]
         for values in cursor:
             row = dict(zip(names, values, strict=True))
-            found[row["id"]] = row
+            found[row["id"]] = seen[row["id"]] = row
     return found
 
 
@@ -681,8 +698,9 @@ class _Lineage:
     `prefetch` loads the rows a merge will ask about in a few batched queries; `get` falls back to one query
     for anything else (a hostile id, a chain leading outside what was prefetched)."""
 
-    def __init__(self, conn: sqlite3.Connection, kind: RecordKind, incoming: dict[str, dict]):
-        self.conn, self.kind, self.incoming = conn, kind, incoming
+    def __init__(self, conn: sqlite3.Connection, kind: RecordKind, incoming: dict[str, dict], seen: dict[str, dict]):
+        self.conn, self.kind, self.incoming, self.seen = conn, kind, incoming, seen
+        self.merges = kind.merges_column
         self.cache: dict[str, dict | None] = {}
 
     def get(self, revision_id: str | None) -> dict | None:
@@ -703,16 +721,17 @@ class _Lineage:
         todo = set(ids)
         while todo:
             wanted = [i for i in todo if type(i) is str and i not in self.incoming and i not in self.cache]
-            found = _fetch_by_id(self.conn, self.kind.revisions_table, wanted)
+            found = _fetch_by_id(self.conn, self.kind.revisions_table, wanted, self.seen)
             for revision_id in wanted:
                 self.cache[revision_id] = found.get(revision_id)
             todo = {p for row in found.values() for p in self.parents(row)}
 
     def parents(self, row: dict) -> list[str]:
-        found = [row.get("supersedes")]
-        if self.kind.merges_column:
-            found.append(row.get(self.kind.merges_column))
-        return [p for p in found if p]
+        first = row.get("supersedes")
+        second = row.get(self.merges) if self.merges else None
+        if second:
+            return [first, second] if first else [second]
+        return [first] if first else []
 
     def older(self, a: dict, b: dict) -> bool:
         """Whether revision `a` came before `b`: on b's supersedes chain, or earlier on the same PC."""
@@ -737,18 +756,24 @@ class _Lineage:
         return bool(a["deleted"]) or all(a.get(c) == b.get(c) for c in self.kind.visible_columns)
 
 
-def merge_plan(store: Store, data: ExchangeData) -> MergeResult:
-    """What applying `data` would do, without writing anything."""
+def merge_plan(store: Store, data: ExchangeData, seen: dict[str, dict[str, dict]] | None = None) -> MergeResult:
+    """What applying `data` would do, without writing anything.
+
+    `seen` (kind name -> revision id -> row) may be shared by the files of one receive on one connection: rows
+    of the working database read for one file serve the next (revision rows never change once written)."""
     result = MergeResult()
     plan = store.plan
+    seen = {} if seen is None else seen
     for kind in RECORD_KINDS:
         if kind.name not in data.revisions:
             continue
-        _plan_kind(store, plan, kind, data, result)
+        _plan_kind(store, plan, kind, data, result, seen.setdefault(kind.name, {}))
     return result
 
 
-def _plan_kind(store: Store, plan: Plan, kind: RecordKind, data: ExchangeData, result: MergeResult) -> None:
+def _plan_kind(
+    store: Store, plan: Plan, kind: RecordKind, data: ExchangeData, result: MergeResult, seen: dict[str, dict]
+) -> None:
     conn = store.db.conn
     keys = kind.key_columns
     accepted: dict[str, dict] = {}
@@ -756,10 +781,10 @@ def _plan_kind(store: Store, plan: Plan, kind: RecordKind, data: ExchangeData, r
     refused_ids: set[str] = set()
     own_pc = store.pc_id  # read once: a file brings thousands of rows
     rows = data.revisions[kind.name]
-    lineage = _Lineage(conn, kind, accepted)
+    lineage = _Lineage(conn, kind, accepted, seen)
     # What the working database holds for the file's rows, in a few queries for the whole file.
     text_ids = [row["id"] for row in rows if type(row["id"]) is str]
-    existing = _fetch_by_id(conn, kind.revisions_table, text_ids)
+    existing = _fetch_by_id(conn, kind.revisions_table, text_ids, seen)
     for revision_id in text_ids:
         lineage.cache[revision_id] = existing.get(revision_id)
     taken = _taken_pc_revisions(conn, kind.revisions_table, rows)
@@ -949,12 +974,21 @@ def _busy_message(exc: Exception) -> str:
 
 
 def apply_in_transaction(
-    store: Store, data: ExchangeData, *, sha256: str, file_name: str, archive_path: str, person: str = ""
+    store: Store,
+    data: ExchangeData,
+    *,
+    sha256: str,
+    file_name: str,
+    archive_path: str,
+    person: str = "",
+    seen: dict[str, dict[str, dict]] | None = None,
 ) -> MergeResult:
-    """The writes of one import; the caller holds the transaction (see write_transaction)."""
+    """The writes of one import; the caller holds the transaction (see write_transaction).
+
+    `seen`: rows already read by earlier files of the same receive (see merge_plan)."""
     conn = store.db.conn
     received_at = now_iso()
-    result = merge_plan(store, data)
+    result = merge_plan(store, data, seen)
     for kind in RECORD_KINDS:
         table_columns = _columns(store, kind.revisions_table)  # once per kind, not once per row
         # Rows of one file share their columns (one SELECT *): one executemany per set of columns.
