@@ -192,3 +192,18 @@ def test_flow_period_percent_is_of_the_years_plan():
     assert result.verdict == EXCEEDED  # ahead of the half year's share
     assert result.percent == pytest.approx(60)  # 60% of the year's plan
     assert result.target == year_target
+
+
+def test_half_year_without_its_own_figure_is_derived_from_its_quarters():
+    level = next(i for i in PLAN.indicators if i.aggregation == "level" and i.target(2026).op == "ge")
+    target = level.target(2026).value
+    half = Period(2026, "H", 1)
+    result = evaluate_period(level, half, readings(Q2026_1=target - 5, Q2026_2=target))
+    assert result.derived and not result.partial and result.actual == pytest.approx(target)
+    assert result.verdict == MET
+    early = evaluate_period(level, half, readings(Q2026_1=target + 1))
+    assert early.derived and early.partial and early.verdict == EXCEEDED
+    flow = next(i for i in PLAN.indicators if i.aggregation == "flow" and i.target(2026).op == "ge")
+    summed = evaluate_period(flow, half, readings(Q2026_1=10, Q2026_2=15))
+    assert summed.derived and summed.actual == pytest.approx(25)
+    assert evaluate_period(level, Period(2026, "H", 2), readings(Q2026_1=target)).verdict == NO_DATA

@@ -286,6 +286,24 @@ def _of_year(readings: dict[str, Reading], y: int) -> dict[str, Reading]:
     return {k: r for k, r in readings.items() if r.period.year == y}
 
 
+def _half_from_quarters(indicator: Indicator, half: Period, readings: dict[str, Reading]):
+    """(value, derived, estimate, partial) of a half year that has only quarterly figures."""
+    quarters = [
+        readings[key]
+        for key in (f"{half.year}-Q{2 * half.index - 1}", f"{half.year}-Q{2 * half.index}")
+        if key in readings
+    ]
+    if not quarters:
+        return None, False, False, False
+    if indicator.aggregation == "flow":
+        numbers = _numeric(quarters)
+        if not numbers:
+            return None, False, False, False
+        return sum(float(q.value) for q in numbers), True, any(q.estimate for q in numbers), len(numbers) < 2
+    latest = max(quarters, key=lambda r: (r.period.end_month, r.order))
+    return latest.value, True, latest.estimate, latest.period.end_month < half.end_month
+
+
 def evaluate_period(
     indicator: Indicator, period: Period, readings: dict[str, Reading], baseline: float | None = None
 ) -> Assessment:
@@ -300,17 +318,8 @@ def evaluate_period(
     target = indicator.target(period.year)
     own = readings.get(period.key)
     value, derived, estimate, partial = (own.value, False, own.estimate, False) if own else (None, False, False, False)
-    if own is None and period.kind == "H" and indicator.aggregation == "flow":
-        quarters = _numeric(
-            [
-                readings.get(f"{period.year}-Q{q}")
-                for q in (2 * period.index - 1, 2 * period.index)
-                if readings.get(f"{period.year}-Q{q}") is not None
-            ]
-        )
-        if quarters:
-            value = sum(float(q.value) for q in quarters)
-            derived, estimate, partial = True, any(q.estimate for q in quarters), len(quarters) < 2
+    if own is None and period.kind == "H":
+        value, derived, estimate, partial = _half_from_quarters(indicator, period, readings)
     if value is None:
         return Assessment(indicator.code, period, None, False, False, None, NO_DATA, target, reason="Chưa có số liệu")
     if target is not None and indicator.aggregation == "flow" and not target.is_text and target.reference:
