@@ -192,6 +192,7 @@ def test_flow_period_percent_is_of_the_years_plan():
     assert result.verdict == EXCEEDED  # ahead of the half year's share
     assert result.percent == pytest.approx(60)  # 60% of the year's plan
     assert result.target == year_target
+    assert result.judged_against.value == pytest.approx(year_target.value / 2)
 
 
 def test_half_year_without_its_own_figure_is_derived_from_its_quarters():

@@ -50,6 +50,7 @@ class Assessment:
     reason: str = ""
     partial: bool = False  # a derived figure that does not yet cover the whole period
     ratio: float | None = None  # for indicators measured against a baseline
+    judged_against: Target | None = None  # a period's share of a flow's yearly target, when that decided
 
     @property
     def verdict_label(self) -> str:
@@ -332,7 +333,7 @@ def evaluate_period(
         reason = (f"{judged.reason}; " if judged.reason else "") + (
             f"so với {period.months}/12 kế hoạch năm ({format_number(pro_rata.value)})"
         )
-        return replace(judged, target=target, percent=percent, reason=reason)
+        return replace(judged, target=target, percent=percent, reason=reason, judged_against=pro_rata)
     return _assess(indicator, period, target, value, derived, estimate, partial, baseline)
 
 

@@ -330,8 +330,8 @@ class FiguresTableModel(QAbstractTableModel):
         if column == COL_TARGET:
             target = indicator.target(self.period.year)
             text = format_target(target) if target else self.tr("(không đặt)")
-            if a is not None and a.target is not None and target is not None and a.target != target:
-                text += self.tr(" (kỳ này {value})").format(value=format_target(a.target))
+            if a is not None and a.judged_against is not None:
+                text += self.tr(" (kỳ này {value})").format(value=format_target(a.judged_against))
             return text
         if column == COL_ACTUAL:
             if figure is not None:

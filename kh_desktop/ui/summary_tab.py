@@ -294,7 +294,7 @@ class SummaryTab(QWidget):
         most = max((r.indicators for r in rows), default=1)
         bottom.setTicks([[(k, str(k)) for k in range(0, most + 2, 2 if most > 10 else 1)], []])
         plot.setXRange(0, most + 1, padding=0)
-        plot.setYRange(-0.6, n + 0.6, padding=0)
+        plot.setYRange(-0.6, n + 1.5, padding=0)  # an empty band on top holds the legend clear of the bars
 
     def _on_clicked(self, index) -> None:
         unit_id = index.data(UNIT_ROLE)
