@@ -76,7 +76,12 @@ def _copy_in(source: Path, folder: Path) -> tuple[Path, str]:
         dst.flush()
         os.fsync(dst.fileno())
     sha = digest.hexdigest()
-    dest = folder / f"{stamp(seconds=True)}_{sha[:12]}_{source.name}"
+    name = f"{stamp(seconds=True)}_{sha[:12]}"
+    dest = folder / f"{name}_{source.name}"
+    number = 2
+    while dest.exists():  # the same file named twice in one batch: each copy keeps its own name
+        dest = folder / f"{name}-{number}_{source.name}"
+        number += 1
     os.replace(temporary, dest)
     return dest, sha
 
@@ -90,6 +95,7 @@ def receive_files(
     so the preview counts are exactly what applying would do (files in order, each seeing the previous)."""
     received = received_dir(store.path)
     prepared = [_prepare(store, Path(name), received / CHECKING_FOLDER, dry_run) for name in files]
+    prepared = _drop_repeats(prepared)
     backup_path = None
     if not dry_run and backup and any(data is not None and s.status != "already_imported" for s, data, _ in prepared):
         backup_path = backup_now(store, "truoc-khi-nhan")
@@ -116,6 +122,21 @@ def receive_files(
     return ReceiveResult(
         [s for s, _, _ in prepared], Change(frozenset(changed), store.revision, "exchange"), backup_path
     )
+
+
+def _drop_repeats(prepared: list) -> list:
+    """A file named twice in one batch (or the same file from two folders) is received and archived once; the
+    repeat is then `already_imported` (its copy is removed)."""
+    firsts: set[str] = set()
+    kept = []
+    for summary, data, copy in prepared:
+        if data is not None and copy is not None:
+            if summary.sha256 in firsts:
+                _remove(copy)
+                copy = None
+            firsts.add(summary.sha256)
+        kept.append((summary, data, copy))
+    return kept
 
 
 def _prepare(store: Store, source: Path, checking: Path, dry_run: bool):
@@ -147,8 +168,10 @@ def _run(store: Store, prepared, month: Path | None, person: str) -> set:
     for summary, data, _copy in prepared:
         if data is None:
             continue
-        if find_import(store, summary.sha256):
+        earlier = find_import(store, summary.sha256)
+        if earlier:
             summary.status = "already_imported"
+            summary.archive = summary.archive or earlier["archive_path"]
             _fill(summary, merge_plan(store, data, seen))
             continue
         arguments = dict(
