@@ -742,6 +742,9 @@ class _Lineage:
             return None
         if revision_id in self.incoming:
             return self.incoming[revision_id]
+        row = self.seen.get(revision_id)  # read by this or an earlier file of the batch: never changes
+        if row is not None:
+            return row
         if revision_id not in self.cache:
             cursor = self.conn.execute(f'SELECT * FROM "{self.kind.revisions_table}" WHERE id = ?', [revision_id])
             values = cursor.fetchone()
@@ -751,10 +754,16 @@ class _Lineage:
         return self.cache[revision_id]
 
     def prefetch(self, ids) -> None:
-        """Cache the working database's rows for the text `ids` and, generation by generation, their ancestors."""
+        """Cache the working database's rows for the text `ids` and, generation by generation, their ancestors.
+
+        A row in `seen` is skipped: it was read, and its ancestors with it, for this or an earlier file of the
+        batch (an ancestor missing then is asked for by `get` if a question reaches it)."""
         todo = set(ids)
+        seen = self.seen
         while todo:
-            wanted = [i for i in todo if type(i) is str and i not in self.incoming and i not in self.cache]
+            wanted = [
+                i for i in todo if type(i) is str and i not in self.incoming and i not in self.cache and i not in seen
+            ]
             found = _fetch_by_id(self.conn, self.kind.revisions_table, wanted, self.seen)
             for revision_id in wanted:
                 self.cache[revision_id] = found.get(revision_id)
