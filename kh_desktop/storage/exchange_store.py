@@ -31,7 +31,7 @@ from ..tasks.model import RECURRENCE_LABELS, STORED_STATUSES
 from .files import SQLITE_MAGIC, StoreError, fsync_directory, os_error_message, read_header
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 from .store import ALL_UNITS, Change, Store, now_iso
-from .task_store import row_owners
+from .task_store import TASK_VALUE_COLUMNS, row_owners
 
 EXCHANGE_FORMAT = "khtd-exchange-1"
 FIRST_EXCHANGE_SCHEMA = 2  # schema 2 introduced exchange files
@@ -225,20 +225,7 @@ register_kind(
         owners=_task_owners,
         label=_task_label,
         merges_column="merges",
-        visible_columns=(
-            "unit",
-            "cooperating",
-            "title",
-            "person",
-            "due",
-            "recurrence",
-            "deliverable",
-            "authority",
-            "status",
-            "progress",
-            "notes",
-            "indicators",
-        ),
+        visible_columns=TASK_VALUE_COLUMNS,
     )
 )
 

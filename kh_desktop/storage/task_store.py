@@ -29,7 +29,7 @@ SEED_BY = "Kế hoạch"
 TASKS_FILE_SUFFIX = "-tasks.json"
 
 _LIST_COLUMNS = ("cooperating", "indicators")
-_VALUE_COLUMNS = (
+TASK_VALUE_COLUMNS = (  # what a task holds; two revisions equal on these say the same thing
     "unit",
     "cooperating",
     "title",
@@ -299,7 +299,7 @@ def update_task(
             "không làm trên máy của một đơn vị."
         )
     updated = apply_changes(current, parsed, today or date.today())
-    if all(getattr(updated, c) == getattr(current, c) for c in _VALUE_COLUMNS):
+    if all(getattr(updated, c) == getattr(current, c) for c in TASK_VALUE_COLUMNS):
         return current, Change(kind="tasks")
     return _write(store, updated, by=by, supersedes=current.revision_id, merges=current.conflict_id)
 
