@@ -6,15 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from ..domain.evaluation import EXCEEDED, MET, NO_DATA, NOT_MET, VERDICT_LABELS, VERDICT_SYMBOLS, VERDICTS
 from ..domain.periods import Period
 from ..storage.store import Store
 from .figures_table_model import _short_time
 from .store_service import StoreService
+from .table_setup import RowListModel, setup_row_table
 from .task_summary import TaskSummaryView
 from .verdict_style import CHART_COLOURS
 
@@ -69,7 +70,9 @@ def _summary(unit_id, name, short, codes, verdicts, figures) -> UnitSummary:
     )
 
 
-class SummaryTableModel(QAbstractTableModel):
+class SummaryTableModel(RowListModel):
+    column_count = COLUMN_COUNT
+
     def __init__(self, rows: list[UnitSummary] | None = None, parent=None):
         super().__init__(parent)
         self._rows = list(rows or [])
@@ -80,15 +83,6 @@ class SummaryTableModel(QAbstractTableModel):
         self._rows = list(rows)
         self.period_label = period_label
         self.endResetModel()
-
-    def row(self, number: int) -> UnitSummary:
-        return self._rows[number]
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else COLUMN_COUNT
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
@@ -164,16 +158,8 @@ class SummaryTab(QWidget):
 
         self.model = SummaryTableModel(parent=self)
         self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(26)
+        setup_row_table(self.table, self.model, row_height=26, stretch_column=COL_UNIT)
         self.table.setWordWrap(False)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_UNIT, QHeaderView.ResizeMode.Stretch)
         self.table.clicked.connect(self._on_clicked)
         self.table.activated.connect(self._on_clicked)
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
 from ..storage.store import Store
 from ..storage.task_store import list_tasks
 from ..tasks.model import DONE, IN_PROGRESS, NOT_STARTED, OVERDUE, STATUS_LABELS
 from ..tasks.rules import counts_by_status, gaps, is_due_soon
 from .store_service import StoreService
+from .table_setup import RowListModel, setup_row_table
 
 COL_UNIT, COL_TOTAL, COL_OVERDUE, COL_SOON, COL_NOT_STARTED, COL_DOING, COL_DONE, COL_GAPS = range(8)
 COLUMN_COUNT = 8
@@ -51,7 +52,9 @@ def _row(unit_id, name, tasks, today) -> UnitTasks:
     )
 
 
-class TaskSummaryTableModel(QAbstractTableModel):
+class TaskSummaryTableModel(RowListModel):
+    column_count = COLUMN_COUNT
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self._rows: list[UnitTasks] = []
@@ -60,15 +63,6 @@ class TaskSummaryTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
-
-    def row(self, number: int) -> UnitTasks:
-        return self._rows[number]
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else COLUMN_COUNT
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
@@ -139,15 +133,7 @@ class TaskSummaryView(QWidget):
         layout.addWidget(self.heading)
         self.model = TaskSummaryTableModel(self)
         self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_UNIT, QHeaderView.ResizeMode.Stretch)
+        setup_row_table(self.table, self.model, row_height=24, stretch_column=COL_UNIT)
         self.table.clicked.connect(self._on_clicked)
         self.table.activated.connect(self._on_clicked)
         layout.addWidget(self.table, 1)
