@@ -156,6 +156,16 @@ class ReportActions:
         printer.setDocName(f"{content.title} {content.subject}")
         return printer
 
+    def _ask_save_path(self, title: str, default: str, file_filter: str, suffix: str) -> str:
+        """The path the user chose to save to, ending in `suffix` (added when left off); "" when cancelled."""
+        path, _ = QFileDialog.getSaveFileName(self.window, title, default, file_filter)
+        if path and not path.lower().endswith(suffix):
+            path += suffix
+        return path
+
+    def _announce(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 15000)
+
     def _paint(self, printer, content) -> None:
         from ..reports.render import paint_report
 
@@ -185,13 +195,11 @@ class ReportActions:
     def save_pdf(self, rp: ReportPeriod | None = None) -> None:
         rp = rp or _current_report_period(self.window)
         unit_id = _current_unit(self.window)
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, _t("Lưu báo cáo PDF"), _file_name(self.window, rp, unit_id, ".pdf"), _t("Tệp PDF (*.pdf)")
+        path = self._ask_save_path(
+            _t("Lưu báo cáo PDF"), _file_name(self.window, rp, unit_id, ".pdf"), _t("Tệp PDF (*.pdf)"), ".pdf"
         )
         if not path:
             return
-        if not path.lower().endswith(".pdf"):
-            path += ".pdf"
         db = self.store.path
 
         def work(progress):
@@ -207,20 +215,16 @@ class ReportActions:
             self.window,
             _t("Lưu báo cáo PDF"),
             work,
-            lambda pages: self.window.statusBar().showMessage(
-                _t("Đã lưu báo cáo ({pages} trang): {path}").format(pages=pages, path=path), 15000
-            ),
+            lambda pages: self._announce(_t("Đã lưu báo cáo ({pages} trang): {path}").format(pages=pages, path=path)),
         )
 
     # ---- Excel ----------------------------------------------------------------------------------
 
     def export_excel(self) -> None:
         default = str(Path(_documents_dir()) / "chi-tieu-kien-hai.xlsx")
-        path, _ = QFileDialog.getSaveFileName(self.window, _t("Xuất Excel"), default, _t("Bảng tính Excel (*.xlsx)"))
+        path = self._ask_save_path(_t("Xuất Excel"), default, _t("Bảng tính Excel (*.xlsx)"), ".xlsx")
         if not path:
             return
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
         db = self.store.path
 
         def work(progress):
@@ -233,7 +237,7 @@ class ReportActions:
             self.window,
             _t("Xuất Excel"),
             work,
-            lambda out: self.window.statusBar().showMessage(_t("Đã xuất tệp Excel: {path}").format(path=out), 15000),
+            lambda out: self._announce(_t("Đã xuất tệp Excel: {path}").format(path=out)),
         )
 
     def write_template(self) -> None:
@@ -248,16 +252,14 @@ class ReportActions:
         rp = _current_report_period(self.window)
         unit = plan.unit_by_id(unit_id)
         default = str(Path(_documents_dir()) / f"mau-nhap-{rp.key}-{unit.id}.xlsx")
-        path, _ = QFileDialog.getSaveFileName(
-            self.window,
+        path = self._ask_save_path(
             _t("Mẫu nhập liệu: {unit}, {period}").format(unit=unit.name, period=rp.label),
             default,
             _t("Bảng tính Excel (*.xlsx)"),
+            ".xlsx",
         )
         if not path:
             return
-        if not path.lower().endswith(".xlsx"):
-            path += ".xlsx"
         db = self.store.path
 
         def work(progress):
@@ -270,7 +272,7 @@ class ReportActions:
             self.window,
             _t("Mẫu nhập liệu"),
             work,
-            lambda out: self.window.statusBar().showMessage(_t("Đã tạo mẫu nhập liệu: {path}").format(path=out), 15000),
+            lambda out: self._announce(_t("Đã tạo mẫu nhập liệu: {path}").format(path=out)),
         )
 
     def import_excel(self) -> None:
@@ -303,7 +305,7 @@ class ReportActions:
             QMessageBox.warning(self.window, _t("Nhập từ Excel"), str(exc))
             return
         self.window.service.notify(change)
-        self.window.statusBar().showMessage(_t("Đã nhập {n} số liệu.").format(n=len(preview.changes)), 15000)
+        self._announce(_t("Đã nhập {n} số liệu.").format(n=len(preview.changes)))
 
 
 def install(window) -> None:
