@@ -65,6 +65,16 @@ def _message(parent: QWidget, title: str, text: str, icon=QMessageBox.Icon.Infor
     return box
 
 
+def _receive_labelled(db: Path, files: list[str], **options) -> tuple[ReceiveResult, dict[str, str]]:
+    """Receive (or, with dry_run, preview) `files` with a Store of this thread's own; the units' display names."""
+    from ..exchange.receive import receive_files, unit_label
+
+    with Store.open(db) as store:
+        result = receive_files(store, [Path(f) for f in files], **options)
+        labels = {s.unit: unit_label(store, s.unit) for s in result.summaries}
+    return result, labels
+
+
 class ExchangeActions(QObject):
     def __init__(self, window):
         super().__init__(window)
@@ -82,6 +92,10 @@ class ExchangeActions(QObject):
     def _say(self, title: str, text: str, warn: bool = False) -> None:
         icon = QMessageBox.Icon.Warning if warn else QMessageBox.Icon.Information
         self.last_box = _message(self.window, title, text, icon)
+
+    def _run(self, title: str, work, done):
+        """Run `work` in the background, then `done` with its result; a failure is shown as a warning."""
+        return run_in_background(self.window, title, work, done, lambda m: self._say(title, m, warn=True))
 
     # ---- send ---------------------------------------------------------------------------------------
 
@@ -107,7 +121,7 @@ class ExchangeActions(QObject):
                 "Hãy chuyển tệp này về Văn phòng HĐND và UBND xã (USB hoặc tin nhắn).",
             )
 
-        return run_in_background(self.window, title, work, done, lambda m: self._say(title, m, warn=True))
+        return self._run(title, work, done)
 
     # ---- receive ------------------------------------------------------------------------------------
 
@@ -121,14 +135,9 @@ class ExchangeActions(QObject):
                 return None
         db = self.db_path
 
-        from ..exchange.receive import receive_files, unit_label
-
         def work(progress):
             progress(10, "Đang kiểm tra các tệp…")
-            with Store.open(db) as store:
-                result = receive_files(store, [Path(f) for f in files], dry_run=True)
-                labels = {s.unit: unit_label(store, s.unit) for s in result.summaries}
-            return result, labels
+            return _receive_labelled(db, files, dry_run=True)
 
         def done(outcome) -> None:
             result, labels = outcome
@@ -136,22 +145,18 @@ class ExchangeActions(QObject):
             self.preview.accepted.connect(lambda: self._apply(files))
             self.preview.open()
 
-        return run_in_background(self.window, title, work, done, lambda m: self._say(title, m, warn=True))
+        return self._run(title, work, done)
 
     def _apply(self, files: list[str]):
         title = "Nhận số liệu từ đơn vị"
         db = self.db_path
         person = self.service.person
 
-        from ..exchange.receive import receive_files, unit_label
         from ..reports.receipt import COUNT_COLUMNS
 
         def work(progress):
             progress(10, "Đang sao lưu và nhận số liệu…")
-            with Store.open(db) as store:
-                result = receive_files(store, [Path(f) for f in files], person=person)
-                labels = {s.unit: unit_label(store, s.unit) for s in result.summaries}
-            return result, labels
+            return _receive_labelled(db, files, person=person)
 
         def done(outcome) -> None:
             result, labels = outcome
@@ -176,7 +181,7 @@ class ExchangeActions(QObject):
                 lines.append(f"\nĐã sao lưu trước khi nhận: {result.backup.name}")
             self._say(title, "\n".join(lines), warn=any(s.status == "refused" for s in result.summaries))
 
-        return run_in_background(self.window, title, work, done, lambda m: self._say(title, m, warn=True))
+        return self._run(title, work, done)
 
     # ---- import log ---------------------------------------------------------------------------------
 
@@ -202,7 +207,7 @@ class ExchangeActions(QObject):
         def done(path: Path) -> None:
             self._say(title, f"Đã sao lưu và kiểm tra bản sao:\n{path}")
 
-        return run_in_background(self.window, title, work, done, lambda m: self._say(title, m, warn=True))
+        return self._run(title, work, done)
 
     def restore_backup(self) -> RestoreDialog:
         dialog = RestoreDialog(self.db_path, self.window)
