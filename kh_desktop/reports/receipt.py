@@ -74,12 +74,12 @@ def write_receipt_pdf(store: Store, rows: list[dict], dest: Path, on: date | Non
     """The receipt as an A4 landscape PDF with the report's margins and page numbers (centred in the top
     margin from page 2, as Nghị định 30/2020 asks). Qt's text document; needs a QGuiApplication, made if missing.
     """
-    from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
-    from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QPainter, QPdfWriter, QTextDocument
+    from PySide6.QtCore import QSizeF
+    from PySide6.QtGui import QFont, QPainter, QPdfWriter, QTextDocument
 
     from .fonts import report_font_family
     from .paginate import paginate
-    from .render import PageGeometry, ReportError, ensure_gui_app, new_document, page_layout
+    from .render import PageGeometry, ReportError, ensure_gui_app, new_document, page_layout, paint_pages
 
     ensure_gui_app()
     family = report_font_family()
@@ -102,21 +102,7 @@ def write_receipt_pdf(store: Store, rows: list[dict], dest: Path, on: date | Non
     if not painter.begin(writer):
         raise ReportError("Không mở được tệp PDF để ghi.")
     try:
-        for index in range(document.pageCount()):
-            if index:
-                writer.newPage()
-                painter.setFont(number_font)
-                painter.drawText(
-                    QRectF(geo.left, 0, geo.body_width, geo.top), int(Qt.AlignmentFlag.AlignCenter), str(index + 1)
-                )
-            painter.save()
-            painter.translate(QPointF(geo.left, geo.top - index * page.height()))
-            clip = QRectF(0, index * page.height(), page.width(), page.height())
-            painter.setClipRect(clip)
-            context = QAbstractTextDocumentLayout.PaintContext()
-            context.clip = clip.adjusted(0, 0, 0, -geo.mm(0.3))
-            document.documentLayout().draw(painter, context)
-            painter.restore()
+        paint_pages(painter, writer, document, geo, number_font)
     finally:
         painter.end()
     return Path(dest)

@@ -364,6 +364,37 @@ def new_document(device, page, font, html_text: str, paged: bool = True, edit=No
     return doc
 
 
+def _paint_page_number(painter, geo: PageGeometry, font, number: int) -> None:
+    """The page number, centred in the top margin (Nghị định 30: from page 2 on)."""
+    from PySide6.QtCore import QRectF, Qt
+
+    painter.setFont(font)
+    painter.drawText(QRectF(geo.left, 0, geo.body_width, geo.top), int(Qt.AlignmentFlag.AlignCenter), str(number))
+
+
+def paint_pages(painter, device, doc, geo: PageGeometry, number_font) -> int:
+    """Paint a paginated document page by page onto `device`, numbering pages from 2; return the page count."""
+    from PySide6.QtCore import QPointF, QRectF
+    from PySide6.QtGui import QAbstractTextDocumentLayout
+
+    page = doc.pageSize()
+    for index in range(doc.pageCount()):
+        if index:
+            device.newPage()
+            _paint_page_number(painter, geo, number_font, index + 1)
+        painter.save()
+        painter.translate(QPointF(geo.left, geo.top - index * page.height()))
+        clip = QRectF(0, index * page.height(), page.width(), page.height())
+        painter.setClipRect(clip)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        # Only what lies on this page: a line starting a hair below the page's end (a page break puts it
+        # there) would otherwise be painted too, clipped to a sliver, and its text land in the PDF twice.
+        context.clip = clip.adjusted(0, 0, 0, -geo.mm(0.3))
+        doc.documentLayout().draw(painter, context)
+        painter.restore()
+    return doc.pageCount()
+
+
 def paint_report(
     device, content: ReportContent, final_year: int, extra_pages: Callable | None = None, body_html: str | None = None
 ) -> int:
@@ -372,8 +403,8 @@ def paint_report(
     `extra_pages(painter, rect, new_page)` may paint further pages (charts) after the report.
     `body_html` replaces the indicator body under the same header, numbering and closing (the task sheet).
     """
-    from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
-    from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QTextDocument
+    from PySide6.QtCore import QRectF, QSizeF
+    from PySide6.QtGui import QPainter, QTextDocument
 
     family = report_font_family()
     dpi = float(device.logicalDpiY())
@@ -404,25 +435,8 @@ def paint_report(
 
         # No table row split across pages; the signature block keeps the last rows with it.
         doc = paginate(report_html(content, final_year) if body_html is None else body_html, build, page.height())
-        pages = doc.pageCount()
         number_font = _font(family, 13)
-        for index in range(pages):
-            if index:
-                device.newPage()
-                painter.setFont(number_font)
-                painter.drawText(
-                    QRectF(geo.left, 0, geo.body_width, geo.top), int(Qt.AlignmentFlag.AlignCenter), str(index + 1)
-                )
-            painter.save()
-            painter.translate(QPointF(geo.left, geo.top - index * page.height()))
-            clip = QRectF(0, index * page.height(), page.width(), page.height())
-            painter.setClipRect(clip)
-            context = QAbstractTextDocumentLayout.PaintContext()
-            # Only what lies on this page: a line starting a hair below the page's end (a page break puts it
-            # there) would otherwise be painted too, clipped to a sliver, and its text land in the PDF twice.
-            context.clip = clip.adjusted(0, 0, 0, -geo.mm(0.3))
-            doc.documentLayout().draw(painter, context)
-            painter.restore()
+        pages = paint_pages(painter, device, doc, geo, number_font)
         total = pages
         if extra_pages is not None:
 
@@ -430,10 +444,7 @@ def paint_report(
                 nonlocal total
                 device.newPage()
                 total += 1
-                painter.setFont(number_font)
-                painter.drawText(
-                    QRectF(geo.left, 0, geo.body_width, geo.top), int(Qt.AlignmentFlag.AlignCenter), str(total)
-                )
+                _paint_page_number(painter, geo, number_font, total)
 
             extra_pages(painter, QRectF(geo.left, geo.top, geo.body_width, geo.body_height), new_page)
         return total

@@ -16,7 +16,6 @@ import hashlib
 import itertools
 import json
 import operator
-import os
 import re
 import sqlite3
 import uuid
@@ -28,7 +27,7 @@ from ..domain.evaluation import ValueRefused, validate_value
 from ..domain.periods import BASELINE, PeriodError, parse_period
 from ..domain.plan import Plan, PlanError, load_plan_text
 from ..tasks.model import RECURRENCE_LABELS, STORED_STATUSES
-from .files import SQLITE_MAGIC, StoreError, fsync_directory, os_error_message, read_header
+from .files import SQLITE_MAGIC, StoreError, os_error_message, publish, read_header
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 from .store import ALL_UNITS, Change, Store, now_iso
 from .task_store import TASK_VALUE_COLUMNS, row_owners
@@ -372,10 +371,7 @@ def write_exchange_file(store: Store, dest: Path, program_version: str) -> dict:
             target.execute("VACUUM")  # removed rows leave no trace in free pages
         finally:
             target.close()
-        with open(temporary, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, dest)
-        fsync_directory(dest.parent)
+        publish(temporary, dest)
     except OSError as exc:
         _discard(temporary)
         raise StoreError(os_error_message(exc, dest)) from exc

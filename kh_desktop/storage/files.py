@@ -108,6 +108,15 @@ def fsync_directory(folder: Path) -> None:
         os.close(fd)
 
 
+def publish(temporary: Path, dest: Path) -> None:
+    """Make a fully written temporary file the file at `dest`: flushed to disk, renamed into place, and the
+    rename itself flushed, so a power cut leaves either the old file or the whole new one."""
+    with open(temporary, "rb+") as handle:
+        os.fsync(handle.fileno())
+    os.replace(temporary, dest)
+    fsync_directory(dest.parent)
+
+
 def write_snapshot(conn: sqlite3.Connection, dest: Path) -> Path:
     """A consistent copy of `conn`'s database at `dest`: backup API to a temporary name,
     flushed to disk, renamed into place, then read back and checked."""
@@ -122,10 +131,7 @@ def write_snapshot(conn: sqlite3.Connection, dest: Path) -> Path:
             target.commit()
         finally:
             target.close()
-        with open(temporary, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temporary, dest)
-        fsync_directory(dest.parent)
+        publish(temporary, dest)
     except OSError as exc:
         _discard(temporary)
         raise StoreError(os_error_message(exc, dest)) from exc
