@@ -342,3 +342,11 @@ def test_page_breaks_are_planned_from_one_layout(store, tmp_path, qapp_once):
     assert doc.pageCount() >= 4
     assert _first_straddling_row(doc, page.height()) is None
     assert builds == [False, True, True]  # natural heights, the probe, the final pages
+
+
+def test_quarter_column_keeps_its_roman_numeral(store, tmp_path, qapp_once):
+    seed(store)
+    store.record("1", "2026-Q3", 19.2)
+    _content, reader = write(store, tmp_path, "2026-Q3")
+    text = flat(reader.pages[0].extract_text())
+    assert "quý III" in text and "quý iii" not in text

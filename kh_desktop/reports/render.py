@@ -107,7 +107,8 @@ def _td(text: str, align: str = "center", italic: bool = False) -> str:
 def _period_table(content: ReportContent) -> str:
     period = content.period.period
     target_head = f"Kế hoạch năm {period.year}"
-    actual_head = "Thực hiện " + (period.short_label.lower() if period.kind != "Y" else f"năm {period.year}")
+    short = period.short_label  # "Quý III", "6 tháng đầu năm": lower the first letter only, never the numeral
+    actual_head = "Thực hiện " + (short[:1].lower() + short[1:] if period.kind != "Y" else f"năm {period.year}")
     head = (
         "<tr>"
         + _th("STT", "6%")
