@@ -10,7 +10,6 @@ Revisioned record kinds are listed in `RECORD_KINDS`; the merge treats each kind
 
 from __future__ import annotations
 
-import errno
 import functools
 import hashlib
 import itertools
@@ -27,7 +26,7 @@ from ..domain.evaluation import ValueRefused, validate_value
 from ..domain.periods import BASELINE, PeriodError, parse_period
 from ..domain.plan import Plan, PlanError, load_plan_text
 from ..tasks.model import RECURRENCE_LABELS, STORED_STATUSES
-from .files import SQLITE_MAGIC, StoreError, os_error_message, publish, read_header
+from .files import SQLITE_MAGIC, StoreError, os_error_message, publish, read_header, write_failure
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 from .store import ALL_UNITS, Change, Store, now_iso
 from .task_store import TASK_VALUE_COLUMNS, row_owners
@@ -377,17 +376,7 @@ def write_exchange_file(store: Store, dest: Path, program_version: str) -> dict:
         raise StoreError(os_error_message(exc, dest)) from exc
     except sqlite3.Error as exc:
         _discard(temporary)
-        if not dest.parent.is_dir():  # the folder went away while writing (a pulled USB stick)
-            raise StoreError(os_error_message(FileNotFoundError(errno.ENOENT, "gone"), dest)) from exc
-        text = str(exc).lower()
-        reason = (
-            "ổ đĩa đã đầy"
-            if "full" in text
-            else "lỗi đọc ghi ổ đĩa (ổ hỏng hoặc đã rút)"
-            if "i/o error" in text
-            else str(exc)
-        )
-        raise StoreError(f"Không ghi được tệp gửi {dest}: {reason}. Dữ liệu đang dùng không bị ảnh hưởng.") from exc
+        raise write_failure(exc, dest, "tệp gửi") from exc
     try:
         read_exchange_file(dest, store.plan, store.plan_sha256)
     except ExchangeRefused as exc:

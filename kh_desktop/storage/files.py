@@ -117,6 +117,20 @@ def publish(temporary: Path, dest: Path) -> None:
     fsync_directory(dest.parent)
 
 
+def write_failure(exc: sqlite3.Error, dest: Path, what: str) -> StoreError:
+    """The message for SQLite failing to write a copy (`what`: "bản sao", "tệp gửi") at `dest`."""
+    if not dest.parent.is_dir():  # the folder went away while writing (a pulled USB stick)
+        return StoreError(os_error_message(FileNotFoundError(errno.ENOENT, "gone"), dest))
+    text = str(exc).lower()
+    if "full" in text:
+        reason = "ổ đĩa đã đầy"
+    elif "i/o error" in text:
+        reason = "lỗi đọc ghi ổ đĩa (ổ hỏng hoặc đã rút)"
+    else:
+        reason = str(exc)
+    return StoreError(f"Không ghi được {what} {dest}: {reason}. Dữ liệu đang dùng không bị ảnh hưởng.")
+
+
 def write_snapshot(conn: sqlite3.Connection, dest: Path) -> Path:
     """A consistent copy of `conn`'s database at `dest`: backup API to a temporary name,
     flushed to disk, renamed into place, then read back and checked."""
@@ -137,7 +151,7 @@ def write_snapshot(conn: sqlite3.Connection, dest: Path) -> Path:
         raise StoreError(os_error_message(exc, dest)) from exc
     except sqlite3.Error as exc:
         _discard(temporary)
-        raise StoreError(f"Không ghi được bản sao {dest}: {exc}. Dữ liệu đang dùng không bị ảnh hưởng.") from exc
+        raise write_failure(exc, dest, "bản sao") from exc
     problems = quick_check(dest)
     if problems:
         raise StoreError(f"Bản sao {dest} kiểm tra không đạt ({problems[0]}). Hãy thử ghi lại vào chỗ khác.")
