@@ -17,21 +17,19 @@ from kh_desktop.ui.progress_chart import ProgressChart, chart_data
 from .conftest import ROOT
 
 
+def run_snapshot(tmp_path, db, out) -> subprocess.CompletedProcess:
+    """`python -m kh_desktop --db DB --snapshot OUT` as a user runs it, with settings kept in tmp_path."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "cfg"), PYTHONIOENCODING="utf-8")
+    command = [sys.executable, "-m", "kh_desktop", "--db", str(db), "--snapshot", str(out)]
+    return subprocess.run(command, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env, timeout=120)
+
+
 def test_snapshot_writes_one_png_per_tab_and_exits_0(tmp_path, plan_text):
     db = tmp_path / "snap.sqlite"
     with Store.create(db, plan_text) as store:
         store.record("11", "2026-Q1", "97,5")
     out = tmp_path / "shots"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "cfg"), PYTHONIOENCODING="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "kh_desktop", "--db", str(db), "--snapshot", str(out)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
+    result = run_snapshot(tmp_path, db, out)
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in out.glob("*.png"))
     assert "tong-hop.png" in names and "phong-kinh-te.png" in names
@@ -44,16 +42,7 @@ def test_snapshot_writes_one_png_per_tab_and_exits_0(tmp_path, plan_text):
 def test_snapshot_on_missing_db_creates_all_units_db(tmp_path):
     db = tmp_path / "new.sqlite"
     out = tmp_path / "shots"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "cfg"), PYTHONIOENCODING="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "kh_desktop", "--db", str(db), "--snapshot", str(out)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-    )
+    result = run_snapshot(tmp_path, db, out)
     assert result.returncode == 0, result.stderr
     with Store.open(db) as store:
         assert store.pc_unit is None
