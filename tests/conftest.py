@@ -13,6 +13,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_PATH = ROOT / "resources" / "plan" / "kien-hai-2026-2030.json"
+# The plan as the commune issued it (a public administrative document), kept with the tests so that a clone
+# with nothing beside it runs them.
+PLAN_DOCUMENT = ROOT / "tests" / "data" / "ke-hoach-2026-2030.txt"
 
 
 @pytest.fixture

@@ -23,10 +23,9 @@ from kh_desktop.tasks.rules import (
     period_end,
 )
 from kh_desktop.tasks.seed import parse_seed_text
-from tests.conftest import PLAN_PATH, ROOT
+from tests.conftest import PLAN_DOCUMENT, PLAN_PATH, ROOT
 
 TASKS_PATH = ROOT / "resources" / "plan" / "kien-hai-2026-2030-tasks.json"
-PLAN_DOCUMENT = ROOT.parent / "shared" / "plan" / "ke-hoach-2026-2030.txt"
 
 
 def task(**fields) -> Task:
