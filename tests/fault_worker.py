@@ -1,8 +1,10 @@
 """A program for the fault suite to kill: it writes to a database and reports each commit.
 
-Run as `python -m tests.fault_worker record|fill DB SEED` or `... import DB SEED WORKBOOK`. It prints `ready` once the store is open, then one JSON
-line per committed change (after the commit has returned), flushed, so the parent knows exactly which changes
-the program had told the world were saved when it was killed.
+Run as `python -m tests.fault_worker record|open|fill DB SEED`, `... import DB SEED WORKBOOK` or
+`... send DB SEED FOLDER`. It prints `ready` once the store is open, then one JSON line per committed change
+(after the commit has returned), flushed, so the parent knows exactly which changes the program had told the
+world were saved when it was killed. Under tests.kill_points it stops at a chosen statement of its operation
+(`record-from-open` and `open` count from opening the file, the others from `ready`).
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ from __future__ import annotations
 import json
 import random
 import sys
-import time
 
 from kh_desktop.domain.evaluation import expects_words
 from kh_desktop.domain.periods import BASELINE
 from kh_desktop.storage.files import StoreError
 from kh_desktop.storage.store import Store
+from tests import kill_points
 
 PERIODS = [f"{y}-Q{q}" for y in (2026, 2027) for q in (1, 2, 3, 4)] + ["2026-H1", "2027"]
 
@@ -25,12 +27,16 @@ def _emit(payload: dict) -> None:
     sys.stdout.flush()
 
 
-def record_forever(db: str, seed: int) -> None:
+def record_forever(db: str, seed: int, from_open: bool = False) -> None:
     rng = random.Random(seed)
+    kill_points.watch(db)
+    if from_open:
+        kill_points.begin()
     store = Store.open(db)
     numeric = [i for i in store.plan.indicators if not any(expects_words(i, y) for y in (2026, 2027))]
     with_baseline = [i for i in store.plan.indicators if i.baseline is not None]
     _emit({"ready": True})
+    kill_points.begin()
     while True:
         roll = rng.random()
         if roll < 0.05 and with_baseline:
@@ -72,20 +78,31 @@ def import_workbook(db: str, workbook: str) -> None:
     """Import a workbook as `import-xlsx` does (preview, then one transaction); say when it is done."""
     from kh_desktop.excel.importer import apply_import, preview_import
 
+    kill_points.watch(db)
     store = Store.open(db)
     _emit({"ready": True})
+    kill_points.begin()
     preview = preview_import(store, workbook)
     change = apply_import(store, preview, by="fault")
     _emit({"applied": len(change.figures)})
-    time.sleep(600)  # stay until killed, so that every run ends the same way
+
+
+def open_only(db: str) -> None:
+    """Open (and so upgrade) the file, then stop: the points of an upgrade."""
+    kill_points.watch(db)
+    kill_points.begin()
+    Store.open(db).close()
+    _emit({"opened": True})
 
 
 def send_to(db: str, folder: str) -> None:
-    """Write this PC's exchange file into `folder` (which the test removes at a random moment)."""
+    """Write this PC's exchange file into `folder` (which the test removes at a chosen point of the writing)."""
     from kh_desktop.exchange.send import send
 
     store = Store.open(db)
+    kill_points.watch(folder)
     _emit({"ready": True})
+    kill_points.begin()
     try:
         written = send(store, folder)
     except StoreError as exc:
@@ -96,8 +113,10 @@ def send_to(db: str, folder: str) -> None:
 
 def main(argv: list[str]) -> int:
     mode, db, seed = argv[0], argv[1], int(argv[2])
-    if mode == "record":
-        record_forever(db, seed)
+    if mode in ("record", "record-from-open"):
+        record_forever(db, seed, from_open=mode == "record-from-open")
+    elif mode == "open":
+        open_only(db)
     elif mode == "fill":
         fill_until_refused(db, seed)
     elif mode == "send":

@@ -1,24 +1,20 @@
-"""A receive killed with SIGKILL at random moments leaves the database exactly as before or exactly as after."""
+"""A receive killed at chosen statements inside it leaves the database exactly as before or exactly as after."""
 
 from __future__ import annotations
 
 import os
-import random
 import shutil
-import signal
-import subprocess
 import sys
-import time
 
 import pytest
 
 from kh_desktop.exchange.receive import receive_files
 from kh_desktop.exchange.send import send
 from kh_desktop.storage.store import Store
+from tests import kill_points
 from tests.conftest import ROOT, run_cli
 from tests.exchange_helpers import make_pc, values
 
-SEED = int(os.environ.get("KH_CRASH_SEED", "20261128"))
 PERIODS = [f"{y}-Q{q}" for y in (2026, 2027) for q in (1, 2, 3, 4)]
 
 
@@ -57,26 +53,12 @@ def scenario(tmp_path_factory):
     return before_db, exchange_file, before, after
 
 
-def _run_and_kill(db, exchange_file, steps: int, delay: float | None) -> str:
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.exchange_kill_worker", str(db), str(exchange_file), str(steps)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout.readline().strip() == "ready"
-    if delay is not None:
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode in (0, -signal.SIGKILL), err
-    return "killed" if proc.returncode == -signal.SIGKILL else "finished"
+def _worker(db, exchange_file) -> tuple[list[str], dict]:
+    command = [sys.executable, "-m", "tests.exchange_kill_worker", str(db), str(exchange_file)]
+    return command, dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(ROOT))
 
 
-def _check_all_or_nothing(db, before, after) -> str:
+def _state(db, before, after) -> str:
     with Store.open(db) as store:
         assert store.check() == []
         now = values(store)
@@ -86,31 +68,36 @@ def _check_all_or_nothing(db, before, after) -> str:
     return "after" if now == after else "before"
 
 
-def test_receive_killed_inside_its_sql_is_all_or_nothing(scenario, tmp_path):
+@pytest.fixture(scope="module")
+def receive_points(scenario, tmp_path_factory):
+    """Every statement a whole receive of the file sends to the working database, in order."""
     before_db, exchange_file, before, after = scenario
-    rng = random.Random(SEED)
-    outcomes = []
-    for attempt in range(5):
-        db = tmp_path / f"run{attempt}" / "kh.sqlite"
-        db.parent.mkdir()
-        shutil.copy(before_db, db)
-        steps = rng.randint(1, 1000)  # progress callbacks: a whole receive makes about 800
-        outcome = _run_and_kill(db, exchange_file, steps, None)
-        outcomes.append((steps, outcome, _check_all_or_nothing(db, before, after)))
-    print(outcomes)
-    assert any(state == "before" for _, _, state in outcomes), outcomes
+    db = tmp_path_factory.mktemp("points") / "kh.sqlite"
+    shutil.copy(before_db, db)
+    points = kill_points.points_of(*_worker(db, exchange_file), cwd=ROOT)
+    assert _state(db, before, after) == "after"
+    return points
 
 
-def test_receive_killed_at_random_moments_is_all_or_nothing(scenario, tmp_path):
+def test_a_receive_writes_in_one_transaction(receive_points):
+    begins = [p for p in receive_points if p["sql"].upper().startswith("BEGIN")]
+    commits = [p for p in receive_points if p["sql"].upper().startswith("COMMIT")]
+    assert [p["sql"] for p in begins] == ["BEGIN IMMEDIATE"] and len(commits) == 1
+    writes = [p for p in receive_points if p["sql"].upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes and all(begins[0]["point"] < p["point"] < commits[0]["point"] for p in writes)
+
+
+def test_receive_killed_at_each_chosen_point_is_all_or_nothing(scenario, receive_points, tmp_path):
+    """Killed just before a statement runs: before the COMMIT statement nothing is applied, after it all is."""
     before_db, exchange_file, before, after = scenario
-    rng = random.Random(SEED + 1)
-    seen = []
-    for attempt in range(5):
-        db = tmp_path / f"run{attempt}" / "kh.sqlite"
+    (commit,) = [p["point"] for p in receive_points if p["sql"].upper().startswith("COMMIT")]
+    chosen = kill_points.spread(receive_points, 12)
+    assert any(point <= commit for point in chosen) and any(point > commit for point in chosen)
+    for point in chosen:
+        db = tmp_path / f"point-{point}" / "kh.sqlite"
         db.parent.mkdir()
         shutil.copy(before_db, db)
-        _run_and_kill(db, exchange_file, 0, rng.uniform(0.0, 0.3))
-        seen.append(_check_all_or_nothing(db, before, after))
-        if attempt == 0:
-            assert run_cli("check", db=db).returncode == 0
-    print(seen)
+        paused, _ = kill_points.run_to_point(*_worker(db, exchange_file), point, cwd=ROOT)
+        expected = "before" if point <= commit else "after"
+        assert _state(db, before, after) == expected, paused
+        assert run_cli("check", db=db).returncode == 0, paused

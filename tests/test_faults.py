@@ -1,9 +1,11 @@
 """Faults: the program killed mid-write, generated input, a read-only file, a full disk. Nothing committed is lost.
 
 The kill tests run a real program (tests/fault_worker.py) that prints each change only after its commit has
-returned, kill it with SIGKILL at a random moment, and then check that the file passes `check` and holds every
-change the program had reported. KH_FAULT_ITERATIONS (default 8) sets how many kills and scales the fuzzing;
-KH_FAULT_SEED replays a run (the seed is in every failure message).
+returned, stop it at a chosen SQL statement of its operation (tests/kill_points.py), kill it there with
+Popen.kill(), and then check that the file passes `check` and holds every change the program had reported.
+
+Seeds: a fixed list by default (CI); KH_FAULT_ITERATIONS=N (the long mode) adds random seeds and scales the
+kills and the fuzzing; KH_FAULT_SEED=S runs that one seed. Every failure prints the command that replays it.
 """
 
 from __future__ import annotations
@@ -13,12 +15,10 @@ import os
 import random
 import re
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
 import unicodedata
 from pathlib import Path
 
@@ -31,14 +31,24 @@ from kh_desktop.domain.numbers import NumberError, parse_number
 from kh_desktop.domain.periods import BASELINE, PeriodError
 from kh_desktop.domain.plan import PlanError, load_plan_text
 from kh_desktop.storage.store import Store
+from tests import kill_points
 from tests.conftest import PLAN_PATH, ROOT, run_cli
 from tests.make_schema_fixture import FIXTURE_FIGURES
 
-ITERATIONS = max(1, int(os.environ.get("KH_FAULT_ITERATIONS", "8")))
-SEED = int(os.environ.get("KH_FAULT_SEED") or random.SystemRandom().randrange(1 << 30))
+LONG = bool(os.environ.get("KH_FAULT_ITERATIONS"))
+ITERATIONS = max(1, int(os.environ.get("KH_FAULT_ITERATIONS") or "8"))
+FIXED_SEEDS = [20261101, 20261102]
+if os.environ.get("KH_FAULT_SEED"):
+    SEEDS = [int(os.environ["KH_FAULT_SEED"])]
+elif LONG:
+    SEEDS = FIXED_SEEDS + [random.SystemRandom().randrange(1 << 30) for _ in range(3)]
+else:
+    SEEDS = FIXED_SEEDS
 FUZZ = settings(
     max_examples=max(60, ITERATIONS * 25),
     deadline=None,
+    derandomize=not LONG,  # CI draws the same examples every run; the long mode explores
+    print_blob=True,  # a failure prints the @reproduce_failure line that replays it
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
@@ -64,10 +74,16 @@ def assert_clear_message(message: str, *typed: str) -> None:
 # ---- the program to kill ---------------------------------------------------------------------------
 
 
+def worker(mode: str, db: Path, seed: int, *extra) -> tuple[list[str], dict]:
+    """The command and environment of tests/fault_worker.py in `mode`."""
+    command = [sys.executable, "-m", "tests.fault_worker", mode, str(db), str(seed), *map(str, extra)]
+    return command, dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(ROOT))
+
+
 def spawn_worker(mode: str, db: Path, seed: int, *extra, **popen) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(ROOT))
+    command, env = worker(mode, db, seed, *extra)
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.fault_worker", mode, str(db), str(seed), *map(str, extra)],
+        command,
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -83,20 +99,6 @@ def complete_lines(out: str) -> list[dict]:
     import json
 
     return [json.loads(line) for line in out.split("\n")[:-1] if line]
-
-
-def kill_at_random(proc: subprocess.Popen, rng: random.Random, *, wait_ready: bool, within: float) -> list[dict]:
-    if wait_ready:
-        first = proc.stdout.readline()
-        if not first:
-            proc.kill()
-            pytest.fail(f"the worker stopped before it was ready (seed {SEED}):\n{proc.communicate()[1]}")
-    time.sleep(rng.uniform(0, within))
-    proc.send_signal(signal.SIGKILL)
-    out, err = proc.communicate()
-    assert proc.returncode == -signal.SIGKILL, f"the worker ended on its own (seed {SEED}):\n{err}"
-    assert "Traceback" not in err, err
-    return complete_lines(out)
 
 
 def assert_nothing_lost(db: Path, reported: list[dict], kills: int, context: str) -> None:
@@ -133,37 +135,51 @@ def assert_nothing_lost(db: Path, reported: list[dict], kills: int, context: str
                 assert figure is not None and figure.revision_id == row["id"], context
 
 
-def test_killed_while_recording_loses_nothing_committed(tmp_path, plan_text):
+@pytest.mark.parametrize("seed", SEEDS)
+def test_killed_while_recording_loses_nothing_committed(tmp_path, plan_text, seed):
     db = tmp_path / "kh.sqlite"
     Store.create(db, plan_text).close()
-    rng = random.Random(SEED)
+    rng = random.Random(seed)
+    opening = len(kill_points.points_of(*worker("open", db, 0), cwd=ROOT))
+    assert opening > 5
     reported: list[dict] = []
     for kill in range(1, ITERATIONS + 1):
-        proc = spawn_worker("record", db, rng.randrange(1 << 30))
-        # Every fourth kill lands while the program is still starting and opening the file.
-        starting = kill % 4 == 0
-        lines = kill_at_random(proc, rng, wait_ready=not starting, within=0.5 if starting else 0.25)
+        # Every fourth kill lands while the program opens the file, the others among its recordings.
+        mode, point = (
+            ("record-from-open", rng.randint(1, opening)) if kill % 4 == 0 else ("record", rng.randint(1, 400))
+        )
+        paused, lines = kill_points.run_to_point(*worker(mode, db, rng.randrange(1 << 30)), point, cwd=ROOT)
         reported += [line for line in lines if "pc_revision" in line]
-        assert_nothing_lost(db, reported, kill, f"seed {SEED}, kill {kill}")
-    assert reported, f"no change was committed in {ITERATIONS} runs (seed {SEED})"
+        assert_nothing_lost(db, reported, kill, f"seed {seed}, kill {kill} at {paused}")
+    assert len(reported) > ITERATIONS, f"few changes were committed in {ITERATIONS} runs (seed {seed})"
     result = run_cli("check", db=db)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_killed_while_upgrading_an_old_file_keeps_its_figures(tmp_path):
+@pytest.fixture(scope="module")
+def upgrade_points(tmp_path_factory):
+    """Every statement of opening (and so upgrading) the saved schema-1 file."""
+    copy = tmp_path_factory.mktemp("upgrade") / "v1.sqlite"
+    shutil.copy2(ROOT / "db" / "schema-v1.sqlite", copy)
+    points = kill_points.points_of(*worker("open", copy, 0), cwd=ROOT)
+    assert any(p["sql"].upper().startswith("CREATE") for p in points)  # it did upgrade
+    return points
+
+
+def test_killed_while_upgrading_an_old_file_keeps_its_figures(tmp_path, upgrade_points):
     saved = ROOT / "db" / "schema-v1.sqlite"
-    rng = random.Random(SEED + 1)
-    for n in range(max(2, ITERATIONS // 2)):
-        copy = tmp_path / f"v1-{n}.sqlite"
+    for point in kill_points.spread(upgrade_points, max(6, ITERATIONS)):
+        copy = tmp_path / f"v1-{point}.sqlite"
         shutil.copy2(saved, copy)
-        proc = spawn_worker("record", copy, rng.randrange(1 << 30))
-        kill_at_random(proc, rng, wait_ready=False, within=0.6)
-        with Store.open(copy) as store:
-            assert store.check() == [], f"seed {SEED}, run {n}"
+        paused, _ = kill_points.run_to_point(*worker("open", copy, 0), point, cwd=ROOT)
+        with Store.open(copy) as store:  # the next start finishes the upgrade
+            assert store.check() == [], paused
             for code, period, value, _estimate, _note in FIXTURE_FIGURES:
                 expected = value if code == "20" else parse_number(value)
-                # The worker may have written over a saved figure; the saved value stays in its history.
-                assert expected in [r.value for r in store.history(code, period)], (code, period, n)
+                # make_schema_fixture.py then wrote "20" over indicator 1's figure: both stay, 20 is current.
+                history = [r.value for r in store.history(code, period)]
+                current = 20.0 if (code, period) == ("1", "2026") else expected
+                assert expected in history and store.figure(code, period).value == current, (code, period, paused)
 
 
 def figure_state(db: Path) -> tuple[dict, int]:
@@ -204,32 +220,24 @@ def import_scenario(tmp_path_factory):
         apply_import(store, preview_import(store, workbook))
     before, after = figure_state(before_db), figure_state(after_db)
     assert len(after[0]) > 100 and before != after
-    # How long an import takes here, so that kills land all over it.
-    probe = root / "probe.sqlite"
-    shutil.copy2(before_db, probe)
-    proc = spawn_worker("import", probe, 0, workbook)
-    proc.stdout.readline()
-    start = time.perf_counter()
-    done = proc.stdout.readline()
-    duration = time.perf_counter() - start
-    proc.kill()
-    proc.communicate()
-    assert "applied" in done
-    return before_db, workbook, before, after, duration
+    listed = root / "listed.sqlite"
+    shutil.copy2(before_db, listed)
+    points = kill_points.points_of(*worker("import", listed, 0, workbook), cwd=ROOT)
+    assert figure_state(listed) == after
+    return before_db, workbook, before, after, points
 
 
 def test_killed_while_importing_a_workbook_leaves_before_or_after(import_scenario, tmp_path):
-    before_db, workbook, before, after, duration = import_scenario
-    rng = random.Random(SEED + 2)
-    for n in range(max(3, ITERATIONS)):
-        db = tmp_path / f"import-{n}.sqlite"
+    before_db, workbook, before, after, points = import_scenario
+    commits = [p["point"] for p in points if p["sql"].upper().startswith("COMMIT")]
+    assert len(commits) == 1, "an import writes in one transaction"
+    for point in kill_points.spread(points, max(6, ITERATIONS)):
+        db = tmp_path / f"import-{point}.sqlite"
         shutil.copy2(before_db, db)
-        proc = spawn_worker("import", db, 0, workbook)
-        lines = kill_at_random(proc, rng, wait_ready=True, within=duration * 1.1)
-        state = figure_state(db)
-        assert state in (before, after), f"a killed import left a mixture (seed {SEED}, run {n})"
-        if any("applied" in line for line in lines):
-            assert state == after, f"an import reported done was lost (seed {SEED}, run {n})"
+        paused, lines = kill_points.run_to_point(*worker("import", db, 0, workbook), point, cwd=ROOT)
+        expected = before if point <= commits[0] else after
+        assert figure_state(db) == expected, f"killed at {paused}"
+        assert not any("applied" in line for line in lines)
 
 
 # ---- generated input ------------------------------------------------------------------------------
@@ -362,8 +370,24 @@ def test_read_only_file_is_read_and_writes_are_refused_with_a_message():
 # ---- a target folder removed during send -----------------------------------------------------------
 
 
-def test_target_folder_removed_during_send_gives_a_message_and_loses_nothing(tmp_path, plan_text):
-    """As a USB stick pulled while the exchange file is written: a message, the working file untouched."""
+@pytest.mark.parametrize(
+    "put_back",
+    [
+        False,
+        pytest.param(
+            True,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known bug, reported to the lead: when the folder is back (empty) before the write ends, "
+                "files.write_failure passes SQLite's 'attempt to write a readonly database' to the user",
+            ),
+        ),
+    ],
+    ids=["gone", "put-back"],
+)
+def test_target_folder_removed_during_send_gives_a_message_and_loses_nothing(tmp_path, plan_text, put_back):
+    """As a USB stick pulled while the exchange file is written (and, with put_back, plugged in again before the
+    program carries on): a message naming the folder, nothing left on the stick, the working file untouched."""
     from kh_desktop.storage.exchange_store import read_exchange_file
 
     db = tmp_path / "kh.sqlite"
@@ -376,29 +400,30 @@ def test_target_folder_removed_during_send_gives_a_message_and_loses_nothing(tmp
                     break
         plan, plan_sha = store.plan, store.plan_sha256
     digest, figures = _digest(db), figure_state(db)
-    rng = random.Random(SEED + 3)
-    outcomes = set()
-    for n in range(max(4, ITERATIONS)):
+    listed = tmp_path / "usb-listed" / "gui"
+    listed.mkdir(parents=True)
+    points = kill_points.points_of(*worker("send", db, 0, listed), cwd=ROOT)
+    (sent,) = listed.iterdir()
+    read_exchange_file(sent, plan, plan_sha)
+    for n, point in enumerate(kill_points.spread(points, max(4, ITERATIONS // 2))):
         usb = tmp_path / f"usb-{n}"
         target = usb / "gui-van-phong"
         target.mkdir(parents=True)
-        proc = spawn_worker("send", db, 0, target)
-        assert proc.stdout.readline(), proc.communicate()[1]
-        time.sleep(rng.uniform(0, 0.15))
-        shutil.rmtree(usb, ignore_errors=True)
-        out, err = proc.communicate(timeout=120)
+        proc, paused, _ = kill_points.start_to_point(*worker("send", db, 0, target), point, cwd=ROOT)
+        shutil.rmtree(usb)
+        if put_back:
+            target.mkdir(parents=True)
+        out, err = kill_points.resume(proc)
         assert proc.returncode == 0 and "Traceback" not in err, err
         (result,) = complete_lines(out)
-        if "refused" in result:
-            assert_clear_message(result["refused"])
-            outcomes.add("refused")
+        assert "refused" in result, (paused, result)
+        assert_clear_message(result["refused"])
+        assert str(target) in result["refused"], result
+        if put_back:
+            assert list(target.iterdir()) == [], f"left on the stick after {paused}"
         else:
-            outcomes.add("sent")
-            sent = Path(result["sent"])
-            if sent.exists():  # written before the folder went: it must be whole
-                read_exchange_file(sent, plan, plan_sha)
-        assert _digest(db) == digest and figure_state(db) == figures, f"seed {SEED}, run {n}"
-        assert not list(tmp_path.glob("*.partial")), "a partial file was left beside the folder"
+            assert not usb.exists()
+        assert _digest(db) == digest and figure_state(db) == figures, paused
     # Removed before the program looked: always refused, with the folder named.
     proc = spawn_worker("send", db, 0, tmp_path / "usb-gone" / "gui")
     out, err = proc.communicate(timeout=120)
@@ -411,7 +436,7 @@ def test_target_folder_removed_during_send_gives_a_message_and_loses_nothing(tmp
 
 def _fill_and_verify(db: Path, **popen) -> str:
     """Run the filling worker to its refusal; check every reported figure survived. Returns the refusal."""
-    proc = spawn_worker("fill", db, SEED, **popen)
+    proc = spawn_worker("fill", db, FIXED_SEEDS[0], **popen)
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 0 and "Traceback" not in err, err
     lines = complete_lines(out)
@@ -419,7 +444,7 @@ def _fill_and_verify(db: Path, **popen) -> str:
     assert refusal, "the worker filled every period without running out of space"
     reported = [line for line in lines if "pc_revision" in line]
     assert reported, "not one figure fitted before the disk was full"
-    assert_nothing_lost(db, reported, 0, f"seed {SEED}")
+    assert_nothing_lost(db, reported, 0, "fill")
     return refusal
 
 
@@ -457,6 +482,8 @@ def test_file_size_limit_refuses_with_a_message_and_keeps_every_saved_figure(tmp
     db = tmp_path / "kh.sqlite"
     Store.create(db, plan_text).close()
     limit = db.stat().st_size + 48 * 1024
+
+    import signal
 
     def limit_file_size():
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
