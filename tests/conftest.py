@@ -68,3 +68,23 @@ def ui_settings(tmp_path):
     settings = QSettings(str(folder / "kh.ini"), QSettings.Format.IniFormat)
     settings.setValue("period/current", "2026-Q1")
     return settings
+
+
+REPLAYED_MODULES = ("test_faults.py", "test_exchange_crash.py")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Every failure of the fault suites says how to run exactly that case again."""
+    outcome = yield
+    report = outcome.get_result()
+    if not report.failed or item.path.name not in REPLAYED_MODULES:
+        return
+    env = []
+    seed = getattr(item, "callspec", None) and item.callspec.params.get("seed")
+    if seed is not None:
+        env.append(f"KH_FAULT_SEED={seed}")
+    if os.environ.get("KH_FAULT_ITERATIONS"):
+        env.append(f"KH_FAULT_ITERATIONS={os.environ['KH_FAULT_ITERATIONS']}")
+    command = " ".join([*env, "python", "-m", "pytest", f'"{item.nodeid}"'])
+    report.sections.append(("replay", f"replay this case with: {command}"))

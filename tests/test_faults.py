@@ -286,8 +286,64 @@ def test_typed_text_is_recorded_exactly_or_refused_with_nothing_written(store, c
     if year is not None and expects_words(indicator, year):
         assert figure.value in indicator.allowed_words
     else:
-        assert figure.value == parse_number(text)
+        assert isinstance(figure.value, float) and abs(figure.value) != float("inf")
+        plain = read_plain_number(text)
+        if plain is not None:  # written the ordinary way: it is that number (the generated test below covers all)
+            assert figure.value == plain, text
     assert store.revision == before_revision + 1
+
+
+def read_plain_number(text: str) -> float | None:
+    """The test's own reading of a number written the ordinary Vietnamese way (thousands dots in groups of three,
+    decimal comma with other than three digits after it); None for anything else."""
+    text = text.strip()
+    if re.fullmatch(r"-?(\d{1,3}(\.\d{3})+|\d+)(,(\d{1,2}|\d{4,}))?", text, flags=re.ASCII):
+        return float(text.replace(".", "").replace(",", "."))
+    return None
+
+
+@st.composite
+def written_numbers(draw) -> tuple[float, str]:
+    """A number drawn first, then written as an official would type it: its value and its text."""
+    whole = draw(st.integers(0, 10**9), label="whole")
+    decimals = draw(st.text("0123456789", max_size=2), label="decimals")
+    negative = draw(st.booleans(), label="negative")
+    grouped = draw(st.booleans(), label="thousands dots")
+    digits = f"{whole:,}".replace(",", ".") if grouped else str(whole)
+    text = ("-" if negative else "") + digits + (f",{decimals}" if decimals else "")
+    space = draw(st.sampled_from(["", " ", "\u00a0"]), label="around")
+    value = (-1 if negative else 1) * (whole + (int(decimals) / 10 ** len(decimals) if decimals else 0))
+    return value, f"{space}{text}{draw(st.sampled_from(['', '%']), label='percent')}{space}"
+
+
+_NUMERIC = [i for i in _PLAN.indicators if not any(expects_words(i, y) for y in _PLAN.years)]
+
+
+@FUZZ
+@given(
+    written=written_numbers(),
+    indicator=st.sampled_from(_NUMERIC),
+    period=st.sampled_from([f"{y}-Q{q}" for y in range(2026, 2031) for q in (1, 2, 3, 4)]),
+)
+def test_a_number_written_in_vietnamese_is_recorded_as_that_number(store, written, indicator, period):
+    """The oracle is the generated value: refused exactly when the plan's bounds or whole-number rule forbid it."""
+    value, text = written
+    assert parse_number(text) == pytest.approx(value, rel=1e-15, abs=1e-9)
+    allowed = (
+        (indicator.minimum is None or value >= indicator.minimum)
+        and (indicator.maximum is None or value <= indicator.maximum)
+        and (not indicator.integer or value == int(value))
+    )
+    before = store.revision
+    try:
+        store.record(indicator.code, period, text)
+    except ValueRefused as exc:
+        assert not allowed, f"{text!r} for {indicator.code} refused: {exc}"
+        assert_clear_message(str(exc), text)
+        assert store.revision == before
+        return
+    assert allowed, f"{text!r} recorded for {indicator.code}"
+    assert store.figure(indicator.code, period).value == pytest.approx(value, rel=1e-15, abs=1e-9)
 
 
 # ---- a read-only database file ---------------------------------------------------------------------
@@ -533,16 +589,28 @@ def exported_workbook(tmp_path_factory):
     return db, workbook
 
 
+def _expected_from_cell(value) -> float | str | None:
+    """What a figure cell must import as, by the test's own reading; None when the test cannot tell."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) if abs(value) != float("inf") and value == value else None
+    if isinstance(value, str):
+        return read_plain_number(value.removesuffix("%"))
+    return None
+
+
 @FILE_FUZZ
 @given(data=st.data())
 def test_workbook_importer_with_generated_cells(exported_workbook, data):
-    """Generated cell values: refused with Vietnamese messages and nothing written, or imported exactly."""
+    """Generated numbers written into value cells (as numbers or Vietnamese text) are imported as those numbers;
+    other generated cells are refused with Vietnamese messages and nothing written, or imported as what they
+    plainly say."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import IllegalCharacterError
 
     from kh_desktop.excel.common import KEY_ROW, ExcelError
     from kh_desktop.excel.importer import apply_import, preview_import
-    from kh_desktop.storage.bulk import check_entry
 
     source_db, source_workbook = exported_workbook
     with tempfile.TemporaryDirectory() as folder:
@@ -550,11 +618,37 @@ def test_workbook_importer_with_generated_cells(exported_workbook, data):
         shutil.copy2(source_db, db)
         book = load_workbook(source_workbook)
         sheets = [ws for ws in book.worksheets if any(str(c.value).startswith("value:") for c in ws[KEY_ROW])]
-        for _ in range(data.draw(st.integers(1, 6), label="cells")):
+        written: dict[tuple[str, int, int], tuple[str, str, object]] = {}  # (sheet, row, column) -> code, period, cell
+        for n in range(data.draw(st.integers(1, 6), label="cells")):
             ws = data.draw(st.sampled_from(sheets), label="sheet")
-            columns = [c.column for c in ws[KEY_ROW] if str(c.value).split(":")[0] in ("value", "estimate", "note")]
-            row = data.draw(st.integers(KEY_ROW + 1, ws.max_row), label="row")
-            cell = ws.cell(row=row, column=data.draw(st.sampled_from(columns), label="column"))
+            keys = {c.column: str(c.value) for c in ws[KEY_ROW]}
+            code_column = next(column for column, key in keys.items() if key == "code")
+            generated = n % 2 == 0  # every other cell is a number drawn first, then written
+            kinds = ("value",) if generated else ("value", "estimate", "note")
+            columns = [
+                column
+                for column, key in keys.items()
+                if key.split(":")[0] in kinds and (not generated or key.split(":", 1)[1][:4].isdigit())
+            ]
+            rows = [r for r in range(KEY_ROW + 1, ws.max_row + 1) if ws.cell(r, code_column).value is not None]
+            row = data.draw(st.sampled_from(rows), label="row")
+            column = data.draw(st.sampled_from(columns), label="column")
+            cell = ws.cell(row=row, column=column)
+            code, (kind, period) = str(ws.cell(row, code_column).value), keys[column].split(":", 1)
+            indicator = _PLAN.indicator(code) if _PLAN.has_indicator(code) else None
+            if generated and indicator is not None and not expects_words(indicator, int(period[:4])):
+                top = int(indicator.maximum) if indicator.maximum is not None else 10**6
+                whole = data.draw(st.integers(int(indicator.minimum or 0), top), label="whole")
+                hundredths = 0 if indicator.integer or whole == top else data.draw(st.integers(0, 99), label="dec")
+                value = whole + hundredths / 100
+                as_text = data.draw(st.booleans(), label="as text")
+                cell.value = (
+                    (f"{whole:,}".replace(",", ".") + (f",{hundredths:02d}" if hundredths else ""))
+                    if (as_text)
+                    else value
+                )
+                written[(ws.title, row, column)] = (code, period, value)
+                continue
             original = cell.value
             try:
                 cell.value = data.draw(cell_values)
@@ -563,6 +657,8 @@ def test_workbook_importer_with_generated_cells(exported_workbook, data):
                 # its failed assignment leaves the cell half-changed, so put the old value back.
                 cell.value = None
                 cell.value = original
+            if kind == "value":
+                written[(ws.title, row, column)] = (code, period, _expected_from_cell(cell.value))
         book.save(path)
         before = _dump(db)
         with Store.open(db) as store:
@@ -582,10 +678,10 @@ def test_workbook_importer_with_generated_cells(exported_workbook, data):
                 return
             apply_import(store, preview)
             assert store.check() == []
-            for change in preview.changes:
-                period, value = check_entry(store, change.entry)
-                figure = store.figure(change.entry.code, period)
-                assert figure is not None and figure.value == value, change
+            for code, period, expected in written.values():
+                if expected is not None:
+                    figure = store.figure(code, period)
+                    assert figure is not None and figure.value == pytest.approx(expected, abs=1e-9), (code, period)
 
 
 @pytest.fixture(scope="module")
