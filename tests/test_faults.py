@@ -589,14 +589,16 @@ def exported_workbook(tmp_path_factory):
     return db, workbook
 
 
-def _expected_from_cell(value) -> float | str | None:
-    """What a figure cell must import as, by the test's own reading; None when the test cannot tell."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, (int, float)):
-        return float(value) if abs(value) != float("inf") and value == value else None
-    if isinstance(value, str):
-        return read_plain_number(value.removesuffix("%"))
+def _expected_from_cell(value) -> float | None:
+    """What a figure cell must import as, by the test's own reading: a finite number cell is that number. Text,
+    dates and booleans are refused or are words; the test does not guess them."""
+    if (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and abs(value) != float("inf")
+        and value == value
+    ):
+        return float(value)
     return None
 
 
@@ -619,11 +621,13 @@ def test_workbook_importer_with_generated_cells(exported_workbook, data):
         book = load_workbook(source_workbook)
         sheets = [ws for ws in book.worksheets if any(str(c.value).startswith("value:") for c in ws[KEY_ROW])]
         written: dict[tuple[str, int, int], tuple[str, str, object]] = {}  # (sheet, row, column) -> code, period, cell
-        for n in range(data.draw(st.integers(1, 6), label="cells")):
+        as_text: dict[tuple[str, int, int], str] = {}  # numbers typed as text -> the start of their refusal
+        drawn = data.draw(st.integers(1, 4), label="drawn numbers")
+        for n in range(drawn + data.draw(st.integers(0, 2), label="other cells")):
             ws = data.draw(st.sampled_from(sheets), label="sheet")
             keys = {c.column: str(c.value) for c in ws[KEY_ROW]}
             code_column = next(column for column, key in keys.items() if key == "code")
-            generated = n % 2 == 0  # every other cell is a number drawn first, then written
+            generated = n < drawn  # a number drawn first, then written; then any cell values at all
             kinds = ("value",) if generated else ("value", "estimate", "note")
             columns = [
                 column
@@ -641,13 +645,16 @@ def test_workbook_importer_with_generated_cells(exported_workbook, data):
                 whole = data.draw(st.integers(int(indicator.minimum or 0), top), label="whole")
                 hundredths = 0 if indicator.integer or whole == top else data.draw(st.integers(0, 99), label="dec")
                 value = whole + hundredths / 100
-                as_text = data.draw(st.booleans(), label="as text")
-                cell.value = (
-                    (f"{whole:,}".replace(",", ".") + (f",{hundredths:02d}" if hundredths else ""))
-                    if (as_text)
-                    else value
-                )
-                written[(ws.title, row, column)] = (code, period, value)
+                if data.draw(st.integers(0, 5), label="as text") == 0:
+                    # Typed into a cell formatted as text: the importer asks for a number cell, naming the cell.
+                    text = f"{whole:,}".replace(",", ".") + (f",{hundredths:02d}" if hundredths else "")
+                    cell.value = text
+                    as_text[(ws.title, row, column)] = f"Trang “{ws.title}”, ô {cell.coordinate}: Số “{text}” được lưu"
+                    written.pop((ws.title, row, column), None)
+                else:
+                    cell.value = value
+                    as_text.pop((ws.title, row, column), None)
+                    written[(ws.title, row, column)] = (code, period, value)
                 continue
             original = cell.value
             try:
@@ -657,6 +664,7 @@ def test_workbook_importer_with_generated_cells(exported_workbook, data):
                 # its failed assignment leaves the cell half-changed, so put the old value back.
                 cell.value = None
                 cell.value = original
+            as_text.pop((ws.title, row, column), None)
             if kind == "value":
                 written[(ws.title, row, column)] = (code, period, _expected_from_cell(cell.value))
         book.save(path)
@@ -668,6 +676,9 @@ def test_workbook_importer_with_generated_cells(exported_workbook, data):
                 assert_clear_message(str(exc))
                 assert _dump(db) == before
                 return
+            problems = [str(problem) for problem in preview.problems]
+            for start in as_text.values():
+                assert any(p.startswith(start) for p in problems), (start, problems)
             if preview.problems:
                 for problem in preview.problems:
                     assert_clear_message(str(problem))
