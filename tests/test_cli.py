@@ -51,17 +51,18 @@ def test_figures_come_back_through_status_with_verdicts(cli_db):
     assert rows["2"]["verdict"] == "no_data" and rows["2"]["actual"] is None and rows["2"]["percent"] is None
 
 
+# The annex's last column, read by hand: the rows each of these units is named for (14 is "Phòng Kinh tế,
+# phòng VH - XH"; Trung tâm Dịch vụ sự nghiệp công is named for none).
+ANNEX_ROWS_OF = {
+    "Ban CHQS xã": ["21"],
+    "Phòng VH-XH": ["9", "9b", "10", "10b", "10c", "10d", "11", "11b", "12", "13", "14", "16", "17", "17b", "20"],
+    "Trung tâm Dịch vụ sự nghiệp công": [],
+}
+
+
 def test_status_for_one_unit(cli_db):
-    plan = json.loads(run_cli("plan", "--json", db=cli_db, check=True).stdout)
-    for unit in ("Ban CHQS xã", "Phòng VH-XH", "Trung tâm Dịch vụ sự nghiệp công"):
-        rows = status(cli_db, "2026", "--unit", unit)
-        owned = [
-            r["code"] for r in plan if any(o.casefold().startswith(unit.split()[0].casefold()) for o in r["owners"])
-        ]
-        assert list(rows) == [r["code"] for r in plan if r["code"] in rows]  # annex order
-        assert set(rows) <= set(owned)
-    assert status(cli_db, "2026", "--unit", "Trung tâm Dịch vụ sự nghiệp công") == {}
-    assert len(status(cli_db, "2026", "--unit", "Ban CHQS xã")) == 1
+    for unit, codes in ANNEX_ROWS_OF.items():
+        assert list(status(cli_db, "2026", "--unit", unit)) == codes, unit  # those rows, in annex order
 
 
 def test_baseline_indicator_through_the_cli(cli_db):
@@ -71,7 +72,7 @@ def test_baseline_indicator_through_the_cli(cli_db):
     assert status(cli_db)[code]["verdict"] == "no_data"
     run_cli("set", code, "baseline", "100", db=cli_db, check=True)
     row = status(cli_db)[code]
-    assert row["ratio"] == 1.5 and row["verdict"] in ("met", "exceeded")
+    assert row["ratio"] == 1.5 and row["verdict"] == "exceeded"  # 150 / 100 against "1,2" (lần) for 2026
 
 
 @pytest.mark.parametrize(

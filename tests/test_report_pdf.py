@@ -100,7 +100,8 @@ def test_commune_half_year_report(store, tmp_path, qapp_once):
         assert figure in text, figure
     for closing in ("Nơi nhận:", "- Lưu: VT.", "TM. ỦY BAN NHÂN DÂN", "Nguyễn Văn Quyết"):
         assert closing in text
-    assert len(reader.pages) >= 2
+    # 36 rows at 13 pt: pages 1-2 full, page 3 the last rows with Nơi nhận and the signature (looked at, rendered).
+    assert len(reader.pages) == 3
     # The table's header row is repeated on every page the table reaches.
     for page in reader.pages[1:]:
         page_text = flat(page.extract_text())
@@ -251,12 +252,15 @@ def assert_closing_not_alone(pages: list[str], last_row_text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("period", "unit"), [("2026-H1", None), ("2026-H1", "kinh-te"), ("2026-2030", None), ("2026-2028", "kinh-te")]
+    ("period", "unit", "page_count"),
+    [("2026-H1", None, 5), ("2026-H1", "kinh-te", 3), ("2026-2030", None, 6), ("2026-2028", "kinh-te", 3)],
 )
-def test_long_reports_keep_rows_whole_and_inside_the_margins(store, tmp_path, qapp_once, period, unit):
+def test_long_reports_keep_rows_whole_and_inside_the_margins(store, tmp_path, qapp_once, period, unit, page_count):
     seed_heavy(store)
     content, reader = write(store, tmp_path, period, unit)
-    assert len(reader.pages) >= 2
+    assert (
+        len(reader.pages) == page_count
+    )  # the layout's count with the bundled fonts; more means a blank or split page
     assert_inside_margins(reader, landscape=content.is_review)
     pages = page_texts(reader)
     # Every row stays on one page: its indicator's name, and its note, are never cut by a page break.
@@ -304,7 +308,7 @@ def test_receipt_has_page_numbers_from_page_two_inside_the_margins(store, tmp_pa
     ]
     path = write_receipt_pdf(store, rows, tmp_path / "bien-nhan.pdf", date(2026, 7, 15))
     reader = PdfReader(path)
-    assert len(reader.pages) >= 2
+    assert len(reader.pages) == 4  # 45 receipt rows: page 1 under the heading, then three numbered pages
     assert_inside_margins(reader, landscape=True)
     pages = page_texts(reader)
     assert "BIÊN NHẬN" in pages[0]
@@ -350,3 +354,46 @@ def test_quarter_column_keeps_its_roman_numeral(store, tmp_path, qapp_once):
     _content, reader = write(store, tmp_path, "2026-Q3")
     text = flat(reader.pages[0].extract_text())
     assert "quý III" in text and "quý iii" not in text
+
+
+TALL_NOTE = [f"đoạn{n:03d}" for n in range(700)]
+
+
+@pytest.fixture
+def tall_row_report(store, tmp_path, qapp_once):
+    """A half-year report whose row 12 carries a note longer than a page (the note column is narrow)."""
+    store.record("12", "2026-H1", "800", note=" ".join(TALL_NOTE))
+    store.record("13", "2026-H1", "61")
+    content, reader = write(store, tmp_path, "2026-H1")
+    return content, reader, page_texts(reader)
+
+
+def test_a_row_taller_than_a_page_runs_over_the_pages_it_needs(tall_row_report):
+    """It cannot be kept on one page: it starts on a fresh page, every word of its note is printed, in order,
+    over the following pages; every other row stays whole, inside the margins, with the signature after."""
+    content, reader, pages = tall_row_report
+    text = " ".join(pages)
+    assert all(word in text for word in TALL_NOTE)
+    firsts = [text.index(word) for word in TALL_NOTE]
+    assert firsts == sorted(firsts)
+    first = next(n for n, t in enumerate(pages) if TALL_NOTE[0] in t)
+    last = next(n for n, t in enumerate(pages) if TALL_NOTE[-1] in t)
+    assert last - first >= 2, "the tall row fitted on one or two pages: make the note longer"
+    for row in content.rows:  # each row's name printed once, on one page
+        assert sum(flat(row.name) in t for t in pages) == 1, row.name
+    assert_inside_margins(reader, landscape=False)
+    assert_closing_not_alone(pages, content.rows[-1].name)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug, reported to the lead: a page break inside the tall row prints the line it cuts on both "
+    "pages, and the row's other cells are centred in its height, so its STT and name land pages after its note "
+    "begins (looked at, rendered with pdftoppm)",
+)
+def test_a_row_taller_than_a_page_prints_each_line_once_with_its_name_first(tall_row_report):
+    content, _reader, pages = tall_row_report
+    text = " ".join(pages)
+    assert [word for word in TALL_NOTE if text.count(word) != 1] == []
+    first = next(n for n, t in enumerate(pages) if TALL_NOTE[0] in t)
+    assert flat(next(r.name for r in content.rows if r.code == "12")) in pages[first]

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from kh_desktop.excel.export import export_workbook
-from kh_desktop.excel.importer import apply_import, preview_import
+from kh_desktop.excel.importer import preview_import
 from kh_desktop.ui.main_window import MainWindow
 from kh_desktop.ui.report_actions import ImportPreviewDialog
 from kh_desktop.ui.store_service import StoreService
@@ -65,10 +65,23 @@ def test_import_preview_dialog_lists_changes_and_refuses_bad_files(qtbot, window
     assert "7. Thu nhập bình quân đầu người — Năm 2026: (trống) → 90  (trang “P. Kinh tế”, ô" in shown
     assert "Danh mục" not in shown  # the hidden pick lists are not a sheet the user skipped
     dialog.grab().save(str(tmp_path / "preview.png"))
-    seen = []
+    # The window's own path: its dialog, confirmed by clicking "Nhập 1 số liệu", applies and announces the change.
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    seen, clicked = [], []
+
+    def confirm():
+        shown = QApplication.activeModalWidget()
+        clicked.append(shown.apply_button.text())
+        shown.apply_button.click()
+
     window.service.figures_changed.connect(seen.append)
-    window.service.notify(apply_import(store, preview))
-    assert store.figure("7", "2026").value == 90.0 and seen and ("7", "2026") in seen[0].figures
+    QTimer.singleShot(0, confirm)
+    window.report_actions._confirm_import(preview)
+    assert clicked == ["Nhập 1 số liệu"]
+    assert store.figure("7", "2026").value == 90.0
+    assert len(seen) == 1 and set(seen[0].figures) == {("7", "2026")}
 
     ws.cell(row=row_of(ws, "7"), column=columns_by_key(ws)["value:2026"], value="chín mươi")
     wb.save(out)
