@@ -88,3 +88,15 @@ def pytest_runtest_makereport(item, call):
         env.append(f"KH_FAULT_ITERATIONS={os.environ['KH_FAULT_ITERATIONS']}")
     command = " ".join([*env, "python", "-m", "pytest", f'"{item.nodeid}"'])
     report.sections.append(("replay", f"replay this case with: {command}"))
+
+
+TASKS_PATH = ROOT / "resources" / "plan" / "kien-hai-2026-2030-tasks.json"
+
+
+def seed_task_count(unit: str | None = None) -> int:
+    """How many tasks the seed file gives (a unit): read from the file, which test_tasks_rules checks against
+    the plan text, never from the store under test."""
+    import json
+
+    tasks = json.loads(TASKS_PATH.read_text(encoding="utf-8"))["tasks"]
+    return sum(1 for t in tasks if unit is None or t["unit"] == unit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -141,3 +142,55 @@ def test_seed_file_is_plain_data():
     raw = json.loads(TASKS_PATH.read_text(encoding="utf-8"))
     assert raw["plan_id"] == "kien-hai-2026-2030"
     assert len({t["key"] for t in raw["tasks"]}) == len(raw["tasks"])
+
+
+def plan_bullets(start: str, end: str) -> dict[tuple[int, int], str]:
+    """(heading, bullet) -> the bullet's words, for the plan text between two headings (a bullet may run on
+    into the next paragraph, as one in III.6 does)."""
+    text = PLAN_DOCUMENT.read_text(encoding="utf-8")
+    section = text[text.index(start) : text.index(end)]
+    bullets: dict[tuple[int, int], str] = {}
+    heading, last = 0, None
+    for line in section.splitlines()[1:]:
+        line = line.strip()
+        if not line:
+            continue
+        if match := re.match(r"^(\d+)\. ", line):
+            heading, count = int(match[1]), 0
+            last = None
+        elif line.startswith("- "):
+            count += 1
+            last = (heading, count)
+            bullets[last] = line[2:]
+        elif last is not None:
+            bullets[last] += " " + line
+    return {key: " ".join(words.split()) for key, words in bullets.items()}
+
+
+def test_seed_is_the_plan_text_cut_into_tasks():
+    """Section IV: one task per bullet, of the unit the heading names (headings 9-11 name no unit: Văn phòng
+    assigns them). Section III: each bullet's tasks, read in order, are the bullet's words (some bullets are cut
+    at sentences into tasks for different units)."""
+    plan = load_plan_text(PLAN_PATH.read_text(encoding="utf-8"))
+    seeded = json.loads(TASKS_PATH.read_text(encoding="utf-8"))["tasks"]
+    flat = {t["key"]: " ".join(t["title"].split()) for t in seeded}
+    unit_of = {t["key"]: t["unit"] for t in seeded}
+
+    section_iv = plan_bullets("IV. TỔ CHỨC THỰC HIỆN", "Trên đây là Kế hoạch")
+    assert {k: v for k, v in flat.items() if k.startswith("IV.")} == {
+        f"IV.{h}.{b}": w for (h, b), w in section_iv.items()
+    }
+    text = PLAN_DOCUMENT.read_text(encoding="utf-8")
+    headings = dict(re.findall(r"^(\d+)\. (.+)$", text[text.index("IV. TỔ CHỨC THỰC HIỆN") :], flags=re.MULTILINE))
+    for h, b in section_iv:
+        expected = plan.unit(headings[str(h)].strip()).id if h <= 8 else "van-phong"
+        assert unit_of[f"IV.{h}.{b}"] == expected, (h, b)
+
+    section_iii = plan_bullets("III. NHIỆM VỤ, GIẢI PHÁP", "IV. TỔ CHỨC THỰC HIỆN")
+    pieces: dict[tuple[int, int], list[str]] = {}
+    for key in sorted(k for k in flat if k.startswith("III.")):
+        match = re.fullmatch(r"III\.(\d+)\.(\d+)([a-z]?)", key)
+        assert match, key
+        pieces.setdefault((int(match[1]), int(match[2])), []).append(flat[key])
+    assert {key: " ".join(parts) for key, parts in pieces.items()} == section_iii
+    assert len(seeded) == len(section_iv) + sum(len(parts) for parts in pieces.values())

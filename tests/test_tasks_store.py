@@ -22,6 +22,7 @@ from kh_desktop.storage.task_store import (
 )
 from kh_desktop.tasks import DONE, IN_PROGRESS, NOT_STARTED, OVERDUE, TaskRefused
 from kh_desktop.tasks.seed import SEED_PC_ID
+from tests.conftest import seed_task_count
 from tests.make_schema_fixture import FIXTURE_TASK_CHANGES
 
 DB_DIR = Path(__file__).resolve().parent.parent / "db"
@@ -34,7 +35,9 @@ def digest(path: Path) -> str:
 
 def test_new_database_holds_the_plans_tasks_for_every_unit(store):
     tasks = list_tasks(store)
-    assert len(tasks) == 83
+    assert len(tasks) == seed_task_count() == 83
+    for unit in UNITS:
+        assert len(list_tasks(store, unit)) == seed_task_count(unit), unit
     assert {t.unit for t in tasks} == UNITS == {u.id for u in store.plan.units}
     for unit in UNITS:
         assert list_tasks(store, unit), unit
@@ -97,7 +100,7 @@ def test_counts_per_unit_by_status(store):
     counts = task_counts(store, date(2026, 7, 1))
     assert set(counts) == UNITS
     assert counts["cong-an"][OVERDUE] == 1
-    assert sum(sum(c.values()) for c in counts.values()) == 83
+    assert {unit: sum(c.values()) for unit, c in counts.items()} == {unit: seed_task_count(unit) for unit in UNITS}
 
 
 @pytest.mark.parametrize(
@@ -143,7 +146,7 @@ def test_saved_schemas_upgrade_with_the_plans_tasks(saved, tmp_path, plan_text):
     shutil.copy2(saved, copy)
     with Store.open(copy) as store:
         tasks = list_tasks(store)
-        assert {t.unit for t in tasks} == UNITS and len(tasks) == 83
+        assert {t.unit for t in tasks} == UNITS and len(tasks) == seed_task_count() == 83
         assert store.check() == []
         first = list_tasks(store, "kinh-te")[0]
         if int(saved.stem.split("-v")[1]) >= 3:  # the file already had tasks: its edits survive
