@@ -5,11 +5,10 @@ run:
 	bash scripts/setup-venv.sh
 	.venv/bin/python -m kh_desktop
 
+# Lint and the whole suite through the one entry the Windows workflow runs too (scripts/run_tests.py).
 test:
 	bash scripts/setup-venv.sh test
-	.venv/bin/ruff check kh_desktop tests
-	.venv/bin/ruff format --check kh_desktop tests
-	QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q
+	.venv/bin/python scripts/run_tests.py
 
 # The standalone program for office PCs: dist/KienHaiTienDo/ and its zip, then the built program's --self-test.
 dist:
@@ -21,9 +20,9 @@ bench:
 	QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks.run
 
 lint:
-	.venv/bin/ruff check kh_desktop tests
-	.venv/bin/ruff format --check kh_desktop tests
+	.venv/bin/ruff check kh_desktop tests scripts/run_tests.py
+	.venv/bin/ruff format --check kh_desktop tests scripts/run_tests.py
 
 format:
-	.venv/bin/ruff check --fix kh_desktop tests
-	.venv/bin/ruff format kh_desktop tests
+	.venv/bin/ruff check --fix kh_desktop tests scripts/run_tests.py
+	.venv/bin/ruff format kh_desktop tests scripts/run_tests.py

@@ -33,13 +33,16 @@ def store(tmp_path, plan_text):
 
 
 def run_cli(
-    *args: str, db: Path | None = None, check: bool = False, timeout: float = 60
+    *args: str, db: Path | None = None, check: bool = False, timeout: float = 60, settings: Path | None = None
 ) -> subprocess.CompletedProcess:
-    """Run `python -m kh_desktop` as a user would, returning the finished process."""
+    """Run `python -m kh_desktop` as a user would, returning the finished process. With `settings` (an INI file),
+    a window it opens keeps its QSettings in that file, never in the PC's registry or ~/.config."""
     command = [sys.executable, "-m", "kh_desktop"]
     if db is not None:
         command += ["--db", str(db)]
     env = dict(os.environ, PYTHONIOENCODING="utf-8", QT_QPA_PLATFORM="offscreen")
+    if settings is not None:
+        env["KH_SETTINGS_INI"] = str(settings)
     result = subprocess.run(
         command + list(args), capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env, timeout=timeout
     )
@@ -100,3 +103,18 @@ def seed_task_count(unit: str | None = None) -> int:
 
     tasks = json.loads(TASKS_PATH.read_text(encoding="utf-8"))["tasks"]
     return sum(1 for t in tasks if unit is None or t["unit"] == unit)
+
+
+def pytest_runtest_setup(item):
+    """Markers with reasons: posix_only("why") skips off POSIX; needs_program("soffice", "why") skips when the
+    program is not on PATH. Nothing else is skipped by platform."""
+    import shutil
+
+    for marker in item.iter_markers("posix_only"):
+        if os.name != "posix":
+            pytest.skip(f"needs POSIX: {marker.args[0] if marker.args else ''}")
+    for marker in item.iter_markers("needs_program"):
+        name = marker.args[0]
+        if shutil.which(name) is None:
+            reason = marker.args[1] if len(marker.args) > 1 else marker.kwargs.get("reason", "")
+            pytest.skip(f"{name} is not installed: {reason}")

@@ -4,6 +4,7 @@ backup, backups, restore."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from tests.conftest import run_cli
 
@@ -47,7 +48,7 @@ def test_send_receive_imports_and_conflicts(tmp_path, cli_db):
     assert json.loads(refused.stdout)[0]["status"] == "refused" and json.loads(refused.stdout)[0]["reason"]
 
     log = json.loads(run_cli("imports", "--json", db=cli_db, check=True).stdout)
-    assert len(log) == 2 and {r["file_name"] for r in log} == {"may-2.khtd", sent.split("/")[-1]}
+    assert len(log) == 2 and {r["file_name"] for r in log} == {"may-2.khtd", Path(sent).name}
     assert "Phòng Kinh tế" in run_cli("imports", db=cli_db, check=True).stdout
 
     listed = json.loads(run_cli("conflicts", "--json", db=cli_db, check=True).stdout)

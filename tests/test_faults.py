@@ -392,6 +392,7 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.posix_only("a file mode the owner cannot override needs fork and setuid to another user")
 def test_read_only_file_is_read_and_writes_are_refused_with_a_message():
     # Root ignores file modes, so as root the commands run as `nobody`. The folder is made outside pytest's
     # private (0700) tmp folder so that `nobody` can reach it, and belongs to `nobody`: only the file is
@@ -504,6 +505,7 @@ def _fill_and_verify(db: Path, **popen) -> str:
     return refusal
 
 
+@pytest.mark.posix_only("a small disk is a 512 KB tmpfs mounted for the test")
 def test_full_disk_refuses_with_a_message_and_keeps_every_saved_figure(tmp_path, plan_text):
     if os.geteuid() != 0:
         pytest.skip("mounting a small tmpfs needs root; the file size limit test covers a full disk")
@@ -531,6 +533,7 @@ def test_full_disk_refuses_with_a_message_and_keeps_every_saved_figure(tmp_path,
         subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
 
 
+@pytest.mark.posix_only("the file size limit is RLIMIT_FSIZE, set in the worker before it starts")
 def test_file_size_limit_refuses_with_a_message_and_keeps_every_saved_figure(tmp_path, plan_text):
     # Works for any user: RLIMIT_FSIZE makes writes past the limit fail (EFBIG), like a disk that is full.
     import resource

@@ -145,10 +145,27 @@ def test_the_program_restores_at_start(tmp_path, db):
     """The real start-up path (--snapshot: no dialogs) restores, says so, and shows the window."""
     _scribble(db)
     shots = tmp_path / "anh"
-    result = run_cli("--snapshot", str(shots), db=db, timeout=120)
+    result = run_cli("--snapshot", str(shots), db=db, timeout=120, settings=tmp_path / "cai-dat.ini")
     assert result.returncode == 0, result.stderr
     assert "khôi phục" in result.stderr and "nhập lại" in result.stderr
     assert list(shots.glob("*.png"))
     assert any(p.name.startswith(DAMAGED_PREFIX) for p in (db.parent / "sao-luu").iterdir())
     with Store.open(db) as store:
         assert store.figure("2", "2026").value == 4.0
+
+
+def test_the_window_at_start_keeps_its_settings_in_the_given_file(tmp_path, db):
+    """The start-up tests' windows read (and would write) the INI file they are given, not the PC's settings:
+    the remembered period in that file decides what the Tổng hợp tab shows."""
+
+    def tong_hop(period: str, run: str) -> bytes:
+        settings = tmp_path / f"{run}.ini"
+        settings.write_text(f"[period]\ncurrent={period}\n", encoding="utf-8")
+        shots = tmp_path / run
+        result = run_cli("--snapshot", str(shots), db=db, timeout=120, settings=settings)
+        assert result.returncode == 0, result.stderr
+        return (shots / "tong-hop.png").read_bytes()
+
+    first_quarter = tong_hop("2026-Q1", "a")
+    assert tong_hop("2026-Q1", "b") == first_quarter  # the same settings draw the same tab
+    assert tong_hop("2026", "c") != first_quarter

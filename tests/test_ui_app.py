@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter, QPdfWriter
@@ -14,14 +12,12 @@ from kh_desktop.ui.app import slugify
 from kh_desktop.ui.background import run_in_background
 from kh_desktop.ui.progress_chart import ProgressChart, chart_data
 
-from .conftest import ROOT
+from .conftest import run_cli
 
 
 def run_snapshot(tmp_path, db, out) -> subprocess.CompletedProcess:
-    """`python -m kh_desktop --db DB --snapshot OUT` as a user runs it, with settings kept in tmp_path."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "cfg"), PYTHONIOENCODING="utf-8")
-    command = [sys.executable, "-m", "kh_desktop", "--db", str(db), "--snapshot", str(out)]
-    return subprocess.run(command, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env, timeout=120)
+    """`kh-desktop --db DB --snapshot OUT` as a user runs it, with its settings kept in tmp_path."""
+    return run_cli("--snapshot", str(out), db=db, timeout=120, settings=tmp_path / "settings" / "kh.ini")
 
 
 def test_snapshot_writes_one_png_per_tab_and_exits_0(tmp_path, plan_text):

@@ -160,7 +160,9 @@ def run_app(args) -> int:
     from .store_service import StoreService
 
     service = StoreService(store)
-    ini = portable_settings_path()
+    # KH_SETTINGS_INI: an INI file for the window's settings instead of the registry (tests keep theirs in a
+    # temporary folder with it; support can use it to start with clean settings).
+    ini = os.environ.get("KH_SETTINGS_INI") or portable_settings_path()
     settings = QSettings(str(ini), QSettings.Format.IniFormat) if ini else QSettings(ORGANIZATION, APPLICATION)
     window = MainWindow(service, settings)
     try:
