@@ -14,7 +14,10 @@ from tests.conftest import ROOT
 
 def test_benchmarks_run_and_write_results(tmp_path):
     out = tmp_path / "results.json"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
+    # The start-up benchmark opens the window: its settings go to a temporary INI file, on Windows too.
+    env = dict(
+        os.environ, QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8", KH_SETTINGS_INI=str(tmp_path / "kh.ini")
+    )
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.run", "--runs", "1", "--communes", "2", "--out", str(out)],
         cwd=ROOT,
