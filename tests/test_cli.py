@@ -65,6 +65,34 @@ def test_status_for_one_unit(cli_db):
         assert list(status(cli_db, "2026", "--unit", unit)) == codes, unit  # those rows, in annex order
 
 
+def period_status(db, period, *extra):
+    result = run_cli("status", "--period", period, *extra, "--json", db=db, check=True)
+    return {row["code"]: row for row in json.loads(result.stdout)}
+
+
+def test_status_for_a_period_within_the_year(cli_db):
+    """Quarters as entered; a half year from its quarters (a flow adds them up, a level takes the latest) unless
+    a figure was entered for the half year itself."""
+    for code, period, value in (("12", "2026-Q1", "400"), ("12", "2026-Q2", "700"), ("11", "2026-Q1", "96,5")):
+        run_cli("set", code, period, value, db=cli_db, check=True)
+    run_cli("set", "11", "2026-Q2", "97", db=cli_db, check=True)
+    first = period_status(cli_db, "2026-Q1")
+    assert (first["12"]["actual"], first["12"]["derived"]) == (400, False)
+    assert (first["11"]["actual"], first["11"]["derived"]) == (96.5, False)
+    half = period_status(cli_db, "2026-H1")
+    assert (half["12"]["actual"], half["12"]["derived"]) == (1100, True)  # 400 + 700
+    assert (half["11"]["actual"], half["11"]["derived"]) == (97, True)  # the latest quarter
+    assert half["11"]["verdict"] == "exceeded"  # 97 against "≥96" for 2026
+    assert half["13"]["actual"] is None and half["13"]["verdict"] == "no_data"
+    run_cli("set", "12", "2026-H1", "1.200", db=cli_db, check=True)
+    entered = period_status(cli_db, "2026-H1")["12"]
+    assert (entered["actual"], entered["derived"]) == (1200, False)
+    assert list(period_status(cli_db, "2026-H1", "--unit", "Phòng VH-XH")) == ANNEX_ROWS_OF["Phòng VH-XH"]
+    for bad in ("2026-Q5", "2031-Q1", "quý 1"):
+        result = run_cli("status", "--period", bad, "--json", db=cli_db)
+        assert result.returncode == 2 and result.stderr.startswith("Lỗi:") and result.stdout == "", bad
+
+
 def test_baseline_indicator_through_the_cli(cli_db):
     plan = json.loads(run_cli("plan", "--json", db=cli_db, check=True).stdout)
     code = next(r["code"] for r in plan if r["baseline"])
