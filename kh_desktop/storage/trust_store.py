@@ -157,3 +157,16 @@ def authors_of(store: Store, pc_id: str) -> frozenset[str]:
         authors.add(current["replaces"])
         current = pc_row(store, current["replaces"])
     return frozenset(authors)
+
+
+def register_pc(store: Store, pc_id: str, public_key: bytes, unit: str, *, by: str = "") -> None:
+    """Approve a PC before its first file arrives, from its key (e.g. read from its `whoami`): as an office does
+    once for every unit PC."""
+    with store.db.atomic():
+        store.db.execute(
+            """INSERT INTO pcs (pc_id, public_key, claimed_unit, unit, status, first_seen, decided_at, decided_by)
+               VALUES (?, ?, ?, ?, 'approved', ?, ?, ?)
+               ON CONFLICT (pc_id) DO UPDATE SET status = 'approved', unit = excluded.unit,
+                   decided_at = excluded.decided_at, decided_by = excluded.decided_by""",
+            [pc_id, public_key.hex(), unit, unit, now_iso(), now_iso(), by],
+        )
