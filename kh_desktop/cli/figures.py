@@ -75,7 +75,7 @@ def cmd_init(args) -> int:
     names = "; ".join(u.name for u in plan.units)
     if not args.unit and not args.all_units:
         raise CommandError(
-            "Hãy cho biết máy này của đơn vị nào: --unit \"TÊN ĐƠN VỊ\" (một trong: "
+            'Hãy cho biết máy này của đơn vị nào: --unit "TÊN ĐƠN VỊ" (một trong: '
             f"{names}), hoặc --all-units cho máy tổng hợp của Văn phòng."
         )
     # The unit is resolved before anything is written: a mistyped name leaves no file behind.

@@ -127,7 +127,12 @@ class Store:
 
     @classmethod
     def create(
-        cls, path: Path | str, plan_text: str, unit_id: str = ALL_UNITS, person: str = "", identity: Identity | None = None
+        cls,
+        path: Path | str,
+        plan_text: str,
+        unit_id: str = ALL_UNITS,
+        person: str = "",
+        identity: Identity | None = None,
     ) -> Store:
         """Create and seed a new database from a plan file's text."""
         path = Path(path)
