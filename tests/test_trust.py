@@ -481,3 +481,75 @@ def test_a_key_copied_to_another_machine_is_not_used(tmp_path, monkeypatch):
     again = load_identity(tmp_path / "k")
     assert again.pc_id != identity.pc_id and again.replaced_foreign
     assert any(p.name.startswith("may-nay.key.cua-may-khac-") for p in (tmp_path / "k").iterdir())
+
+
+def test_recovery_at_start_then_send_is_accepted(office, monkeypatch):
+    import random
+
+    from kh_desktop.exchange.recovery import RESTORED, open_at_start
+
+    monkeypatch.setenv("KH_KEY_DIR", str(office.tmp / "keys" / "kt"))  # open_at_start uses this PC's own identity
+    kt = office.pc("kt", "kinh-te")
+    office.approve(kt)
+    kt.record("4", "2026-Q1", "48")
+    backup_now(kt, "khoi-dong")
+    kt.record("4", "2026-Q2", "60")
+    office.receive(office.send(kt))
+    used = max(r.pc_revision for r in kt.history("4", "2026-Q2"))
+    kt.close()
+    noise = random.Random(11)
+    with open(office.tmp / "kt.sqlite", "r+b") as handle:  # a failing disk scribbles over pages 2-4
+        handle.seek(4096)
+        handle.write(noise.randbytes(3 * 4096))
+    outcome = open_at_start(office.tmp / "kt.sqlite")
+    assert outcome.status == RESTORED
+    kt = outcome.store
+    assert value(kt, "4", "2026-Q2") is None  # lost locally with the damaged file
+    kt.record("4", "2026-Q3", "70")
+    assert max(r.pc_revision for r in kt.history("4", "2026-Q3")) > used
+    (summary,) = office.receive(office.send(kt))
+    assert (summary.status, summary.counts["refused_rows"], summary.counts["added"]) == ("applied", 0, 1)
+    assert (value(office.vp, "4", "2026-Q2"), value(office.vp, "4", "2026-Q3")) == (60.0, 70.0)
+
+
+def test_a_successor_pc_brings_the_broken_pcs_figures(office):
+    """A PC replaced after a breakdown: its data file copied to the new PC carries the old PC's rows."""
+    old = office.pc("old", "kinh-te")
+    office.approve(old)
+    old.record("4", "2026-Q1", "48")
+    old.record("4", "2026-Q2", "60")
+    office.receive(office.send(old))
+    old.record("4", "2026-Q3", "70")  # typed on the old PC, never sent before it broke
+    old.close()
+    shutil.copy(office.tmp / "old.sqlite", office.tmp / "new.sqlite")
+    new = Store.open(office.tmp / "new.sqlite", identity=load_identity(office.tmp / "keys" / "new"))
+    new.record("4", "2026-Q4", "80")
+    (waiting,) = office.receive(office.send(new))
+    assert waiting.status == "pending"
+    result = trust.approve(office.vp, new.pc_id, replaces=old.pc_id)
+    (summary,) = result.summaries
+    assert (summary.status, summary.counts["refused_rows"]) == ("applied", 0)
+    assert [value(office.vp, "4", f"2026-Q{q}") for q in (1, 2, 3, 4)] == [48.0, 60.0, 70.0, 80.0]
+
+
+def test_without_succession_the_old_pcs_unsent_figures_are_refused_and_listed(office):
+    old = office.pc("old", "kinh-te")
+    office.approve(old)
+    old.record("4", "2026-Q3", "70")
+    old.close()
+    shutil.copy(office.tmp / "old.sqlite", office.tmp / "new.sqlite")
+    new = Store.open(office.tmp / "new.sqlite", identity=load_identity(office.tmp / "keys" / "new"))
+    new.record("4", "2026-Q4", "80")
+    office.receive(office.send(new))
+    (summary,) = trust.approve(office.vp, new.pc_id).summaries
+    assert [r["label"] for r in summary.refused] == ["Chỉ tiêu 4, kỳ 2026-Q3"]
+    assert (value(office.vp, "4", "2026-Q3"), value(office.vp, "4", "2026-Q4")) == (None, 80.0)
+
+
+def test_a_schema_2_exchange_file_is_received_after_approval(office):
+    """tests/data/exchange-v2-vh-xh.khtd was written by the release of schema 2 (see tests/data/README.md)."""
+    (summary,) = office.receive(DATA / "exchange-v2-vh-xh.khtd")
+    assert summary.status == "pending"
+    (applied,) = trust.approve(office.vp, summary.pc_id).summaries
+    assert (applied.status, applied.counts["added"], applied.counts["refused_rows"]) == ("applied", 1, 0)
+    assert value(office.vp, "10", "2026") == 96.5
