@@ -150,6 +150,15 @@ class MainWindow(QMainWindow):
                 "đã được xác nhận.<br><small>Mã đầy đủ: {pc_id}</small>"
             ).format(code=store.identity.fingerprint, unit=unit, pc_id=store.pc_id)
         )
+        from ..paths import is_portable
+
+        if is_portable():
+            box.setInformativeText(
+                self.tr(
+                    "Chế độ di động: khóa định danh của máy nằm trên ổ USB cùng chương trình. Ổ USB này chính là "
+                    "“máy” mà Văn phòng xác nhận: ai cầm ổ này gửi số liệu dưới mã này. Hãy giữ ổ cẩn thận."
+                )
+            )
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.addButton(self.tr("Đóng"), QMessageBox.ButtonRole.AcceptRole)
         self.fingerprint_box = box
