@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 from pathlib import Path
 
 from kh_desktop.domain.evaluation import ValueRefused
@@ -68,3 +70,20 @@ def figure_map(store: Store) -> dict:
 
 def values(store: Store) -> dict:
     return {(f.code, f.period): f.value for f in store.figures()}
+
+
+def reseal(conn: sqlite3.Connection, signer: Identity) -> None:
+    """After a hand edit of an exchange file open on `conn`: recompute the manifest's row counts and hash with the
+    program's own function and sign the manifest with `signer`'s key, as a sender who edits its own file (or a
+    hostile PC that knows the format) would. The caller commits."""
+    from kh_desktop.storage.exchange_store import MANIFEST_TABLE, data_tables, rows_digest, signed_text
+
+    counts, sha = rows_digest(conn, data_tables(conn))
+    conn.row_factory = sqlite3.Row
+    manifest = dict(conn.execute(f"SELECT * FROM {MANIFEST_TABLE}").fetchone())
+    conn.row_factory = None
+    manifest.update(row_counts=json.dumps(counts, sort_keys=True), rows_sha256=sha)
+    manifest["public_key"] = signer.public_key.hex()
+    manifest["signature"] = signer.sign(signed_text(manifest)).hex()
+    columns = ", ".join(f"{k} = ?" for k in manifest)
+    conn.execute(f"UPDATE {MANIFEST_TABLE} SET {columns}", list(manifest.values()))
