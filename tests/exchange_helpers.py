@@ -72,6 +72,17 @@ def values(store: Store) -> dict:
     return {(f.code, f.period): f.value for f in store.figures()}
 
 
+def approve_named_pcs(receiver_db: Path, units: dict[str, str], receiver: str | None = None) -> None:
+    """Approve, at the data file `receiver_db` (opened on the PC named `receiver`; default: the test's own PC,
+    KH_KEY_DIR), the PCs named in `units` (name -> unit id, or "*" for an all-units PC) from their keys, as an
+    office does once for each PC (e.g. for PCs played by `run_cli(..., pc=name)`)."""
+    identity = pc_identity(receiver) if receiver is not None else None
+    with Store.open(receiver_db, identity=identity) as store:
+        for name, unit in units.items():
+            sender = pc_identity(name)
+            register_pc(store, sender.pc_id, sender.public_key, unit)
+
+
 def reseal(conn: sqlite3.Connection, signer: Identity) -> None:
     """After a hand edit of an exchange file open on `conn`: recompute the manifest's row counts and hash with the
     program's own function and sign the manifest with `signer`'s key, as a sender who edits its own file (or a
