@@ -18,7 +18,8 @@ from .exchange_store import conflicts as figure_conflict_rows
 from .exchange_store import resolve_conflict
 from .files import StoreError
 from .store import Change, Store
-from .task_store import _task, resolve_task_conflict
+from .task_rows import task_from_row
+from .task_store import resolve_task_conflict
 
 FIGURE, TASK = "figure", "task"
 # The task fields shown side by side (the ones a person can tell apart), in the order of the task dialog.
@@ -190,7 +191,7 @@ def task_conflict_list(store: Store) -> list[Conflict]:
             )
         }
         stored = [revisions[row["current_id"]], revisions[row["other_id"]]]
-        tasks = [_task(r) for r in stored]
+        tasks = [task_from_row(r) for r in stored]
         fields = [task_fields(store, t) for t in tasks]
         differing = [k for k in fields[0] if fields[0][k] != fields[1][k]] or list(fields[0])
         sides = []

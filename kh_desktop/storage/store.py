@@ -28,6 +28,7 @@ from .files import (
     write_snapshot,
 )
 from .schema import SCHEMA_VERSION, migrations
+from .task_rows import seed_tasks
 
 ALL_UNITS = "*"
 
@@ -150,8 +151,6 @@ class Store:
                         {"key": "created_at", "value": now_iso()},
                     ]
                 )
-                from .task_store import seed_tasks  # here: task_store imports this module
-
                 seed_tasks(store.db)  # the plan's "06 rõ" tasks, now that the plan is in
         except sqlite3.Error as exc:
             store.close()
