@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 OPS = ("ge", "gt", "le", "range", "total", "text")
-OP_WORDS = {"ge": "≥", "gt": ">", "le": "≤"}
 
 
 class PlanError(ValueError):

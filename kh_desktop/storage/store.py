@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from ..domain.evaluation import Assessment, Reading, ValueRefused, evaluate_period, evaluate_year, validate_value
+from ..domain.evaluation import Assessment, Reading, ValueRefused, evaluate_period, validate_value
 from ..domain.periods import BASELINE, Period, PeriodError, parse_period
 from ..domain.plan import Indicator, Plan, PlanError, load_plan_text
 from .files import (
@@ -413,20 +413,6 @@ class Store:
         readings, baselines = self.readings(), self.baselines()
         indicators = self.plan.indicators_of(unit_id) if unit_id else self.plan.indicators
         return [evaluate_period(i, period, readings.get(i.code, {}), baselines.get(i.code)) for i in indicators]
-
-    def assess_year(self, year: int, unit_id: str | None = None) -> list[Assessment]:
-        readings, baselines = self.readings(), self.baselines()
-        indicators = self.plan.indicators_of(unit_id) if unit_id else self.plan.indicators
-        return [
-            evaluate_year(
-                i,
-                year,
-                {k: r for k, r in readings.get(i.code, {}).items() if r.period.year == year},
-                baselines.get(i.code),
-                readings.get(i.code, {}),
-            )
-            for i in indicators
-        ]
 
     # ---- safety -----------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from ..domain.plan import Plan, PlanError
+from ..domain.plan import Plan
 from ..tasks.edit import apply_changes, field_name, parse_field
 from ..tasks.model import FIELD_LABELS, NOT_STARTED, STORED_STATUSES, Task, TaskRefused, parse_due
 from ..tasks.rules import counts_by_status
@@ -260,16 +260,6 @@ def row_owners(plan: Plan, row: dict) -> tuple[str, ...]:
     return (unit,)
 
 
-def row_label(plan: Plan, row: dict) -> str:
-    title = str(row.get("title") or "")
-    short = title if len(title) <= 60 else title[:57] + "…"
-    try:
-        unit = plan.unit_by_id(row["unit"]).short
-    except PlanError:
-        unit = str(row.get("unit"))
-    return f"Nhiệm vụ “{short}” ({unit})"
-
-
 __all__ = [
     "FIELD_LABELS",
     "SEED_PC_ID",
@@ -279,7 +269,6 @@ __all__ = [
     "list_tasks",
     "remove_task",
     "resolve_task_conflict",
-    "row_label",
     "row_owners",
     "seed_tasks",
     "task_conflict",

@@ -241,39 +241,48 @@ class FiguresTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
         if role == Qt.ItemDataRole.BackgroundRole:
-            if column == COL_ACTUAL and row.conflict is not None:
-                return CONFLICT_BACKGROUND
-            if column == COL_VERDICT and row.assessment is not None:
-                return BACKGROUNDS[row.assessment.verdict]
-            if not row.editable:
-                return READ_ONLY_BACKGROUND
-            return None
+            return self._background(row, column)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if column == COL_ACTUAL and row.conflict is not None:
-                return CONFLICT_FOREGROUND
-            if column == COL_VERDICT and row.assessment is not None:
-                return FOREGROUNDS[row.assessment.verdict]
-            if (column == COL_ACTUAL and row.figure is None) or (column == COL_NOTE and self._invites_note(row)):
-                return HINT_COLOUR
-            return None
+            return self._foreground(row, column)
         if role == Qt.ItemDataRole.FontRole:
-            if column == COL_ACTUAL and row.conflict is not None:
-                return _font(bold=True)
-            if column == COL_VERDICT and row.assessment is not None and row.assessment.verdict != NO_DATA:
-                return _font(bold=True)
-            if (column == COL_ACTUAL and row.figure is None and self._derived(row)) or (
-                column == COL_NOTE and self._invites_note(row)
-            ):
-                return _font(italic=True)
-            if column == COL_STT and row.indicator.stt and not row.baseline:
-                return _font(bold="." not in row.indicator.stt)
-            return None
+            return self._cell_font(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column in (COL_TARGET, COL_ACTUAL, COL_PERCENT):
                 return _ALIGN_RIGHT
-            if column in (COL_STT, COL_MEASURE, COL_KIND):
-                return _ALIGN_CENTER
-            return _ALIGN_LEFT
+            return _ALIGN_CENTER if column in (COL_STT, COL_MEASURE, COL_KIND) else _ALIGN_LEFT
+        return self._own_role(row, role)
+
+    def _background(self, row: _Row, column: int):
+        if column == COL_ACTUAL and row.conflict is not None:
+            return CONFLICT_BACKGROUND
+        if column == COL_VERDICT and row.assessment is not None:
+            return BACKGROUNDS[row.assessment.verdict]
+        return None if row.editable else READ_ONLY_BACKGROUND
+
+    def _foreground(self, row: _Row, column: int):
+        if column == COL_ACTUAL and row.conflict is not None:
+            return CONFLICT_FOREGROUND
+        if column == COL_VERDICT and row.assessment is not None:
+            return FOREGROUNDS[row.assessment.verdict]
+        if (column == COL_ACTUAL and row.figure is None) or (column == COL_NOTE and self._invites_note(row)):
+            return HINT_COLOUR
+        return None
+
+    def _cell_font(self, row: _Row, column: int):
+        if column == COL_ACTUAL and row.conflict is not None:
+            return _font(bold=True)
+        if column == COL_VERDICT and row.assessment is not None and row.assessment.verdict != NO_DATA:
+            return _font(bold=True)
+        if (column == COL_ACTUAL and row.figure is None and self._derived(row)) or (
+            column == COL_NOTE and self._invites_note(row)
+        ):
+            return _font(italic=True)
+        if column == COL_STT and row.indicator.stt and not row.baseline:
+            return _font(bold="." not in row.indicator.stt)
+        return None
+
+    def _own_role(self, row: _Row, role: int):
+        """The roles the views and tests read (code, period, verdict, words, raw value, conflict)."""
         if role == CODE_ROLE:
             return row.indicator.code
         if role == PERIOD_ROLE:
