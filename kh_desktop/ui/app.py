@@ -68,7 +68,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def _error(title: str, text: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Critical, title, text)
-    box.addButton(QCoreApplication.translate("app", "Đóng"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
     box.exec()
 
 
@@ -103,15 +103,13 @@ def _open_existing(db: Path, snapshot: bool) -> Store | None:
         if snapshot:
             print(outcome.message, file=sys.stderr)
         else:
-            _notice(QCoreApplication.translate("app", "Đã khôi phục tệp dữ liệu"), outcome.message)
+            _notice("Đã khôi phục tệp dữ liệu", outcome.message)
         return outcome.store
     if outcome.status == NO_BACKUP and not snapshot and _ask_start_fresh(outcome.message):
         aside = start_fresh(db)
         _notice(
-            QCoreApplication.translate("app", "Tạo tệp dữ liệu mới"),
-            QCoreApplication.translate(
-                "app", "Tệp hỏng đã được giữ lại ở:\n{path}\n\nTiếp theo: chọn đơn vị và người nhập."
-            ).format(path=aside),
+            "Tạo tệp dữ liệu mới",
+            f"Tệp hỏng đã được giữ lại ở:\n{aside}\n\nTiếp theo: chọn đơn vị và người nhập.",
         )
         return open_or_create(db, snapshot)
     if outcome.status == NO_BACKUP:
@@ -124,17 +122,15 @@ def _open_existing(db: Path, snapshot: bool) -> Store | None:
 def _notice(title: str, text: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, title, text)
     box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 560px; }")  # a long message reads better wide than tall
-    box.addButton(QCoreApplication.translate("app", "Đã hiểu"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Đã hiểu", QMessageBox.ButtonRole.AcceptRole)
     box.exec()
 
 
 def _ask_start_fresh(text: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("app", "Tệp dữ liệu bị hỏng"), text)
+    box = QMessageBox(QMessageBox.Icon.Critical, "Tệp dữ liệu bị hỏng", text)
     box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 560px; }")  # a long message reads better wide than tall
-    fresh = box.addButton(
-        QCoreApplication.translate("app", "Tạo tệp dữ liệu mới (trống)"), QMessageBox.ButtonRole.AcceptRole
-    )
-    quit_button = box.addButton(QCoreApplication.translate("app", "Thoát"), QMessageBox.ButtonRole.RejectRole)
+    fresh = box.addButton("Tạo tệp dữ liệu mới (trống)", QMessageBox.ButtonRole.AcceptRole)
+    quit_button = box.addButton("Thoát", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(quit_button)
     box.exec()
     return box.clickedButton() is fresh

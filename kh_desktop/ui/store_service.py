@@ -106,7 +106,7 @@ class StoreService(QObject):
             self.edit_failed.emit(str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - a failed undo must not take the window down
-            self.edit_failed.emit(self.tr("Không hoàn tác được: {error}").format(error=exc))
+            self.edit_failed.emit(f"Không hoàn tác được: {exc}")
             return
         self.figures_changed.emit(change)
 

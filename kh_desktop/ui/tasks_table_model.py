@@ -81,17 +81,17 @@ class TasksTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Vertical:
             return section + 1 if 0 <= section < len(self._tasks) else None
         headers = [
-            self.tr("Mục KH"),
-            self.tr("Nhiệm vụ"),
-            self.tr("Người phụ trách"),
-            self.tr("Thời hạn"),
-            self.tr("Trạng thái"),
-            self.tr("Tiến độ"),
-            self.tr("Sản phẩm"),
-            self.tr("Thẩm quyền"),
-            self.tr("Phối hợp"),
-            self.tr("Chỉ tiêu"),
-            self.tr("06 rõ"),
+            "Mục KH",
+            "Nhiệm vụ",
+            "Người phụ trách",
+            "Thời hạn",
+            "Trạng thái",
+            "Tiến độ",
+            "Sản phẩm",
+            "Thẩm quyền",
+            "Phối hợp",
+            "Chỉ tiêu",
+            "06 rõ",
         ]
         return headers[section] if 0 <= section < COLUMN_COUNT else None
 
