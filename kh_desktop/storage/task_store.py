@@ -20,8 +20,8 @@ from ..tasks.edit import apply_changes, field_name, parse_field
 from ..tasks.model import FIELD_LABELS, NOT_STARTED, STORED_STATUSES, Task, TaskRefused, parse_due
 from ..tasks.rules import counts_by_status
 from ..tasks.seed import SEED_PC_ID
-from .files import StoreError
-from .store import Change, Store, _write_error, now_iso
+from .files import StoreError, write_error_message
+from .store import Change, ChangeKind, Store, now_iso
 from .task_rows import TASK_VALUE_COLUMNS, insert_sql, seed_tasks, task_from_row
 
 
@@ -168,7 +168,7 @@ def update_task(
         )
     updated = apply_changes(current, parsed, today or date.today())
     if all(getattr(updated, c) == getattr(current, c) for c in TASK_VALUE_COLUMNS):
-        return current, Change(kind="tasks")
+        return current, Change(kind=ChangeKind.TASKS)
     return _write(store, updated, by=by, supersedes=current.revision_id, merges=current.conflict_id)
 
 
@@ -180,6 +180,16 @@ def remove_task(store: Store, id_or_prefix: str, *, by: str = "") -> Change:
     return change
 
 
+def restore_task(store: Store, task: Task, *, by: str = "") -> tuple[Task, Change]:
+    """Write `task`'s content back as the task's newest revision, over whatever is current (removed too).
+
+    Undo and redo in the window use it: like any edit it supersedes the current revision, so it travels."""
+    _check_owner(store, task.unit, "sửa")
+    rows = list(store.db.query("SELECT revision_id, conflict_id FROM tasks WHERE task_id = ?", [task.id]))
+    current = rows[0] if rows else {"revision_id": None, "conflict_id": None}
+    return _write(store, task, by=by, supersedes=current["revision_id"], merges=current["conflict_id"])
+
+
 def _write(
     store: Store, task: Task, *, by: str, supersedes: str | None, merges: str | None = None, deleted: bool = False
 ) -> tuple[Task, Change]:
@@ -188,7 +198,7 @@ def _write(
         raise TaskRefused("Trạng thái không hợp lệ.")
     try:
         with store.db.atomic():
-            revision = store._next_revision()
+            revision = store.next_revision()
             task = task.with_changes(
                 revision_id=uuid.uuid4().hex, conflict_id=None, entered_by=by, entered_at=now_iso(), pc_id=store.pc_id
             )
@@ -211,8 +221,8 @@ def _write(
                 [task.id, task.revision_id],
             )
     except sqlite3.DatabaseError as exc:
-        raise StoreError(_write_error(exc, store.path)) from exc
-    return task, Change(revision=revision, kind="tasks")
+        raise StoreError(write_error_message(exc, store.path)) from exc
+    return task, Change(revision=revision, kind=ChangeKind.TASKS)
 
 
 # ---- conflicts ----------------------------------------------------------------------------------------------
@@ -269,6 +279,7 @@ __all__ = [
     "list_tasks",
     "remove_task",
     "resolve_task_conflict",
+    "restore_task",
     "row_owners",
     "seed_tasks",
     "task_conflict",

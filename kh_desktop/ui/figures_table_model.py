@@ -25,7 +25,7 @@ from ..domain.numbers import NumberError, format_number, format_percent
 from ..domain.periods import BASELINE, Period, PeriodError
 from ..domain.plan import Indicator, PlanError
 from ..storage.files import StoreError
-from ..storage.store import Figure
+from ..storage.store import ChangeKind, Figure
 from .store_service import StoreService
 from .verdict_style import BACKGROUNDS, FOREGROUNDS, verdict_text
 
@@ -139,7 +139,7 @@ class FiguresTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, COLUMN_COUNT - 1))
 
     def _on_figures_changed(self, change) -> None:
-        if change.kind == "figures" and change.figures:
+        if change.kind is ChangeKind.FIGURES and change.figures:
             codes = {code for code, _ in change.figures} & self._codes
             if codes:
                 self._reload_codes(codes)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBo
 
 from .. import APP_NAME, __version__
 from ..domain.periods import Period
+from ..storage.store import ChangeKind
 from .period_selector import SETTINGS_KEY, PeriodSelector, remembered_period
 from .store_service import StoreService
 from .summary_tab import SummaryTab
@@ -166,7 +167,7 @@ class MainWindow(QMainWindow):
         self.period_changed.emit(period)
 
     def _on_figures_changed(self, change) -> None:
-        if change.kind == "settings":
+        if change.kind is ChangeKind.SETTINGS:
             self._update_identity()
 
     def _update_identity(self) -> None:

@@ -284,17 +284,15 @@ class ReportActions:
 
     def _confirm_import(self, preview) -> None:
         from ..excel.common import ExcelError
-        from ..excel.importer import apply_import
 
         dialog = ImportPreviewDialog(preview, self.window)
         if dialog.exec() != QDialog.DialogCode.Accepted or not preview.ok or not preview.changes:
             return
         try:
-            change = apply_import(self.store, preview, by=self.window.service.person)
+            self.window.service.apply_import(preview)
         except (ExcelError, ValueError) as exc:
             QMessageBox.warning(self.window, "Nhập từ Excel", str(exc))
             return
-        self.window.service.notify(change)
         self._announce(f"Đã nhập {len(preview.changes)} số liệu.")
 
 

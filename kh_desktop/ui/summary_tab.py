@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QVBoxLayout, QWidge
 
 from ..domain.evaluation import EXCEEDED, MET, NO_DATA, NOT_MET, VERDICT_LABELS, VERDICT_SYMBOLS, VERDICTS
 from ..domain.periods import Period
-from ..storage.store import Store
+from ..storage.store import ChangeKind, Store
 from .figures_table_model import _short_time
 from .store_service import StoreService
 from .table_setup import RowListModel, setup_row_table
@@ -193,7 +193,7 @@ class SummaryTab(QWidget):
         self._refresh_when_seen()
 
     def _on_figures_changed(self, change) -> None:
-        if change.kind == "tasks":
+        if change.kind is ChangeKind.TASKS:
             return
         self._refresh_when_seen()
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
-from ..storage.store import Store
+from ..storage.store import ChangeKind, Store
 from ..storage.task_store import list_tasks
 from ..tasks.model import DONE, IN_PROGRESS, NOT_STARTED, OVERDUE, STATUS_LABELS
 from ..tasks.rules import counts_by_status, gaps, is_due_soon
@@ -139,7 +139,7 @@ class TaskSummaryView(QWidget):
         layout.addWidget(self.table, 1)
         self.refresh()
         # A typed figure changes no task: only task, settings, exchange and restore changes recount.
-        service.figures_changed.connect(lambda change: change.kind == "figures" or self.refresh())
+        service.figures_changed.connect(lambda change: change.kind is ChangeKind.FIGURES or self.refresh())
 
     @property
     def today(self) -> date:

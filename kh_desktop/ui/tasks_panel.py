@@ -1,7 +1,7 @@
 """ "Nhiệm vụ": one unit's "06 rõ" tasks — a grid with a status filter, add / edit through a dialog, history.
 
-Writes go through the task store; after each the panel announces a Change(kind="tasks") on the service's one
-signal, and every view (this panel, Tổng hợp) refreshes itself from that signal.
+Writes go through the service (StoreService.add_task / update_task, undoable), which announces a
+Change(kind=ChangeKind.TASKS) on its one signal; every view (this panel, Tổng hợp) refreshes itself from it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..storage.task_store import add_task, find_task, list_tasks, task_history, update_task
+from ..storage.store import ChangeKind
+from ..storage.task_store import find_task, list_tasks, task_history
 from ..tasks.edit import parse_field
 from ..tasks.model import OVERDUE, Task
 from ..tasks.rules import counts_by_status, gaps, is_due_soon
@@ -239,11 +240,10 @@ class TasksPanel(QWidget):
         """Add a task from a dialog's values; a refusal is shown, nothing written."""
         values = {k: v for k, v in values.items() if k != "unit"}
         try:
-            task, change = add_task(self.service.store, unit=self.unit_id, by=self.service.person, **values)
+            task, _change = self.service.add_task(self.unit_id, values)
         except ValueError as exc:  # TaskRefused, StoreError
             self._set_status(str(exc), error=True)
             return None
-        self.service.notify(change)
         self.select_task(task.id)
         self._set_status("Đã thêm nhiệm vụ.")
         return task
@@ -264,11 +264,10 @@ class TasksPanel(QWidget):
             if not changes:
                 self._set_status("Không có gì thay đổi.")
                 return current
-            task, change = update_task(store, task_id, changes, by=self.service.person, today=self.today)
+            task, _change = self.service.update_task(task_id, changes, today=self.today)
         except ValueError as exc:
             self._set_status(str(exc), error=True)
             return None
-        self.service.notify(change)
         if task.unit == self.unit_id:
             self.select_task(task.id)
         self._set_status("Đã lưu nhiệm vụ.")
@@ -325,7 +324,7 @@ class TasksPanel(QWidget):
     # ---- reacting --------------------------------------------------------------------------------
 
     def _on_store_changed(self, change) -> None:
-        if change.kind == "figures":  # a typed figure changes no task; refreshing 8 panels cost ~40 ms
+        if change.kind is ChangeKind.FIGURES:  # a typed figure changes no task; refreshing 8 panels cost ~40 ms
             return
         self.refresh()
 

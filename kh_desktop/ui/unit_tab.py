@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.periods import BASELINE, Period
+from ..storage.store import ChangeKind
 from .figures_table_model import COL_ACTUAL, COL_KIND, COL_NOTE, FiguresTableModel
 from .figures_view import FiguresView
 from .progress_chart import ProgressChart
@@ -185,9 +186,9 @@ class UnitTab(QWidget):
         self._update_heading()
 
     def _on_figures_changed(self, change) -> None:
-        if change.kind == "settings":
+        if change.kind is ChangeKind.SETTINGS:
             self._update_heading()
-        if change.kind == "tasks" or not self._built:  # an unbuilt tab reads everything when built
+        if change.kind is ChangeKind.TASKS or not self._built:  # an unbuilt tab reads everything when built
             return
         if not self.isVisible():  # a hidden tab redraws its chart when shown (8 tabs, one visible)
             self._chart_stale = True
@@ -195,7 +196,11 @@ class UnitTab(QWidget):
         if self.view is None:
             return
         shown = self.model.indicator_at(max(self.view.currentIndex().row(), 0))
-        if change.kind == "figures" and change.figures and all(code != shown.code for code, _ in change.figures):
+        if (
+            change.kind is ChangeKind.FIGURES
+            and change.figures
+            and all(code != shown.code for code, _ in change.figures)
+        ):
             return  # the chart's indicator did not change
         self._request_chart()
 
