@@ -124,6 +124,9 @@ class MainWindow(QMainWindow):
         how = QAction("Cách nhập số liệu", self)
         how.triggered.connect(self._how_to)
         help_menu.addAction(how)
+        fingerprint = QAction("&Mã máy này…", self)
+        fingerprint.triggered.connect(self.show_fingerprint)
+        help_menu.addAction(fingerprint)
 
     def open_settings(self) -> None:
         from .settings_dialog import SettingsDialog
@@ -133,6 +136,31 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             unit_id, person = dialog.values()
             self.service.set_identity(unit_id, person)
+
+    def show_fingerprint(self) -> QMessageBox:
+        """This PC's fingerprint, to read on the phone to Văn phòng when it approves this PC."""
+        store = self.service.store
+        unit = store.plan.unit_by_id(store.pc_unit).name if store.pc_unit else "mọi đơn vị"
+        box = QMessageBox(self)
+        box.setWindowTitle("Mã máy này")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            f"Mã máy này: <span style='font-size:18pt; font-weight:bold'>{store.identity.fingerprint}</span><br>Máy của: {unit}<br><br>"
+            "Khi Văn phòng gọi điện để xác nhận máy, hãy đọc mã này. Văn phòng chỉ nhận số liệu của máy có mã "
+            f"đã được xác nhận.<br><small>Mã đầy đủ: {store.pc_id}</small>"
+        )
+        from ..paths import is_portable
+
+        if is_portable():
+            box.setInformativeText(
+                "Chế độ di động: khóa định danh của máy nằm trên ổ USB cùng chương trình. Ổ USB này chính là "
+                "“máy” mà Văn phòng xác nhận: ai cầm ổ này gửi số liệu dưới mã này. Hãy giữ ổ cẩn thận."
+            )
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
+        self.fingerprint_box = box
+        box.open()
+        return box
 
     def _about(self) -> None:
         box = QMessageBox(self)
