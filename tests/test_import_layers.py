@@ -20,7 +20,7 @@ EVERYTHING |= {"identity"}
 ALLOWED = {
     "root": set(),
     "paths": set(),
-    "identity": {"paths"},
+    "identity": {"paths", "domain"},
     "domain": set(),
     "tasks": {"domain"},
     "storage": {"domain", "tasks", "paths", "identity"},

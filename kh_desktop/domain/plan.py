@@ -12,10 +12,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import UserError
+
 OPS = ("ge", "gt", "le", "range", "total", "text")
 
 
-class PlanError(ValueError):
+class PlanError(UserError, ValueError):
     """A plan file that cannot be used; str() is Vietnamese."""
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..domain.errors import UserError
 from .content import ReportContent
 from .fonts import report_font_family
 from .paginate import paginate
@@ -22,7 +23,7 @@ MARGINS_MM = {"top": 20.0, "bottom": 20.0, "left": 30.0, "right": 15.0}
 _app = None
 
 
-class ReportError(Exception):
+class ReportError(UserError):
     """A report that could not be written; str() is Vietnamese."""
 
 

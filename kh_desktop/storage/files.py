@@ -8,12 +8,13 @@ import sqlite3
 import struct
 from pathlib import Path
 
+from ..domain.errors import UserError
 from .schema import APPLICATION_ID, SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """A database problem told to the user; str() is Vietnamese and says what to do."""
 
 

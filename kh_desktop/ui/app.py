@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
 
 from .. import APP_NAME
-from ..domain.plan import PlanError
+from ..domain.errors import UserError
 from ..paths import default_plan_path, portable_settings_path, resource
 from ..storage.files import StoreError
 from ..storage.store import ALL_UNITS, Store
@@ -70,6 +70,28 @@ def _error(title: str, text: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Critical, title, text)
     box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
     box.exec()
+
+
+def install_error_hook(window) -> None:
+    """The window's one catch-all for refusals: a UserError no view handled is shown as a message, not a crash.
+
+    Anything else goes on to the previous hook (a programming error keeps its traceback)."""
+    previous = sys.excepthook
+
+    def hook(kind, exc, tb) -> None:
+        if isinstance(exc, UserError):
+            show_user_error(window, exc)
+        else:
+            previous(kind, exc, tb)
+
+    sys.excepthook = hook
+
+
+def show_user_error(parent, exc: UserError) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Warning, "Không thực hiện được", str(exc), parent=parent)
+    box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
+    box.open()  # window-modal, does not block the slot that failed
+    return box
 
 
 def open_or_create(db: Path, snapshot: bool) -> Store | None:
@@ -143,7 +165,7 @@ def run_app(args) -> int:
     app = make_application()
     try:
         store = open_or_create(Path(args.db), snapshot_dir is not None)
-    except (StoreError, PlanError, OSError) as exc:
+    except (UserError, OSError) as exc:
         if snapshot_dir is not None:
             print(f"Lỗi: {exc}", file=sys.stderr)
         else:
@@ -162,6 +184,7 @@ def run_app(args) -> int:
     try:
         if snapshot_dir is not None:
             return take_snapshots(app, window, snapshot_dir)
+        install_error_hook(window)
         window.show()
         # A checked, rotated copy in sao-luu/ at each start (never blocks starting), taken on the event loop's
         # first turn: the window shows without waiting for it, and no edit can be made before it.

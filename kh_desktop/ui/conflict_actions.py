@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
-from ..storage.files import StoreError
+from ..domain.errors import UserError
 
 if TYPE_CHECKING:  # the conflict code and its dialog load when first used, not at start
     from ..storage.conflict_store import Conflict
@@ -66,7 +66,7 @@ class ConflictActions(QObject):
         store = self.service.store
         try:
             self.service.settle(conflict, revision_id)
-        except (StoreError, ValueError) as exc:  # refused by the store (TaskRefused is a ValueError): nothing written
+        except UserError as exc:  # refused by the store: nothing written
             if self.dialog is not None:
                 self.dialog.show_message(str(exc), error=True)
             return

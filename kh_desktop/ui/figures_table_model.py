@@ -12,19 +12,20 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
+from ..domain.errors import UserError
 from ..domain.evaluation import (
     NO_DATA,
     NOT_MET,
     Assessment,
+    ValueRefused,
     evaluate_period,
     expects_words,
     format_target,
     format_value,
 )
-from ..domain.numbers import NumberError, format_number, format_percent
-from ..domain.periods import BASELINE, Period, PeriodError
-from ..domain.plan import Indicator, PlanError
-from ..storage.files import StoreError
+from ..domain.numbers import format_number, format_percent
+from ..domain.periods import BASELINE, Period
+from ..domain.plan import Indicator
 from ..storage.store import ChangeKind, Figure
 from .store_service import StoreService
 from .verdict_style import BACKGROUNDS, FOREGROUNDS, verdict_text
@@ -43,7 +44,6 @@ WORDS_ROLE = Qt.ItemDataRole.UserRole + 4  # allowed words for a word target, el
 RAW_VALUE_ROLE = Qt.ItemDataRole.UserRole + 5  # the stored value (float/str) or None
 CONFLICT_ROLE = Qt.ItemDataRole.UserRole + 6  # the storage Conflict of the cell's figure, or None
 
-USER_ERRORS = (ValueError, NumberError, PeriodError, PlanError, StoreError)
 READ_ONLY_BACKGROUND = QColor("#f3f4f6")
 HINT_COLOUR = QColor("#6b7280")
 CONFLICT_BACKGROUND = QColor("#fed7aa")  # orange: two PCs claim this figure, a person must choose
@@ -448,7 +448,7 @@ class FiguresTableModel(QAbstractTableModel):
             elif column == COL_KIND:
                 estimate = _is_estimate_word(text, "Ước")
                 if estimate is None:
-                    raise ValueError("Chọn “Ước” hoặc “Chính thức”.")
+                    raise ValueRefused("Chọn “Ước” hoặc “Chính thức”.")
                 if estimate == figure.estimate:
                     return True
                 self.service.record(code, period, figure.value, estimate=estimate, note=figure.note)
@@ -458,7 +458,7 @@ class FiguresTableModel(QAbstractTableModel):
                     return True
                 self.service.record(code, period, figure.value, estimate=figure.estimate, note=text)
                 message = "Đã lưu ghi chú {code} ({period})."
-        except USER_ERRORS as exc:
+        except UserError as exc:
             self.value_refused.emit(r, column, text, str(exc))
             return False
         label = "số gốc" if period == BASELINE else self.period.label

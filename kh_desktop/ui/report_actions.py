@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.errors import UserError
 from ..domain.periods import ReportPeriod
 from ..storage.store import Store
 from .background import run_in_background
@@ -283,14 +284,12 @@ class ReportActions:
         run_in_background(self.window, "Nhập từ Excel", work, self._confirm_import)
 
     def _confirm_import(self, preview) -> None:
-        from ..excel.common import ExcelError
-
         dialog = ImportPreviewDialog(preview, self.window)
         if dialog.exec() != QDialog.DialogCode.Accepted or not preview.ok or not preview.changes:
             return
         try:
             self.window.service.apply_import(preview)
-        except (ExcelError, ValueError) as exc:
+        except UserError as exc:
             QMessageBox.warning(self.window, "Nhập từ Excel", str(exc))
             return
         self._announce(f"Đã nhập {len(preview.changes)} số liệu.")

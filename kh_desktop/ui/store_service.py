@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from ..domain.errors import UserError
 from ..domain.evaluation import format_value
 from ..storage import task_store
 from ..storage.store import Change, ChangeKind, Store
@@ -186,7 +187,7 @@ class StoreService(QObject):
         """Run an undo or redo: the change is announced, a refusal becomes `edit_failed`."""
         try:
             change = write()
-        except ValueError as exc:  # ValueRefused, TaskRefused, StoreError, PlanError: a message for the person
+        except UserError as exc:  # refused by the store: its message is for the person
             self.edit_failed.emit(str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - a failed undo must not take the window down

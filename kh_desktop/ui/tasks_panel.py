@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.errors import UserError
 from ..storage.store import ChangeKind
 from ..storage.task_store import find_task, list_tasks, task_history
 from ..tasks.edit import parse_field
@@ -241,7 +242,7 @@ class TasksPanel(QWidget):
         values = {k: v for k, v in values.items() if k != "unit"}
         try:
             task, _change = self.service.add_task(self.unit_id, values)
-        except ValueError as exc:  # TaskRefused, StoreError
+        except UserError as exc:  # TaskRefused, StoreError
             self._set_status(str(exc), error=True)
             return None
         self.select_task(task.id)
@@ -265,7 +266,7 @@ class TasksPanel(QWidget):
                 self._set_status("Không có gì thay đổi.")
                 return current
             task, _change = self.service.update_task(task_id, changes, today=self.today)
-        except ValueError as exc:
+        except UserError as exc:
             self._set_status(str(exc), error=True)
             return None
         if task.unit == self.unit_id:
