@@ -270,10 +270,10 @@ def bench_edit(work: Path, runs: int, db: Path) -> Result:
 
     from kh_desktop.domain.evaluation import expects_words
     from kh_desktop.domain.numbers import format_number
+    from kh_desktop.reports.chart_model import chart_data
     from kh_desktop.storage.store import Store
     from kh_desktop.ui.figures_table_model import COL_ACTUAL, COL_VERDICT, VERDICT_ROLE
     from kh_desktop.ui.main_window import MainWindow
-    from kh_desktop.ui.progress_chart import chart_data
     from kh_desktop.ui.store_service import StoreService
 
     copy = work / "edit.sqlite"
