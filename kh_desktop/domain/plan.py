@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-OPS = ("ge", "gt", "le", "range", "total", "text")
-OP_WORDS = {"ge": "≥", "gt": ">", "le": "≤"}
+OPS = ("ge", "gt", "le", "lt", "range", "total", "text")
+OP_WORDS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<"}
 
 
 class PlanError(ValueError):

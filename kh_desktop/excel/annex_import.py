@@ -1,0 +1,477 @@
+"""Reading a commune's annex of indicators, as offices type it in Excel, into a plan file.
+
+Finds the table (title rows above it, a header of one or two rows with merged cells), reads each row
+with the rules of domain/annex.py and lists, instead of guessing, every cell it cannot read (its row is
+left out) and every choice the annex does not state (how a row adds up, which way is better) for a person
+to confirm. Plain functions over openpyxl, shared by `plan-import` and the window.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from ..domain.annex import (
+    AGGREGATION_WORDS,
+    DIRECTION_WORDS,
+    AnnexError,
+    default_aggregation,
+    default_direction,
+    fold,
+    is_bare_number,
+    match_owner,
+    read_aggregation,
+    read_direction,
+    read_target,
+    slug,
+    split_owners,
+    target_key,
+)
+from .common import ExcelError
+
+PLAN_FORMAT = "kh-plan/1"
+UNITS_SHEET = "Đơn vị"
+_SCAN_ROWS = 40  # the header is within the first rows, under the titles
+_ROMAN = re.compile(r"^(?=[IVXL])(L?X{0,3})(IX|IV|V?I{0,3})\.?$")
+_SUB_STT = re.compile(r"^([-+–•*]|[a-zđ][).]|\([a-zđ]\))$")
+_YEAR = re.compile(r"\b(20\d\d)\b")
+_NOT_TARGET = ("thuc hien", "uoc", "so voi", "danh gia", "%", "uth", "th ", "ghi chu")
+_END_WORDS = ("ghi chu", "chu thich", "luu y", "noi nhan", "tm.", "tm ", "kt.", "nguoi lap", "nguon")
+_KEY_CELL = re.compile(r"^[a-z_]+(:[\w-]+)?$")  # the hidden key row of our own export
+
+
+@dataclass
+class AnnexResult:
+    plan: dict
+    problems: list[dict] = field(default_factory=list)  # {cell, text, reason}
+    confirm: list[dict] = field(default_factory=list)  # {cell, code, field, value, reason}
+
+    def to_json(self) -> dict:
+        return {"plan": self.plan, "problems": self.problems, "confirm": self.confirm}
+
+
+@dataclass
+class _Columns:
+    stt: int | None = None
+    code: int | None = None
+    name: int | None = None
+    measure: int | None = None
+    owners: int | None = None
+    aggregation: int | None = None
+    direction: int | None = None
+    period: int | None = None
+    years: dict[int, int] = field(default_factory=dict)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def _merged_values(ws) -> dict[tuple[int, int], object]:
+    """Every cell of a merged range carries the range's value (header cells only are asked)."""
+    values = {}
+    for rng in ws.merged_cells.ranges:
+        top = ws.cell(row=rng.min_row, column=rng.min_col).value
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                values[(r, c)] = top
+    return values
+
+
+def _header_label(ws, merged, row: int, column: int) -> str:
+    return fold(_text(merged.get((row, column), ws.cell(row=row, column=column).value)))
+
+
+def _is_stt_label(label: str) -> bool:
+    return label in ("stt", "tt", "so tt", "so thu tu")
+
+
+def _is_name_label(label: str) -> bool:
+    return label.startswith(("chi tieu", "ten chi tieu", "noi dung"))
+
+
+def _find_header(ws, merged) -> int | None:
+    for row in range(1, min(ws.max_row, _SCAN_ROWS) + 1):
+        labels = [_header_label(ws, merged, row, c) for c in range(1, ws.max_column + 1)]
+        if any(_is_stt_label(x) for x in labels) and any(_is_name_label(x) for x in labels):
+            return row
+    return None
+
+
+def _classify(label: str, cols: _Columns, column: int) -> bool:
+    """Put a column in its role by its label; True when the label said something."""
+    if not label:
+        return False
+    if "ca giai doan" in label or re.search(r"(20\d\d)\s+(20\d\d)", label):
+        if not any(w in label for w in _NOT_TARGET):
+            cols.period = cols.period or column
+        return True
+    years = _YEAR.findall(label)
+    if len(years) == 1:
+        if not any(w in label for w in _NOT_TARGET):
+            cols.years.setdefault(int(years[0]), column)
+        return True
+    if _is_stt_label(label):
+        cols.stt = cols.stt or column
+    elif label in ("ma", "ma chi tieu", "ma so"):
+        cols.code = cols.code or column
+    elif label in ("dvt", "don vi tinh") or label.startswith("don vi tinh"):
+        cols.measure = cols.measure or column
+    elif label.startswith("cach tinh"):
+        cols.aggregation = cols.aggregation or column
+    elif label.startswith("chieu danh gia"):
+        cols.direction = cols.direction or column
+    elif ("don vi" in label or "co quan" in label) and any(
+        w in label for w in ("chu tri", "thuc hien", "tham muu", "phu trach", "phan cong")
+    ):
+        cols.owners = cols.owners or column
+    elif _is_name_label(label):
+        cols.name = cols.name or column
+    else:
+        return False
+    return True
+
+
+def _units(wb, units: list[str] | None) -> list[dict]:
+    """The commune's units: --units, else the sheet "Đơn vị" (name; short name; id; other names)."""
+    rows: list[list[str]] = []
+    if units:
+        rows = [[u.strip()] for u in units if u.strip()]
+    else:
+        sheet = next((ws for ws in wb.worksheets if fold(ws.title) == fold(UNITS_SHEET)), None)
+        if sheet is None:
+            raise ExcelError(
+                "Không có danh sách đơn vị: thêm trang “Đơn vị” (mỗi dòng một tên đầy đủ) vào tệp, "
+                'hoặc ghi --units "Tên đơn vị 1;Tên đơn vị 2;…".'
+            )
+        for values in sheet.iter_rows(values_only=True):
+            cells = [_text(v) for v in values[:4]]
+            if not cells or not cells[0]:
+                continue
+            if fold(cells[0]) in ("don vi", "ten don vi", "ten day du", "stt"):
+                continue
+            rows.append(cells)
+    out, ids = [], set()
+    for cells in rows:
+        name = cells[0]
+        short = cells[1] if len(cells) > 1 and cells[1] else name
+        unit_id = cells[2] if len(cells) > 2 and cells[2] else slug(name)
+        base, n = unit_id, 2
+        while unit_id in ids:
+            unit_id, n = f"{base}-{n}", n + 1
+        ids.add(unit_id)
+        aliases = [a.strip() for a in (cells[3] if len(cells) > 3 else "").split(";") if a.strip()]
+        out.append({"id": unit_id, "name": name, "short": short, "aliases": aliases})
+    if not out:
+        raise ExcelError("Danh sách đơn vị trống: ghi mỗi dòng một tên đơn vị đầy đủ.")
+    return out
+
+
+def _commune(texts: list[str]) -> tuple[str, str]:
+    """The commune named in the title rows ("xã Kiến Hải", "PHƯỜNG AN BIÊN"), and how it is called."""
+    for upper in (False, True):
+        for text in texts:
+            words = text.replace(",", " , ").replace(";", " ; ").split()
+            for n, word in enumerate(words[:-1]):
+                kind = word.casefold()
+                if kind == "thị" and n + 2 < len(words) and words[n + 1].casefold() == "trấn":
+                    kind, n = "thị trấn", n + 1
+                if kind not in ("xã", "phường", "thị trấn") or (word.isupper() != upper and kind != "thị trấn"):
+                    continue
+                name = []
+                for w in words[n + 1 :]:
+                    if not w[0].isupper() or (upper and not w.isupper()):
+                        break
+                    name.append(w)
+                if name and fold(name[0]) != "hoi":  # "KINH TẾ - XÃ HỘI" names no commune
+                    found = " ".join(name)
+                    return (found.title() if upper else found), kind
+    return "", ""
+
+
+def import_annex(path: Path | str, units: list[str] | None = None) -> AnnexResult:
+    """Read an annex workbook; the plan as a plan-file dict, with what could not be read and what to confirm."""
+    path = Path(path)
+    try:
+        wb = load_workbook(path, data_only=True)
+        formulas = load_workbook(path, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ExcelError(f"Không mở được tệp Excel {path.name}: tệp hỏng hoặc không phải .xlsx ({exc}).") from exc
+    unit_rows = _units(wb, units)
+    unit_names = {u["name"]: [u["short"], *u["aliases"]] for u in unit_rows}
+    id_of = {u["name"]: u["id"] for u in unit_rows}
+    for ws in wb.worksheets:
+        if fold(ws.title) == fold(UNITS_SHEET) or ws.sheet_state != "visible":
+            continue
+        merged = _merged_values(ws)
+        header = _find_header(ws, merged)
+        if header is not None:
+            return _read_table(path, ws, formulas[ws.title], merged, header, unit_rows, unit_names, id_of)
+    raise ExcelError(
+        f"Không tìm thấy bảng chỉ tiêu trong {path.name}: cần một dòng tiêu đề có cột “STT” và cột “Chỉ tiêu”."
+    )
+
+
+def _read_table(path, ws, fws, merged, header, unit_rows, unit_names, id_of) -> AnnexResult:
+    cols = _Columns()
+    second = header + 1
+    has_second = False
+    for c in range(1, ws.max_column + 1):
+        upper, lower = _header_label(ws, merged, header, c), _header_label(ws, merged, second, c)
+        if lower and lower != upper and _classify(lower, cols, c):
+            has_second = True
+            continue
+        _classify(upper, cols, c)
+    if cols.name is None:
+        raise ExcelError(f"Trang “{ws.title}”: không thấy cột “Chỉ tiêu”.")
+    if not cols.years and cols.period is None:
+        raise ExcelError(f"Trang “{ws.title}”: không thấy cột năm nào (ví dụ “Năm 2026” hoặc “2026”).")
+    if cols.owners is None:
+        raise ExcelError(f"Trang “{ws.title}”: không thấy cột “Đơn vị chủ trì”.")
+    years = sorted(cols.years)
+    if cols.period is not None and not years:
+        raise ExcelError(f"Trang “{ws.title}”: có cột cả giai đoạn nhưng không có cột năm nào.")
+    first, last = years[0], years[-1]
+    titles = [
+        _text(v)
+        for row in ws.iter_rows(min_row=1, max_row=header - 1, values_only=True)
+        for v in row
+        if _text(v) and not isinstance(v, (int, float))
+    ]
+    commune, kind = _commune(titles)
+    result = AnnexResult(plan={})
+    indicators: list[dict] = []
+    parent_code, letters, section = "", 0, ""
+    start = header + (2 if has_second else 1)
+
+    def ref(row: int, column: int) -> str:
+        return f"{get_column_letter(column)}{row}"
+
+    for r in range(start, ws.max_row + 1):
+        cell_values = {c: ws.cell(row=r, column=c).value for c in range(1, ws.max_column + 1)}
+        texts = {c: _text(v) for c, v in cell_values.items() if _text(v)}
+        if not texts:
+            continue
+        first_text = fold(texts[min(texts)])
+        if first_text.startswith(_END_WORDS):
+            break  # notes, recipients or signatures under the table
+        stt = texts.get(cols.stt, "") if cols.stt else ""
+        name = texts.get(cols.name, "")
+        if fold(stt) == "stt" or (_KEY_CELL.match(name) and _KEY_CELL.match(stt or "x")):
+            continue  # the hidden key row of our own export
+        if re.fullmatch(r"\(?\d+\)?", name):
+            continue  # a row numbering the columns under the header: (1) (2) (3)
+        target_columns = [*(cols.years[y] for y in years), *([cols.period] if cols.period else [])]
+        has_targets = any(c in texts for c in target_columns)
+        if _ROMAN.match(stt) or re.fullmatch(r"[A-H]\.?", stt):
+            if not has_targets:
+                section, parent_code, letters = stt.rstrip("."), "", 0
+                continue
+        if not name:
+            if has_targets:
+                result.problems.append(
+                    {
+                        "cell": ref(r, cols.name),
+                        "text": "",
+                        "reason": "Dòng có chỉ tiêu nhưng không có tên chỉ tiêu: không đưa vào kế hoạch.",
+                    }
+                )
+            continue
+        sub = stt == "" or bool(_SUB_STT.match(stt))
+        if not has_targets:
+            if not sub and re.match(r"^\d", stt):
+                result.problems.append(
+                    {
+                        "cell": ref(r, cols.name),
+                        "text": name,
+                        "reason": "Dòng có số thứ tự nhưng không có chỉ tiêu năm nào: không đưa vào kế hoạch "
+                        "(nếu là dòng tiêu đề nhóm thì bỏ qua thông báo này).",
+                    }
+                )
+                parent_code, letters = stt.rstrip("."), 0
+            continue
+        code_cell = texts.get(cols.code, "") if cols.code else ""
+        if sub:
+            letters += 1
+            letter = stt[0] if re.match(r"^[a-zđ]", stt) else "abcdefghijklmnopqrstuvwxyz"[min(letters, 25)]
+            code = code_cell or (f"{parent_code}{letter}" if parent_code else f"dong-{r}")
+            shown_stt = stt if re.match(r"^\(?[a-zđ]", stt) else ""
+        else:
+            code = code_cell or stt.rstrip(".")
+            parent_code, letters, shown_stt = code, 0, stt
+        item = _read_row(ws, fws, r, cols, years, first, last, name, texts, cell_values, unit_names, id_of, result)
+        if item is None:
+            continue
+        item.update({"code": code, "stt": shown_stt, "section": section})
+        indicators.append(item)
+    _unique_codes(indicators)
+    for item in indicators:
+        item.pop("section")
+        for entry in item.pop("_confirm"):
+            result.confirm.append({**entry, "code": item["code"]})
+    result.plan = {
+        "format": PLAN_FORMAT,
+        "plan_id": f"{slug(commune or path.stem)}-{first}-{last}",
+        "title": titles[1] if len(titles) > 1 else (titles[0] if titles else ""),
+        "annex_title": titles[0] if titles else "",
+        "commune": commune,
+        "commune_full": f"{kind} {commune}".strip(),
+        "first_year": first,
+        "last_year": last,
+        "source": {"file": path.name, "sheet": ws.title},
+        "units": unit_rows,
+        "indicators": [{k: v for k, v in item.items() if v is not None} for item in indicators],
+    }
+    return result
+
+
+def _unique_codes(indicators: list[dict]) -> None:
+    """Sections that number their rows from 1 again get their section in the code ("II.1")."""
+    codes = [i["code"] for i in indicators]
+    if len(set(codes)) == len(codes):
+        return
+    for item in indicators:
+        if item["section"]:
+            item["code"] = f"{item['section']}.{item['code']}"
+    seen: dict[str, int] = {}
+    for item in indicators:  # still the same (no sections): number them apart, visibly
+        n = seen.get(item["code"], 0)
+        seen[item["code"]] = n + 1
+        if n:
+            item["code"] = f"{item['code']}-{n + 1}"
+
+
+def _cell_value(ws, fws, row: int, column: int):
+    """The value a person sees; a formula Excel never computed is unreadable, not empty."""
+    cell = ws.cell(row=row, column=column)
+    value = cell.value
+    if value is None:
+        formula = fws.cell(row=row, column=column).value
+        if isinstance(formula, str) and formula.startswith("="):
+            raise AnnexError(f"Ô có công thức {formula} nhưng chưa có kết quả (mở và lưu lại bằng Excel).")
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+        value = round(value * 100, 9)  # what the cell shows: 0,95 formatted as percent is 95%
+    if hasattr(value, "year") and not isinstance(value, (int, float)):
+        raise AnnexError("Ô chứa ngày tháng (Excel tự đổi), không phải chỉ tiêu: ghi lại dạng chữ.")
+    return value
+
+
+def _read_row(ws, fws, r, cols, years, first, last, name, texts, cell_values, unit_names, id_of, result):
+    problems: list[dict] = []
+    confirm: list[dict] = []
+
+    def problem(column: int, reason: str) -> None:
+        problems.append({"cell": f"{get_column_letter(column)}{r}", "text": texts.get(column, ""), "reason": reason})
+
+    measure = texts.get(cols.measure, "") if cols.measure else ""
+    direction = None
+    if cols.direction and cols.direction in texts:
+        try:
+            direction = read_direction(texts[cols.direction])
+        except AnnexError as exc:
+            problem(cols.direction, str(exc))
+    aggregation = None
+    if cols.aggregation and cols.aggregation in texts:
+        try:
+            aggregation = read_aggregation(texts[cols.aggregation])
+        except AnnexError as exc:
+            problem(cols.aggregation, str(exc))
+
+    raw: dict[int, object] = {}
+    for column in [*(cols.years[y] for y in years), *([cols.period] if cols.period else [])]:
+        try:
+            raw[column] = _cell_value(ws, fws, r, column)
+        except AnnexError as exc:
+            problem(column, str(exc))
+
+    def read_all(way: str) -> dict[int, dict | None]:
+        out = {}
+        for column, value in raw.items():
+            try:
+                out[column] = read_target(value, measure=measure, direction=way, first_year=first)
+            except AnnexError as exc:
+                out[column] = exc
+        return out
+
+    read = read_all(direction or "higher")
+    if direction is None:
+        way, why = default_direction({c: t for c, t in read.items() if isinstance(t, dict)})
+        if way != "higher":
+            read = read_all(way)
+        direction = way
+        if any(is_bare_number(v) for v in raw.values()):
+            confirm.append(
+                {"cell": f"{get_column_letter(cols.name)}{r}", "field": "direction", "value": direction, "reason": why}
+            )
+    targets: dict[str, dict] = {}
+    for y in years:
+        t = read.get(cols.years[y])
+        if isinstance(t, AnnexError):
+            problem(cols.years[y], str(t))
+        elif t is not None:
+            if t["op"] == "total":
+                t["from_year"] = first
+            targets[str(y)] = t
+    if cols.period:
+        t = read.get(cols.period)
+        if isinstance(t, AnnexError):
+            problem(cols.period, str(t))
+        elif t is not None:
+            if t["op"] == "total":
+                t["from_year"] = first
+            have = targets.get(str(last))
+            if have is None:
+                targets[str(last)] = t
+            elif target_key(have) != target_key(t):
+                problem(
+                    cols.period,
+                    f"Năm {last} đã có chỉ tiêu riêng ({have['as_written']}) khác chỉ tiêu cả giai đoạn: "
+                    f"chương trình giữ một chỉ tiêu cho năm {last}, hãy để trống một trong hai ô.",
+                )
+    for key, t in targets.items():
+        if t["op"] == "lt" and direction == "higher" or t["op"] in ("ge", "gt") and direction == "lower":
+            problem(cols.years.get(int(key), cols.period), "Dấu của chỉ tiêu ngược với chiều đánh giá của dòng.")
+    owners_text = texts.get(cols.owners, "")
+    owners: list[str] = []
+    if not owners_text:
+        problem(cols.owners, "Chưa ghi đơn vị chủ trì.")
+    for written in split_owners(owners_text):
+        match = match_owner(written, unit_names)
+        if match.unit is None:
+            problem(cols.owners, match.reason)
+        elif id_of[match.unit] not in owners:
+            owners.append(id_of[match.unit])
+    if aggregation is None:
+        aggregation, why = default_aggregation(name, measure, targets)
+        confirm.append(
+            {"cell": f"{get_column_letter(cols.name)}{r}", "field": "aggregation", "value": aggregation, "reason": why}
+        )
+    if problems:
+        result.problems.extend(problems)
+        return None
+    return {
+        "name": name,
+        "measure": measure,
+        "owners_as_written": owners_text,
+        "owners": owners,
+        "aggregation": aggregation,
+        "direction": direction,
+        "targets": targets,
+        "_confirm": confirm,
+    }
+
+
+def describe_choice(entry: dict) -> str:
+    """A confirmation line in words: what was chosen and why."""
+    words = AGGREGATION_WORDS if entry["field"] == "aggregation" else DIRECTION_WORDS
+    what = "Cách tính" if entry["field"] == "aggregation" else "Chiều đánh giá"
+    return f"{entry['cell']} (chỉ tiêu {entry['code']}): {what} = {words[entry['value']]}: {entry['reason']}"
