@@ -222,7 +222,7 @@ def split_owners(text: str) -> list[str]:
 def _tokens(text: str) -> list[str]:
     text = re.sub(r"\bP\.\s*", "P. ", str(text))
     out = []
-    for word in fold(text).replace(".", ". ").split():
+    for word in re.sub(r"[,;:()\"“”]", " ", fold(text)).replace(".", ". ").split():
         word = word.strip()
         if word in ("p.",):
             out.append("p.")
@@ -237,7 +237,7 @@ def _matches(written: list[str], name: list[str], prefix: bool = False) -> bool:
     With `prefix`, the name may go on after the written words ("Ban QLDA" for "Ban Quản lý dự án đầu tư…").
     """
     if not written:
-        return prefix or all(t in _OPTIONAL_TAIL for t in name)
+        return prefix or not name or name[0] in _OPTIONAL_TAIL  # "… xã Tân Phong" may be left out
     if not name:
         return False
     head, rest = written[0], written[1:]
@@ -280,6 +280,30 @@ def match_owner(written: str, units: dict[str, list[str]] | list[str]) -> OwnerM
     if found:
         return OwnerMatch(written, None, f"“{written}” có thể là {' hoặc '.join(found)}: ghi rõ tên đơn vị.")
     return OwnerMatch(written, None, f"“{written}” không khớp đơn vị nào trong danh sách đơn vị.")
+
+
+def match_owners(text: str, units: dict[str, list[str]]) -> tuple[list[str], list[str]]:
+    """Every unit an owners cell names (full names, in order) and the reasons for parts that match none.
+
+    Parts are split at ";" and ","; a unit whose own name holds a comma ("Phòng Kinh tế, Hạ tầng và Đô
+    thị") is found by trying neighbouring parts together first.
+    """
+    parts = split_owners(text)
+    found: list[str] = []
+    reasons: list[str] = []
+    i = 0
+    while i < len(parts):
+        for j in range(len(parts), i, -1):
+            written = ", ".join(parts[i:j])
+            match = match_owner(written, units)
+            if match.unit is not None or j == i + 1:
+                break
+        if match.unit is None:
+            reasons.append(match.reason)
+        elif match.unit not in found:
+            found.append(match.unit)
+        i = j
+    return found, reasons
 
 
 def slug(text: str) -> str:

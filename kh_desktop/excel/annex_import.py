@@ -23,12 +23,11 @@ from ..domain.annex import (
     default_direction,
     fold,
     is_bare_number,
-    match_owner,
+    match_owners,
     read_aggregation,
     read_direction,
     read_target,
     slug,
-    split_owners,
     target_key,
 )
 from .common import ExcelError
@@ -188,9 +187,12 @@ def _commune(texts: list[str]) -> tuple[str, str]:
                     continue
                 name = []
                 for w in words[n + 1 :]:
-                    if not w[0].isupper() or (upper and not w.isupper()):
+                    bare = w.strip("()[]{}.,;:!?\"“”'")
+                    if not bare or not bare[0].isupper() or (upper and not bare.isupper()):
                         break
-                    name.append(w)
+                    name.append(bare)
+                    if bare != w:
+                        break  # punctuation ends the name
                 if name and fold(name[0]) != "hoi":  # "KINH TẾ - XÃ HỘI" names no commune
                     found = " ".join(name)
                     return (found.title() if upper else found), kind
@@ -223,11 +225,17 @@ def import_annex(path: Path | str, units: list[str] | None = None) -> AnnexResul
 def _read_table(path, ws, fws, merged, header, unit_rows, unit_names, id_of) -> AnnexResult:
     cols = _Columns()
     second = header + 1
-    has_second = False
+    for c in range(1, ws.max_column + 1):
+        _classify(_header_label(ws, merged, header, c), cols, c)
+    # a second header row leaves the name column empty (or merged down from the header): data rows do not
+    name_cell = (second, cols.name) if cols.name else None
+    has_second = bool(name_cell) and (
+        ws.cell(*name_cell).value is None or merged.get(name_cell) == ws.cell(header, cols.name).value
+    )
+    cols = _Columns()
     for c in range(1, ws.max_column + 1):
         upper, lower = _header_label(ws, merged, header, c), _header_label(ws, merged, second, c)
-        if lower and lower != upper and _classify(lower, cols, c):
-            has_second = True
+        if has_second and lower and lower != upper and _classify(lower, cols, c):
             continue
         _classify(upper, cols, c)
     if cols.name is None:
@@ -441,15 +449,12 @@ def _read_row(ws, fws, r, cols, years, first, last, name, texts, cell_values, un
         if t["op"] == "lt" and direction == "higher" or t["op"] in ("ge", "gt") and direction == "lower":
             problem(cols.years.get(int(key), cols.period), "Dấu của chỉ tiêu ngược với chiều đánh giá của dòng.")
     owners_text = texts.get(cols.owners, "")
-    owners: list[str] = []
     if not owners_text:
         problem(cols.owners, "Chưa ghi đơn vị chủ trì.")
-    for written in split_owners(owners_text):
-        match = match_owner(written, unit_names)
-        if match.unit is None:
-            problem(cols.owners, match.reason)
-        elif id_of[match.unit] not in owners:
-            owners.append(id_of[match.unit])
+    names, reasons = match_owners(owners_text, unit_names)
+    for reason in reasons:
+        problem(cols.owners, reason)
+    owners = [id_of[n] for n in names]
     if aggregation is None:
         aggregation, why = default_aggregation(name, measure, targets)
         confirm.append(
