@@ -337,7 +337,7 @@ def same_target(a: dict | None, b: dict | None) -> bool:
 @pytest.mark.parametrize("how", ["cli"])
 def test_kien_hai_annex_exported_imports_back_to_the_shipped_plan(tmp_path, how):
     db = tmp_path / "kh.sqlite"
-    run_cli("init", db=db, check=True)
+    run_cli("init", "--all-units", db=db, check=True)
     xlsx = tmp_path / "kien-hai.xlsx"
     run_cli("export-xlsx", str(xlsx), db=db, check=True)
     out = tmp_path / "kien-hai.json"

@@ -25,11 +25,13 @@ from pathlib import Path
 from ..domain.evaluation import ValueRefused, validate_value
 from ..domain.periods import BASELINE, PeriodError, parse_period
 from ..domain.plan import Plan, PlanError, load_plan_text
+from ..identity import MAX_REVISION, pc_id_of, verify
 from ..tasks.model import RECURRENCE_LABELS, STORED_STATUSES
 from .files import SQLITE_MAGIC, StoreError, os_error_message, publish, read_header, write_failure
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 from .store import ALL_UNITS, Change, Store, now_iso
 from .task_store import TASK_VALUE_COLUMNS, row_owners
+from .trust_store import Sender
 
 EXCHANGE_FORMAT = "khtd-exchange-1"
 FIRST_EXCHANGE_SCHEMA = 2  # schema 2 introduced exchange files
@@ -51,7 +53,23 @@ MANIFEST_DDL = f"""CREATE TABLE {MANIFEST_TABLE} (
     plan_sha256 TEXT NOT NULL,
     created_at TEXT NOT NULL,
     person TEXT NOT NULL)"""
-LOCAL_ONLY_TABLES = ("import_log", "peers")  # emptied in exchange files: they describe the receiving PC
+# From schema 4 on, a file is signed by the PC that writes it: its Ed25519 public key and the signature over the
+# manifest's other fields (which hold the hash of every row), one signature per file.
+SIGNED_MANIFEST_DDL = MANIFEST_DDL[:-1] + """,
+    public_key TEXT NOT NULL,
+    signature TEXT NOT NULL)"""
+FIRST_SIGNED_SCHEMA = 4
+
+
+def manifest_ddl(version: int) -> str:
+    return SIGNED_MANIFEST_DDL if version >= FIRST_SIGNED_SCHEMA else MANIFEST_DDL
+
+
+def signed_text(manifest: dict) -> bytes:
+    """What a file's signature covers: every manifest field but the signature, as canonical JSON."""
+    fields = {k: v for k, v in manifest.items() if k != "signature"}
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+LOCAL_ONLY_TABLES = ("import_log", "peers", "pcs", "held_files")  # emptied in exchange files: they describe the receiving PC
 _PC_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -85,6 +103,9 @@ class RecordKind:
     conflict_column: str = "conflict_id"
     merges_column: str | None = None  # a second revision a settling revision supersedes
     visible_columns: tuple[str, ...] = ()  # two revisions equal on these (and `deleted`) agree: no conflict
+    # The units that own a record as this PC holds it now (a task belongs to the unit it has here: a unit's
+    # file cannot move another unit's task to itself or remove it); None when owners come from the plan alone.
+    held_owners_sql: str | None = None
 
 
 RECORD_KINDS: list[RecordKind] = []
@@ -224,6 +245,7 @@ register_kind(
         label=_task_label,
         merges_column="merges",
         visible_columns=TASK_VALUE_COLUMNS,
+        held_owners_sql="SELECT t.task_id, r.unit FROM tasks t JOIN task_revisions r ON r.id = t.revision_id",
     )
 )
 
@@ -245,7 +267,7 @@ def expected_schema(version: int) -> frozenset[tuple[str, str, str, str]]:
             migrations.apply(db, stop_before=names[index + 1 :])
             current = db.execute("PRAGMA user_version").fetchone()[0]
             if current == version:
-                db.execute(MANIFEST_DDL)
+                db.execute(manifest_ddl(version))
                 reached = frozenset(
                     tuple(row) for row in db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")
                 )
@@ -347,7 +369,7 @@ def write_exchange_file(store: Store, dest: Path, program_version: str) -> dict:
                 _keep_only_unit(target, store.plan, unit, store.pc_id)
             for table in LOCAL_ONLY_TABLES:
                 target.execute(f"DELETE FROM {table}")
-            target.execute(MANIFEST_DDL)
+            target.execute(SIGNED_MANIFEST_DDL)
             counts, sha = rows_digest(target, _data_tables(target))
             manifest = {
                 "format": EXCHANGE_FORMAT,
@@ -362,7 +384,9 @@ def write_exchange_file(store: Store, dest: Path, program_version: str) -> dict:
                 "plan_sha256": store.plan_sha256,
                 "created_at": now_iso(),
                 "person": store.meta("person") or "",
+                "public_key": store.identity.public_key.hex(),
             }
+            manifest["signature"] = store.identity.sign(signed_text(manifest)).hex()
             columns = ", ".join(manifest)
             marks = ", ".join("?" for _ in manifest)
             target.execute(f"INSERT INTO {MANIFEST_TABLE} ({columns}) VALUES ({marks})", list(manifest.values()))
@@ -437,6 +461,13 @@ class ExchangeData:
     schema_version: int
     revisions: dict[str, list[dict]] = field(default_factory=dict)  # kind name -> rows
     heads: dict[str, list[dict]] = field(default_factory=dict)
+    sender: Sender | None = None  # what its PC may bring, once judged against this PC's approvals
+
+    @property
+    def public_key(self) -> bytes | None:
+        """The key that signed the file (checked on reading), or None for an unsigned file of an older release."""
+        key = self.manifest.get("public_key")
+        return bytes.fromhex(key) if key else None
 
     @property
     def unit(self) -> str:
@@ -558,6 +589,8 @@ def _read_checked(conn: sqlite3.Connection, path: Path, plan: Plan, plan_sha256:
         raise ExchangeRefused(f"Tệp ghi đơn vị “{unit}” không có trong kế hoạch.")
     if not isinstance(manifest["pc_id"], str) or not _PC_ID.match(manifest["pc_id"]):
         raise ExchangeRefused("Phần kê khai của tệp ghi mã máy không hợp lệ.")
+    if version >= FIRST_SIGNED_SCHEMA:
+        _check_signature(manifest)
     conn.row_factory = None
     counts, sha = rows_digest(conn, _data_tables(conn))
     if counts != json.loads(manifest["row_counts"]) or sha != manifest["rows_sha256"]:
@@ -575,6 +608,21 @@ def _read_checked(conn: sqlite3.Connection, path: Path, plan: Plan, plan_sha256:
         data.revisions[kind.name] = rows
         data.heads[kind.name] = _dicts(conn, f'SELECT * FROM "{kind.current_table}"')
     return data
+
+
+def _check_signature(manifest: dict) -> None:
+    """The file was written by the key it names, and that key is the PC it names (whether that PC may bring
+    anything is decided later, against this PC's own approvals)."""
+    try:
+        key = bytes.fromhex(manifest["public_key"])
+        signature = bytes.fromhex(manifest["signature"])
+    except (TypeError, ValueError):
+        key = signature = b""
+    if len(key) != 32 or pc_id_of(key) != manifest["pc_id"] or not verify(key, signed_text(manifest), signature):
+        raise ExchangeRefused(
+            "Chữ ký của tệp không khớp với nội dung hoặc với mã máy ghi trong tệp: tệp đã bị sửa sau khi gửi, "
+            "hoặc bị làm giả. Tệp không được nhận; hãy xin đơn vị gửi lại."
+        )
 
 
 def _dicts(conn: sqlite3.Connection, sql: str) -> list[dict]:
@@ -616,10 +664,11 @@ class MergeResult:
     inserts: dict[str, list[dict]] = field(default_factory=dict)
     heads: dict[str, dict[tuple, tuple[str | None, str | None]]] = field(default_factory=dict)
     changed: dict[str, set[tuple]] = field(default_factory=dict)
-    own_high: int = 0  # highest revision of this PC's own rows found in the file
+    cloned: list[dict] = field(default_factory=list)  # the sender's own numbers seen here with other content
 
-    def summary(self) -> dict[str, int]:
-        return dict(self.counts)
+
+class FileHeld(Exception):
+    """The file waits for a person (e.g. its PC was cloned); str() is Vietnamese. Nothing was written."""
 
 
 LOOKUP_CHUNK = 500  # bound parameters per `IN (...)` lookup: under SQLite's oldest limit of 999
@@ -771,8 +820,10 @@ class _Lineage:
         return bool(a["deleted"]) or all(a.get(c) == b.get(c) for c in self.kind.visible_columns)
 
 
-def merge_plan(store: Store, data: ExchangeData, seen: dict[str, dict[str, dict]] | None = None) -> MergeResult:
-    """What applying `data` would do, without writing anything.
+def merge_plan(
+    store: Store, data: ExchangeData, sender: Sender, seen: dict[str, dict[str, dict]] | None = None
+) -> MergeResult:
+    """What applying `data`, brought by `sender` (as approved here), would do, without writing anything.
 
     `seen` (kind name -> revision id -> row) may be shared by the files of one receive on one connection: rows
     of the working database read for one file serve the next (revision rows never change once written)."""
@@ -782,12 +833,24 @@ def merge_plan(store: Store, data: ExchangeData, seen: dict[str, dict[str, dict]
     for kind in RECORD_KINDS:
         if kind.name not in data.revisions:
             continue
-        _plan_kind(store, plan, kind, data, result, seen.setdefault(kind.name, {}))
+        _plan_kind(store, plan, kind, data, sender, result, seen.setdefault(kind.name, {}))
     return result
 
 
+def _held_owners(conn: sqlite3.Connection, kind: RecordKind, sender: Sender) -> dict[tuple, str]:
+    if kind.held_owners_sql is None or sender.relay:
+        return {}
+    return {tuple(values[:-1]): values[-1] for values in conn.execute(kind.held_owners_sql)}
+
+
 def _plan_kind(
-    store: Store, plan: Plan, kind: RecordKind, data: ExchangeData, result: MergeResult, seen: dict[str, dict]
+    store: Store,
+    plan: Plan,
+    kind: RecordKind,
+    data: ExchangeData,
+    sender: Sender,
+    result: MergeResult,
+    seen: dict[str, dict],
 ) -> None:
     conn = store.db.conn
     keys = kind.key_columns
@@ -804,20 +867,21 @@ def _plan_kind(
     for revision_id in text_ids:
         lineage.cache[revision_id] = existing.get(revision_id)
     taken = _taken_pc_revisions(conn, kind.revisions_table, rows)
+    rights = _Rights(plan, kind, sender, own_pc, _held_owners(conn, kind, sender), key_of)
     for row in rows:
         row_id = row["id"]
         here = lineage.cache.get(row_id) if type(row_id) is str else lineage.get(row_id)
-        reason = _row_refusal(plan, kind, data, row, here, taken)
+        reason = _row_refusal(rights, row, here, taken)
         if reason == "known":
             known.add(row_id)
+        elif reason == "cloned":
+            result.cloned.append({"kind": kind.name, "label": _safe_label(kind, plan, row), "pc_revision": row["pc_revision"]})
         elif reason:
             refused_ids.add(row_id)
             result.counts["refused_rows"] += 1
             result.refused.append({"kind": kind.name, "label": _safe_label(kind, plan, row), "reason": reason})
         else:
             accepted[row_id] = row
-            if row["pc_id"] == own_pc:
-                result.own_high = max(result.own_high, int(row["pc_revision"]))
     result.inserts[kind.name] = list(accepted.values())
     state: dict[tuple, tuple[str | None, str | None]] = {}
     changed: set[tuple] = set()
@@ -873,18 +937,32 @@ def _key_getter(columns: tuple[str, ...]) -> Callable[[dict], tuple]:
     return operator.itemgetter(*columns)
 
 
-def _row_refusal(
-    plan: Plan, kind: RecordKind, data: ExchangeData, row: dict, here: dict | None, taken: set[tuple[str, int]]
-) -> str | None:
-    """'known' for a revision already here, a Vietnamese reason for a refused row, None for a new row.
+@dataclass(frozen=True)
+class _Rights:
+    """What the sender of a file may bring, as this PC decided (never as the file says)."""
+
+    plan: Plan
+    kind: RecordKind
+    sender: Sender
+    own_pc: str
+    held_owners: dict[tuple, str]  # key -> the unit owning the record here now (tasks)
+    key_of: Callable[[dict], tuple]
+
+
+def _row_refusal(rights: _Rights, row: dict, here: dict | None, taken: set[tuple[str, int]]) -> str | None:
+    """'known' for a revision already here, 'cloned' for a revision number of the sender's own already used
+    here for other content, a Vietnamese reason for a refused row, None for a new row.
 
     `here` is the working database's row with the same id (or None); `taken` the (pc_id, pc_revision) pairs of
     the file's rows that the working database already holds."""
+    kind, sender = rights.kind, rights.sender
     if here is not None:
-        same = all(here[c] == row[c] for c in (*kind.key_columns, "pc_id", "pc_revision", "deleted"))
+        same = all(here.get(c) == row.get(c) for c in (*kind.key_columns, *kind.visible_columns, "pc_id", "pc_revision", "deleted"))
         return "known" if same else "trùng mã phiên bản với số liệu đã có nhưng khác nội dung"
     if not isinstance(row["pc_id"], str) or not _PC_ID.match(row["pc_id"]) or type(row["pc_revision"]) is not int:
         return "mã máy hoặc số phiên bản không hợp lệ"
+    if not 0 <= row["pc_revision"] <= MAX_REVISION:
+        return "số phiên bản nằm ngoài giới hạn"
     if (
         type(row["id"]) is not str
         or row["deleted"] not in (0, 1)
@@ -894,17 +972,36 @@ def _row_refusal(
         or (kind.merges_column and type(row.get(kind.merges_column)) not in _OPTIONAL_TEXT)
     ):
         return "dòng không đúng cấu trúc (mã phiên bản, dấu xóa, thời điểm nhập hoặc phiên bản trước)"
+    authored = row["pc_id"] in sender.authors
+    if row["pc_id"] == rights.own_pc and not sender.own_file:
+        return "mang mã của chính máy này nhưng khác số liệu máy này đang giữ"
     if (row["pc_id"], row["pc_revision"]) in taken:
+        if authored and not sender.own_file:
+            return "cloned"
         return "trùng số phiên bản của cùng một máy với số liệu khác đã có"
+    if not authored and not sender.relay:
+        return "do một máy khác ghi: chỉ nhận khi tệp đến từ máy Văn phòng đã được xác nhận"
     try:
-        owners = kind.owners(plan, row)
+        owners = kind.owners(rights.plan, row)
     except (PlanError, PeriodError, ValueRefused) as exc:
         return f"không hợp lệ theo kế hoạch: {exc}"
-    if data.unit != ALL_UNITS and data.unit not in owners:
-        sender = plan.unit_by_id(data.unit).name
-        names = ", ".join(plan.unit_by_id(u).name for u in owners)
-        return f"không thuộc trách nhiệm của {sender} (do {names} nhập)"
+    if sender.relay:
+        return None
+    plan = rights.plan
+    if sender.unit not in owners:
+        names = ", ".join(_unit_name(plan, u) for u in owners)
+        return f"không thuộc trách nhiệm của {_unit_name(plan, sender.unit)} (do {names} nhập)"
+    holder = rights.held_owners.get(rights.key_of(row))
+    if holder is not None and holder != sender.unit:
+        return f"là việc của {_unit_name(plan, holder)}: đơn vị khác không chuyển hay xóa được"
     return None
+
+
+def _unit_name(plan: Plan, unit: str) -> str:
+    try:
+        return plan.unit_by_id(unit).name
+    except PlanError:
+        return str(unit)
 
 
 def _safe_label(kind: RecordKind, plan: Plan, row: dict) -> str:
@@ -945,18 +1042,6 @@ def _decide(lineage: _Lineage, new: dict, state: tuple[str | None, str | None], 
     if lineage.agree(head, new):
         return "unchanged", state
     return "conflicts", (head_id, new["id"])
-
-
-def apply_exchange(
-    store: Store, data: ExchangeData, *, sha256: str, file_name: str, archive_path: str, person: str = ""
-) -> tuple[MergeResult, Change]:
-    """Apply a checked file in one transaction (revisions, current records, import log, peers)."""
-    with write_transaction(store):
-        result = apply_in_transaction(
-            store, data, sha256=sha256, file_name=file_name, archive_path=archive_path, person=person
-        )
-    figures = frozenset(result.changed.get("figures", set()))
-    return result, Change(figures, store.revision, kind="exchange")
 
 
 class write_transaction:  # noqa: N801 - used like a function: `with write_transaction(store):`
@@ -1001,6 +1086,7 @@ def _busy_message(exc: Exception) -> str:
 def apply_in_transaction(
     store: Store,
     data: ExchangeData,
+    sender: Sender,
     *,
     sha256: str,
     file_name: str,
@@ -1010,10 +1096,18 @@ def apply_in_transaction(
 ) -> MergeResult:
     """The writes of one import; the caller holds the transaction (see write_transaction).
 
-    `seen`: rows already read by earlier files of the same receive (see merge_plan)."""
+    `seen`: rows already read by earlier files of the same receive (see merge_plan). Raises FileHeld, having
+    written nothing, when the file reuses the sender's own revision numbers for other content (a cloned PC)."""
     conn = store.db.conn
     received_at = now_iso()
-    result = merge_plan(store, data, seen)
+    result = merge_plan(store, data, sender, seen)
+    if result.cloned:
+        first = result.cloned[0]
+        raise FileHeld(
+            f"Máy gửi đã dùng lại số phiên bản {first['pc_revision']} cho số liệu khác ({first['label']}): có thể "
+            "máy này đã bị sao chép sang một máy khác (cùng khóa). Tệp được giữ lại, số liệu đang có không đổi; "
+            "hãy hỏi đơn vị xem máy nào đang dùng, rồi thu hồi máy sai."
+        )
     for kind in RECORD_KINDS:
         table_columns = _columns(store, kind.revisions_table)  # once per kind, not once per row
         # Rows of one file share their columns (one SELECT *): one executemany per set of columns.
@@ -1036,8 +1130,6 @@ def apply_in_transaction(
             f'INSERT OR REPLACE INTO "{kind.current_table}" ({", ".join(columns)}) VALUES ({_marks(len(columns))})',
             ([*key, head_id, conflict_id] for key, (head_id, conflict_id) in result.heads.get(kind.name, {}).items()),
         )
-    if result.own_high > store.revision:  # our own rows came back (e.g. after a restore)
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'revision'", [str(result.own_high)])
     counts = result.counts
     details = json.dumps({"refused": result.refused, "conflicts": result.conflicts}, ensure_ascii=False)
     conn.execute(
@@ -1047,7 +1139,7 @@ def apply_in_transaction(
         [
             file_name,
             sha256,
-            data.unit,
+            sender.unit,
             data.pc_id,
             data.manifest["pc_revision"],
             data.manifest["created_at"],
@@ -1067,7 +1159,7 @@ def apply_in_transaction(
         """INSERT INTO peers (pc_id, unit, revision, seen_at) VALUES (?, ?, ?, ?)
            ON CONFLICT (pc_id) DO UPDATE SET unit = excluded.unit,
                revision = MAX(revision, excluded.revision), seen_at = excluded.seen_at""",
-        [data.pc_id, data.unit, data.manifest["pc_revision"], received_at],
+        [data.pc_id, sender.unit, data.manifest["pc_revision"], received_at],
     )
     return result
 
@@ -1145,8 +1237,7 @@ def resolve_conflict(store: Store, code: str, period: str, keep_id: str, by: str
     by = by or (store.meta("person") or "")
     try:
         with store.db.atomic():
-            revision = store.revision + 1
-            store.db.execute("UPDATE meta SET value = ? WHERE key = 'revision'", [str(revision)])
+            revision = store.next_revision()
             new_id = uuid.uuid4().hex
             store.db["revisions"].insert(
                 {
