@@ -85,6 +85,8 @@ class Indicator:
     baseline: Baseline | None = None
     notes: tuple[str, ...] = ()
     position: int = 0
+    version: int = 1  # the plan version that last changed this row (1: as issued)
+    adjusted: dict = field(default_factory=dict, compare=False)  # year -> "KH điều chỉnh theo Nghị quyết số …"
 
     def target(self, year: int) -> Target | None:
         return self.targets.get(year)
@@ -123,7 +125,10 @@ class Plan:
     units: list[Unit]
     indicators: list[Indicator]
     raw: dict = field(repr=False, default_factory=dict)
-    sha256: str = ""
+    sha256: str = ""  # of the plan document as issued: adjustments do not change it
+    version: int = 1  # 1 as issued; each adjustment by a resolution is the next version
+    adjustments: list = field(default_factory=list, repr=False)  # domain.adjustments.Adjustment, in order
+    retired: list[Indicator] = field(default_factory=list, repr=False)  # rows an adjustment stopped tracking
 
     @property
     def years(self) -> list[int]:
