@@ -84,7 +84,7 @@ def check_decision(decision: str, day: str) -> tuple[str, str]:
     """The resolution's number and date as stored; PlanError (Vietnamese) when either is missing or wrong."""
     number = decision_number(decision or "")
     if not number:
-        raise PlanError("Cần ghi số Nghị quyết của HĐND (ví dụ --decision \"15/NQ-HĐND\").")
+        raise PlanError('Cần ghi số Nghị quyết của HĐND (ví dụ --decision "15/NQ-HĐND").')
     try:
         day = date.fromisoformat(str(day)).isoformat()
     except ValueError as exc:

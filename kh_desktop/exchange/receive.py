@@ -105,9 +105,7 @@ def receive_files(
     With dry_run nothing is kept: the whole batch is applied inside one transaction that is rolled back,
     so the preview counts are exactly what applying would do (files in order, each seeing the previous)."""
     received = received_dir(store.path)
-    prepared = [
-        _prepare(store, Path(name), received / CHECKING_FOLDER, dry_run, approved_files) for name in files
-    ]
+    prepared = [_prepare(store, Path(name), received / CHECKING_FOLDER, dry_run, approved_files) for name in files]
     prepared = _drop_repeats(prepared)
     backup_path = None
     if not dry_run and backup and any(data is not None and s.status != "already_imported" for s, data, _ in prepared):

@@ -55,9 +55,12 @@ MANIFEST_DDL = f"""CREATE TABLE {MANIFEST_TABLE} (
     person TEXT NOT NULL)"""
 # From schema 4 on, a file is signed by the PC that writes it: its Ed25519 public key and the signature over the
 # manifest's other fields (which hold the hash of every row), one signature per file.
-SIGNED_MANIFEST_DDL = MANIFEST_DDL[:-1] + """,
+SIGNED_MANIFEST_DDL = (
+    MANIFEST_DDL[:-1]
+    + """,
     public_key TEXT NOT NULL,
     signature TEXT NOT NULL)"""
+)
 FIRST_SIGNED_SCHEMA = 4
 
 
@@ -69,7 +72,14 @@ def signed_text(manifest: dict) -> bytes:
     """What a file's signature covers: every manifest field but the signature, as canonical JSON."""
     fields = {k: v for k, v in manifest.items() if k != "signature"}
     return json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-LOCAL_ONLY_TABLES = ("import_log", "peers", "pcs", "held_files")  # emptied in exchange files: they describe the receiving PC
+
+
+LOCAL_ONLY_TABLES = (
+    "import_log",
+    "peers",
+    "pcs",
+    "held_files",
+)  # emptied in exchange files: they describe the receiving PC
 _PC_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -875,7 +885,9 @@ def _plan_kind(
         if reason == "known":
             known.add(row_id)
         elif reason == "cloned":
-            result.cloned.append({"kind": kind.name, "label": _safe_label(kind, plan, row), "pc_revision": row["pc_revision"]})
+            result.cloned.append(
+                {"kind": kind.name, "label": _safe_label(kind, plan, row), "pc_revision": row["pc_revision"]}
+            )
         elif reason:
             refused_ids.add(row_id)
             result.counts["refused_rows"] += 1
@@ -957,7 +969,10 @@ def _row_refusal(rights: _Rights, row: dict, here: dict | None, taken: set[tuple
     the file's rows that the working database already holds."""
     kind, sender = rights.kind, rights.sender
     if here is not None:
-        same = all(here.get(c) == row.get(c) for c in (*kind.key_columns, *kind.visible_columns, "pc_id", "pc_revision", "deleted"))
+        same = all(
+            here.get(c) == row.get(c)
+            for c in (*kind.key_columns, *kind.visible_columns, "pc_id", "pc_revision", "deleted")
+        )
         return "known" if same else "trùng mã phiên bản với số liệu đã có nhưng khác nội dung"
     if not isinstance(row["pc_id"], str) or not _PC_ID.match(row["pc_id"]) or type(row["pc_revision"]) is not int:
         return "mã máy hoặc số phiên bản không hợp lệ"

@@ -127,7 +127,12 @@ class Store:
 
     @classmethod
     def create(
-        cls, path: Path | str, plan_text: str, unit_id: str = ALL_UNITS, person: str = "", identity: Identity | None = None
+        cls,
+        path: Path | str,
+        plan_text: str,
+        unit_id: str = ALL_UNITS,
+        person: str = "",
+        identity: Identity | None = None,
     ) -> Store:
         """Create and seed a new database from a plan file's text."""
         path = Path(path)
@@ -213,7 +218,9 @@ class Store:
             rows = list(self.db.query("SELECT body FROM plan_document LIMIT 1"))
             if not rows:
                 raise StoreError(f"Tệp dữ liệu {self.path} không có kế hoạch.")
-            self._plan = load_plan_text(rows[0]["body"])
+            from .plan_store import plan_in_force  # here: plan_store imports this module
+
+            self._plan = plan_in_force(self.db, load_plan_text(rows[0]["body"]))
         return self._plan
 
     @property
