@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from kh_desktop.domain.plan import PlanError
 from kh_desktop.storage.files import StoreError
 from kh_desktop.storage.plan_store import adjust_plan, adopt_plan_versions, plan_versions
 from kh_desktop.storage.store import Store
@@ -140,6 +141,9 @@ def test_versions_reach_a_unit_pc_and_are_adopted_once(tmp_path, plan_text):
         assert not unit.plan.has_indicator("5b") and [i.code for i in unit.plan.retired] == ["5b"]
         assert unit.plan_sha256 == vp.plan_sha256  # files between them still compare equal
         assert unit.db.execute("SELECT COUNT(*) FROM revisions WHERE code = '5b'").fetchone()[0] == 1
+        assert [r.value for r in unit.history("5b", "2026")] == [12]  # its history is still shown
+        with pytest.raises(PlanError, match="đã bỏ khỏi kế hoạch từ bản 3"):
+            unit.record("5b", "2027", "13")
         assert adopt_plan_versions(unit, carried) == 0  # idempotent
         assert adopt_plan_versions(unit, carried[:1]) == 0
 

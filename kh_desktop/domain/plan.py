@@ -142,7 +142,19 @@ class Plan:
         for indicator in self.indicators:
             if indicator.code == code:
                 return indicator
+        for indicator in self.retired:
+            if indicator.code == code:
+                raise PlanError(
+                    f"Chỉ tiêu {code} đã bỏ khỏi kế hoạch từ bản {indicator.version}; số liệu đã có vẫn giữ trong lịch sử."
+                )
         raise PlanError(f"Không có chỉ tiêu mã “{code}” trong kế hoạch.")
+
+    def any_indicator(self, code: str) -> Indicator:
+        """An indicator of the plan in force or one an adjustment retired (its history is still shown)."""
+        for indicator in self.retired:
+            if indicator.code == code:
+                return indicator
+        return self.indicator(code)
 
     def has_indicator(self, code: str) -> bool:
         return any(i.code == code for i in self.indicators)

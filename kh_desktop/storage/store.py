@@ -392,8 +392,8 @@ class Store:
         )
 
     def history(self, code: str, period: str) -> list[Revision]:
-        """Every revision of a figure, newest first."""
-        self.plan.indicator(code)
+        """Every revision of a figure, newest first (also of an indicator a plan adjustment retired)."""
+        self.plan.any_indicator(code)
         if period != BASELINE:
             period = parse_period(period, self.plan.first_year, self.plan.last_year).key
         rows = self.db.query(
