@@ -16,7 +16,7 @@ from kh_desktop.exchange.receive import receive_files
 from kh_desktop.exchange.send import send
 from kh_desktop.storage.store import Store
 from tests.conftest import ROOT, run_cli
-from tests.exchange_helpers import make_pc, values
+from tests.exchange_helpers import KEY_ROOT_ENV, approve_pcs, make_pc, values
 
 SEED = int(os.environ.get("KH_CRASH_SEED", "20261128"))
 PERIODS = [f"{y}-Q{q}" for y in (2026, 2027) for q in (1, 2, 3, 4)]
@@ -24,11 +24,21 @@ PERIODS = [f"{y}-Q{q}" for y in (2026, 2027) for q in (1, 2, 3, 4)]
 
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory):
-    """Văn phòng's database before the import, the unit's file, and the figures after applying it."""
+    """Văn phòng's database before the import, the unit's file, the figures after applying it, and Văn phòng's
+    identity folder (the worker receives on Văn phòng's PC)."""
     root = tmp_path_factory.mktemp("crash")
+    keys = root / "keys"
+    with pytest.MonkeyPatch.context() as env:  # a module fixture: the per-test identities are not set up yet
+        env.setenv(KEY_ROOT_ENV, str(keys))
+        env.setenv("KH_KEY_DIR", str(keys / "vp"))
+        return _scenario(root, keys)
+
+
+def _scenario(root, keys):
     plan_text = (ROOT / "resources" / "plan" / "kien-hai-2026-2030.json").read_text(encoding="utf-8")
     unit = make_pc(root, "kt", plan_text, "kinh-te")
     office = make_pc(root, "vp", plan_text)
+    approve_pcs(office, unit)  # as Văn phòng does once for the unit's PC
     numeric = []
     for indicator in unit.plan.indicators_of("kinh-te"):
         try:
@@ -54,11 +64,11 @@ def scenario(tmp_path_factory):
         after = values(store)
     assert before != after and len(after) > len(before) + 50
     unit.close()
-    return before_db, exchange_file, before, after
+    return before_db, exchange_file, before, after, keys / "vp"
 
 
-def _run_and_kill(db, exchange_file, steps: int, delay: float | None) -> str:
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+def _run_and_kill(db, exchange_file, steps: int, delay: float | None, keys) -> str:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", KH_KEY_DIR=str(keys))
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.exchange_kill_worker", str(db), str(exchange_file), str(steps)],
         cwd=ROOT,
@@ -87,7 +97,7 @@ def _check_all_or_nothing(db, before, after) -> str:
 
 
 def test_receive_killed_inside_its_sql_is_all_or_nothing(scenario, tmp_path):
-    before_db, exchange_file, before, after = scenario
+    before_db, exchange_file, before, after, keys = scenario
     rng = random.Random(SEED)
     outcomes = []
     for attempt in range(5):
@@ -95,21 +105,21 @@ def test_receive_killed_inside_its_sql_is_all_or_nothing(scenario, tmp_path):
         db.parent.mkdir()
         shutil.copy(before_db, db)
         steps = rng.randint(1, 1000)  # progress callbacks: a whole receive makes about 800
-        outcome = _run_and_kill(db, exchange_file, steps, None)
+        outcome = _run_and_kill(db, exchange_file, steps, None, keys)
         outcomes.append((steps, outcome, _check_all_or_nothing(db, before, after)))
     print(outcomes)
     assert any(state == "before" for _, _, state in outcomes), outcomes
 
 
 def test_receive_killed_at_random_moments_is_all_or_nothing(scenario, tmp_path):
-    before_db, exchange_file, before, after = scenario
+    before_db, exchange_file, before, after, keys = scenario
     rng = random.Random(SEED + 1)
     seen = []
     for attempt in range(5):
         db = tmp_path / f"run{attempt}" / "kh.sqlite"
         db.parent.mkdir()
         shutil.copy(before_db, db)
-        _run_and_kill(db, exchange_file, 0, rng.uniform(0.0, 0.3))
+        _run_and_kill(db, exchange_file, 0, rng.uniform(0.0, 0.3), keys)
         seen.append(_check_all_or_nothing(db, before, after))
         if attempt == 0:
             assert run_cli("check", db=db).returncode == 0
