@@ -29,7 +29,7 @@ def test_first_start_review_then_another_communes_plan(qtbot, tmp_path):
         return False  # the first time, the person says no
 
     assert dialog.review_annex(annex, review=look) is False
-    assert dialog.plan_text is None and dialog.unit_box.itemText(0) == "Phòng Kinh tế"
+    assert dialog.plan_text is None and dialog.unit_box.itemText(1) == "Phòng Kinh tế"
     assert seen["heads"][:8] == ["Mã", "Chỉ tiêu", "ĐVT", "2026", "2027", "2028", "2029", "2030"]
     assert seen["codes"] == ["1", "1b", "2", "3", "4", "4a", "5"]
     assert seen["row 2"][1] == "Vốn đầu tư công" and seen["row 2"][7] == "Tổng 1.250"
@@ -39,9 +39,10 @@ def test_first_start_review_then_another_communes_plan(qtbot, tmp_path):
 
     assert dialog.review_annex(annex, review=lambda review: True) is True
     units = [dialog.unit_box.itemText(n) for n in range(dialog.unit_box.count())]
-    assert units == [*AN_BIEN_UNITS, "Tất cả đơn vị trên máy này"]
+    assert units[1:] == [*AN_BIEN_UNITS, "Tất cả đơn vị trên máy này (máy tổng hợp của Văn phòng)"]
+    assert dialog.unit_box.currentData() == ""  # still no unit chosen for the person
     assert "phường An Biên" in dialog.plan_label.text() and not db.exists()
-    dialog.unit_box.setCurrentIndex(2)
+    dialog.unit_box.setCurrentIndex(3)
     unit_id, _ = dialog.values()
     with Store.create(db, dialog.plan_text, unit_id) as store:
         assert store.plan.commune == "An Biên" and store.plan.unit_by_id(store.pc_unit).name == "Công an phường"
