@@ -357,3 +357,38 @@ def test_kien_hai_annex_exported_imports_back_to_the_shipped_plan(tmp_path, how)
         assert mine["targets"].keys() == {y for y, t in theirs["targets"].items() if t}, theirs["code"]
         for year, target in theirs["targets"].items():
             assert same_target(mine["targets"].get(year), target), (theirs["code"], year)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("≥19%", {"op": "ge", "value": 19}),
+        (">= 19", {"op": "ge", "value": 19}),
+        ("trên 90%", {"op": "gt", "value": 90}),
+        ("> 98", {"op": "gt", "value": 98}),
+        ("không quá 5", {"op": "le", "value": 5}),
+        ("dưới 5", {"op": "lt", "value": 5}),
+        ("< 1", {"op": "lt", "value": 1}),
+        ("từ 15 trở lên", {"op": "ge", "value": 15}),
+        ("15 - 17%", {"op": "range", "low": 15, "high": 17}),
+        ("Tổng 1.064", {"op": "total", "value": 1064, "from_year": 2026}),
+        ("100% kế hoạch", {"op": "ge", "value": 100}),
+        ("1,2 lần", {"op": "ge", "value": 1.2}),
+        ("Duy trì", {"op": "text", "text": "Duy trì"}),
+        ("-", None),
+    ],
+)
+def test_targets_as_plans_write_them(cell, expected):
+    from kh_desktop.domain.annex import read_target
+
+    got = read_target(cell, first_year=2026)
+    assert (got and {k: v for k, v in got.items() if k not in ("as_written", "accept")}) == expected
+
+
+def test_below_is_met_only_strictly_below():
+    from kh_desktop.domain.evaluation import MET, NOT_MET, judge
+    from kh_desktop.domain.plan import Target
+
+    below_one = Target(op="lt", value=1)
+    assert judge(below_one, 0.8, "lower")[0] == MET
+    assert judge(below_one, 1, "lower")[0] == NOT_MET and judge(below_one, 1.2, "lower")[0] == NOT_MET
