@@ -255,6 +255,7 @@ def test_an_bien_annex_with_merged_header_sections_and_notes(tmp_path):
     reasons = {(c["code"], c["field"]): c for c in data["confirm"]}
     assert reasons[("2", "aggregation")]["value"] == "flow" and "Tổng" in reasons[("2", "aggregation")]["reason"]
     assert reasons[("1", "aggregation")]["value"] == "none"  # a growth rate: neither adds up nor carries over
+    assert reasons[("1b", "aggregation")]["value"] == "none"  # a part of that growth rate, in %
     assert load_plan(out).indicator("2").target(2030).op == "total"
 
 
@@ -392,3 +393,48 @@ def test_below_is_met_only_strictly_below():
     below_one = Target(op="lt", value=1)
     assert judge(below_one, 0.8, "lower")[0] == MET
     assert judge(below_one, 1, "lower")[0] == NOT_MET and judge(below_one, 1.2, "lower")[0] == NOT_MET
+
+
+def test_the_plan_documents_own_annex_typed_into_excel(tmp_path):
+    """The annex exactly as the plan document writes it (no Mã, no Cách tính, no Chiều đánh giá columns)."""
+    from tests.test_plan import annex_rows
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["BẢNG TỔNG HỢP CÁC CHỈ TIÊU KINH TẾ - XÃ HỘI CHỦ YẾU"])
+    ws.append(["(Kèm theo Kế hoạch của UBND xã Kiến Hải)"])
+    ws.append(["STT", "Chỉ tiêu chủ yếu", "Đơn vị tính", "2026", "2027", "2028", "2029", "2030 (mục tiêu)",
+               "Phân công đơn vị tham mưu, thực hiện"])  # fmt: skip
+    for cells in annex_rows():
+        ws.append(cells)
+    shipped = json.loads(PLAN_PATH.read_text(encoding="utf-8"))
+    units = wb.create_sheet("Đơn vị")
+    for unit in shipped["units"]:
+        units.append([unit["name"]])
+    path = tmp_path / "phu-luc.xlsx"
+    wb.save(path)
+    data = json.loads(run_cli("plan-import", str(path), "--out", str(tmp_path / "p.json"), "--json", check=True).stdout)
+    # "Văn phòng HĐND và UBND và các phòng, đơn vị chuyên môn" names no one unit: listed, row 18 left out
+    assert {p["cell"] for p in data["problems"]} == {
+        f"I{3 + next(n for n, c in enumerate(annex_rows(), 1) if c[0] == '18')}"
+    }
+    got = {i["code"]: i for i in data["plan"]["indicators"]}
+    assert sorted(got) == sorted(i["code"] for i in shipped["indicators"] if i["code"] != "18")
+    confirm = {(c["code"], c["field"]) for c in data["confirm"]}
+    my_units = {u["id"]: u["name"] for u in data["plan"]["units"]}
+    their_units = {u["id"]: u["name"] for u in shipped["units"]}
+    for theirs in shipped["indicators"]:
+        mine = got.get(theirs["code"])
+        if mine is None:
+            continue
+        assert (mine["name"], mine["measure"]) == (theirs["name"], theirs["measure"])
+        assert [my_units[u] for u in mine["owners"]] == [their_units[u] for u in theirs["owners"]]
+        if theirs["direction"] != mine["direction"]:
+            assert (theirs["code"], "direction") in confirm  # poor households (8): lower is better, asked
+            continue
+        for year, target in theirs["targets"].items():
+            if target and target["op"] != "text":
+                assert same_target(mine["targets"].get(year), target), (theirs["code"], year)
+            elif target:
+                assert mine["targets"][year]["op"] == "text"
+    assert ("8", "direction") in confirm

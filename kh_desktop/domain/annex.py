@@ -180,16 +180,22 @@ def read_direction(text) -> str:
     )
 
 
-def default_aggregation(name: str, measure: str, targets: dict) -> tuple[str, str]:
-    """What a row without a "Cách tính" cell most likely is, and why (shown to a person to confirm)."""
-    fname, fmeasure = fold(name), fold(measure)
+def default_aggregation(name: str, measure: str, targets: dict, parent: str | None = None) -> tuple[str, str]:
+    """What a row without a "Cách tính" cell most likely is, and why (shown to a person to confirm).
+
+    `parent` is the aggregation the row's parent row (1 for 1.1, the row above a "-" row) was given.
+    """
+    fname = fold(name)
+    segments = [fold(part) for part in measure.split("/")]
     if any(t and t.get("op") == "total" for t in targets.values()):
         return "flow", "có chỉ tiêu “Tổng” cả giai đoạn nên số liệu cộng dồn"
     if "%" in measure and re.search(r"\btang\b", fname) and "ty le" not in fname:
         return "none", "tốc độ tăng (%): chỉ tính số của đúng kỳ đó"
-    if "%" in measure or "lan" == fmeasure or "/" in measure and "nam" not in fmeasure.split("/")[-1]:
+    if parent == "none" and "%" in measure:
+        return "none", "dòng con của một chỉ tiêu tốc độ tăng: chỉ tính số của đúng kỳ đó"
+    if "binh quan" in fname or "%" in measure or segments[0] == "lan":
         return "level", "tỷ lệ, bình quân hoặc số lần: lấy số mới nhất"
-    if "/nam" in fmeasure.replace(" ", "") or "moi nam" in fname or "hang nam" in fname:
+    if len(segments) > 1 and segments[-1] == "nam" or "moi nam" in fname or "hang nam" in fname:
         return "flow", "số trong năm: cộng dồn các quý"
     return "level", "không rõ: mặc định lấy số mới nhất"
 

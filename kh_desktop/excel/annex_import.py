@@ -258,6 +258,7 @@ def _read_table(path, ws, fws, merged, header, unit_rows, unit_names, id_of) -> 
     result = AnnexResult(plan={})
     indicators: list[dict] = []
     parent_code, letters, section = "", 0, ""
+    aggregations: dict[str, str] = {}  # code -> aggregation given, for a sub-row's default
     start = header + (2 if has_second else 1)
 
     def ref(row: int, column: int) -> str:
@@ -315,10 +316,14 @@ def _read_table(path, ws, fws, merged, header, unit_rows, unit_names, id_of) -> 
         else:
             code = code_cell or stt.rstrip(".")
             parent_code, letters, shown_stt = code, 0, stt
-        item = _read_row(ws, fws, r, cols, years, first, last, name, texts, cell_values, unit_names, id_of, result)
+        parent = parent_code if sub else stt.rstrip(".").rpartition(".")[0]
+        item = _read_row(
+            ws, fws, r, cols, years, first, name, texts, unit_names, id_of, result, aggregations.get(parent)
+        )
         if item is None:
             continue
         item.update({"code": code, "stt": shown_stt, "section": section})
+        aggregations[code] = item["aggregation"]
         indicators.append(item)
     _unique_codes(indicators)
     for item in indicators:
@@ -373,9 +378,10 @@ def _cell_value(ws, fws, row: int, column: int):
     return value
 
 
-def _read_row(ws, fws, r, cols, years, first, last, name, texts, cell_values, unit_names, id_of, result):
+def _read_row(ws, fws, r, cols, years, first, name, texts, unit_names, id_of, result, parent_aggregation):
     problems: list[dict] = []
     confirm: list[dict] = []
+    last = years[-1]
 
     def problem(column: int, reason: str) -> None:
         problems.append({"cell": f"{get_column_letter(column)}{r}", "text": texts.get(column, ""), "reason": reason})
@@ -456,7 +462,7 @@ def _read_row(ws, fws, r, cols, years, first, last, name, texts, cell_values, un
         problem(cols.owners, reason)
     owners = [id_of[n] for n in names]
     if aggregation is None:
-        aggregation, why = default_aggregation(name, measure, targets)
+        aggregation, why = default_aggregation(name, measure, targets, parent_aggregation)
         confirm.append(
             {"cell": f"{get_column_letter(cols.name)}{r}", "field": "aggregation", "value": aggregation, "reason": why}
         )
