@@ -33,7 +33,7 @@ def an_bien_annex(path):
     for col in "ABCDEFGHIJKL":
         ws.merge_cells(f"{col}5:{col}6") if col not in "FGHIJ" else None
     ws["A5"], ws["B5"], ws["C5"], ws["D5"] = "TT", "Chỉ tiêu", "Đơn vị tính", "Thực hiện năm 2025"
-    ws["E5"] = "Ghi chú"
+    ws["E5"] = "Giai đoạn 2021 - 2025"  # the period before: not a target of this plan
     ws.merge_cells("F5:J5")
     ws["F5"] = "Kế hoạch giai đoạn 2026 - 2030"
     for n, y in enumerate(range(2026, 2031)):
@@ -43,7 +43,7 @@ def an_bien_annex(path):
         ws.cell(row=7, column=n + 1, value=f"({n + 1})")
     rows = [
         ("I", "KINH TẾ"),
-        (1, "Tốc độ tăng trưởng kinh tế", "%", 8.1, None, 9, 9, 9.5, 9.5, 10, "≥10", "P. KT, HT và ĐT"),
+        (1, "Tốc độ tăng trưởng kinh tế", "%", 8.1, "7,5", 9, 9, 9.5, 9.5, 10, "≥10", "P. KT, HT và ĐT"),
         (
             "-",
             "Trong đó dịch vụ",

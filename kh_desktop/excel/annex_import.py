@@ -63,6 +63,7 @@ class _Columns:
     aggregation: int | None = None
     direction: int | None = None
     period: int | None = None
+    periods: list[tuple[int, tuple[int, int] | None]] = field(default_factory=list)  # (column, years it names)
     years: dict[int, int] = field(default_factory=dict)
 
 
@@ -109,9 +110,10 @@ def _classify(label: str, cols: _Columns, column: int) -> bool:
     """Put a column in its role by its label; True when the label said something."""
     if not label:
         return False
-    if "ca giai doan" in label or re.search(r"(20\d\d)\s+(20\d\d)", label):
+    span = re.search(r"(20\d\d)\s+(20\d\d)", label)
+    if "ca giai doan" in label or span:
         if not any(w in label for w in _NOT_TARGET):
-            cols.period = cols.period or column
+            cols.periods.append((column, (int(span[1]), int(span[2])) if span else None))
         return True
     years = _YEAR.findall(label)
     if len(years) == 1:
@@ -240,14 +242,16 @@ def _read_table(path, ws, fws, merged, header, unit_rows, unit_names, id_of) -> 
         _classify(upper, cols, c)
     if cols.name is None:
         raise ExcelError(f"Trang “{ws.title}”: không thấy cột “Chỉ tiêu”.")
-    if not cols.years and cols.period is None:
+    if not cols.years and not cols.periods:
         raise ExcelError(f"Trang “{ws.title}”: không thấy cột năm nào (ví dụ “Năm 2026” hoặc “2026”).")
     if cols.owners is None:
         raise ExcelError(f"Trang “{ws.title}”: không thấy cột “Đơn vị chủ trì”.")
     years = sorted(cols.years)
-    if cols.period is not None and not years:
+    if cols.periods and not years:
         raise ExcelError(f"Trang “{ws.title}”: có cột cả giai đoạn nhưng không có cột năm nào.")
     first, last = years[0], years[-1]
+    # the plan's own period; a column of another period (2021–2025 achieved, for instance) is no target of it
+    cols.period = next((c for c, span in cols.periods if span in (None, (first, last))), None)
     titles = [
         _text(v)
         for row in ws.iter_rows(min_row=1, max_row=header - 1, values_only=True)
