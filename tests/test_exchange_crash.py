@@ -16,7 +16,7 @@ from kh_desktop.exchange.receive import receive_files
 from kh_desktop.exchange.send import send
 from kh_desktop.storage.store import Store
 from tests.conftest import ROOT, run_cli
-from tests.exchange_helpers import KEY_ROOT_ENV, approve_pcs, make_pc, values
+from tests.exchange_helpers import approve_pcs, identities_under, key_folder, make_pc, pc_identity, values
 
 SEED = int(os.environ.get("KH_CRASH_SEED", "20261128"))
 PERIODS = [f"{y}-Q{q}" for y in (2026, 2027) for q in (1, 2, 3, 4)]
@@ -27,14 +27,11 @@ def scenario(tmp_path_factory):
     """Văn phòng's database before the import, the unit's file, the figures after applying it, and Văn phòng's
     identity folder (the worker receives on Văn phòng's PC)."""
     root = tmp_path_factory.mktemp("crash")
-    keys = root / "keys"
-    with pytest.MonkeyPatch.context() as env:  # a module fixture: the per-test identities are not set up yet
-        env.setenv(KEY_ROOT_ENV, str(keys))
-        env.setenv("KH_KEY_DIR", str(keys / "vp"))
-        return _scenario(root, keys)
+    with identities_under(root / "keys"):  # a module fixture: the per-test identities are not set up yet
+        return _scenario(root)
 
 
-def _scenario(root, keys):
+def _scenario(root):
     plan_text = (ROOT / "resources" / "plan" / "kien-hai-2026-2030.json").read_text(encoding="utf-8")
     unit = make_pc(root, "kt", plan_text, "kinh-te")
     office = make_pc(root, "vp", plan_text)
@@ -54,17 +51,18 @@ def _scenario(root, keys):
     office.close()
     before_db = root / "before.sqlite"
     shutil.move(root / "vp" / "kien-hai-tien-do.sqlite", before_db)
-    with Store.open(before_db) as store:
+    vp = pc_identity("vp")  # Văn phòng's PC receives, here and in the worker
+    with Store.open(before_db, identity=vp) as store:
         before = values(store)
     after_db = root / "after" / "kh.sqlite"
     after_db.parent.mkdir()
     shutil.copy(before_db, after_db)
-    with Store.open(after_db) as store:
+    with Store.open(after_db, identity=vp) as store:
         receive_files(store, [exchange_file], backup=False)
         after = values(store)
     assert before != after and len(after) > len(before) + 50
     unit.close()
-    return before_db, exchange_file, before, after, keys / "vp"
+    return before_db, exchange_file, before, after, key_folder("vp")
 
 
 def _run_and_kill(db, exchange_file, steps: int, delay: float | None, keys) -> str:

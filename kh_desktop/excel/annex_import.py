@@ -224,12 +224,12 @@ def import_annex(path: Path | str, units: list[str] | None = None) -> AnnexResul
     )
 
 
-def _read_table(path, ws, fws, merged, header, unit_rows, unit_names, id_of) -> AnnexResult:
+def _columns(ws, merged, header: int) -> tuple[_Columns, bool]:
+    """Each column's role, from a header of one row or two (a second row leaves the name column empty)."""
     cols = _Columns()
     second = header + 1
     for c in range(1, ws.max_column + 1):
         _classify(_header_label(ws, merged, header, c), cols, c)
-    # a second header row leaves the name column empty (or merged down from the header): data rows do not
     name_cell = (second, cols.name) if cols.name else None
     has_second = bool(name_cell) and (
         ws.cell(*name_cell).value is None or merged.get(name_cell) == ws.cell(header, cols.name).value
@@ -242,16 +242,53 @@ def _read_table(path, ws, fws, merged, header, unit_rows, unit_names, id_of) -> 
         _classify(upper, cols, c)
     if cols.name is None:
         raise ExcelError(f"Trang “{ws.title}”: không thấy cột “Chỉ tiêu”.")
-    if not cols.years and not cols.periods:
+    if not cols.years:
         raise ExcelError(f"Trang “{ws.title}”: không thấy cột năm nào (ví dụ “Năm 2026” hoặc “2026”).")
     if cols.owners is None:
         raise ExcelError(f"Trang “{ws.title}”: không thấy cột “Đơn vị chủ trì”.")
-    years = sorted(cols.years)
-    if cols.periods and not years:
-        raise ExcelError(f"Trang “{ws.title}”: có cột cả giai đoạn nhưng không có cột năm nào.")
-    first, last = years[0], years[-1]
+    first, last = min(cols.years), max(cols.years)
     # the plan's own period; a column of another period (2021–2025 achieved, for instance) is no target of it
     cols.period = next((c for c, span in cols.periods if span in (None, (first, last))), None)
+    return cols, has_second
+
+
+class _Numbering:
+    """Codes for the rows: the STT of a numbered row; a sub-row ("-", "+", "a)", empty) its parent's code and a letter."""
+
+    def __init__(self):
+        self.parent, self.letters, self.section = "", 0, ""
+
+    def new_section(self, stt: str) -> None:
+        self.section, self.parent, self.letters = stt.rstrip("."), "", 0
+
+    def new_parent(self, stt: str) -> None:
+        self.parent, self.letters = stt.rstrip("."), 0
+
+    def code(self, stt: str, sub: bool, code_cell: str, row: int) -> tuple[str, str, str]:
+        """(code, STT shown, the parent's code)."""
+        if sub:
+            self.letters += 1
+            letter = stt[0] if re.match(r"^[a-zđ]", stt) else "abcdefghijklmnopqrstuvwxyz"[min(self.letters, 25)]
+            code = code_cell or (f"{self.parent}{letter}" if self.parent else f"dong-{row}")
+            return code, (stt if re.match(r"^\(?[a-zđ]", stt) else ""), self.parent
+        code = code_cell or stt.rstrip(".")
+        self.parent, self.letters = code, 0
+        return code, stt, stt.rstrip(".").rpartition(".")[0]
+
+
+def _skipped(stt: str, name: str) -> bool:
+    """The hidden key row of our own export, or a row numbering the columns under the header: (1) (2) (3)."""
+    return (
+        fold(stt) == "stt"
+        or bool(_KEY_CELL.match(name) and _KEY_CELL.match(stt or "x"))
+        or bool(re.fullmatch(r"\(?\d+\)?", name))
+    )
+
+
+def _read_table(path, ws, fws, merged, header, unit_rows, unit_names, id_of) -> AnnexResult:
+    cols, has_second = _columns(ws, merged, header)
+    years = sorted(cols.years)
+    first, last = years[0], years[-1]
     titles = [
         _text(v)
         for row in ws.iter_rows(min_row=1, max_row=header - 1, values_only=True)
@@ -261,72 +298,40 @@ def _read_table(path, ws, fws, merged, header, unit_rows, unit_names, id_of) -> 
     commune, kind = _commune(titles)
     result = AnnexResult(plan={})
     indicators: list[dict] = []
-    parent_code, letters, section = "", 0, ""
+    numbering = _Numbering()
     aggregations: dict[str, str] = {}  # code -> aggregation given, for a sub-row's default
-    start = header + (2 if has_second else 1)
-
-    def ref(row: int, column: int) -> str:
-        return f"{get_column_letter(column)}{row}"
-
-    for r in range(start, ws.max_row + 1):
-        cell_values = {c: ws.cell(row=r, column=c).value for c in range(1, ws.max_column + 1)}
-        texts = {c: _text(v) for c, v in cell_values.items() if _text(v)}
+    target_columns = [*(cols.years[y] for y in years), *([cols.period] if cols.period else [])]
+    for r in range(header + (2 if has_second else 1), ws.max_row + 1):
+        texts = {c: _text(ws.cell(row=r, column=c).value) for c in range(1, ws.max_column + 1)}
+        texts = {c: t for c, t in texts.items() if t}
         if not texts:
             continue
-        first_text = fold(texts[min(texts)])
-        if first_text.startswith(_END_WORDS):
+        if fold(texts[min(texts)]).startswith(_END_WORDS):
             break  # notes, recipients or signatures under the table
         stt = texts.get(cols.stt, "") if cols.stt else ""
         name = texts.get(cols.name, "")
-        if fold(stt) == "stt" or (_KEY_CELL.match(name) and _KEY_CELL.match(stt or "x")):
-            continue  # the hidden key row of our own export
-        if re.fullmatch(r"\(?\d+\)?", name):
-            continue  # a row numbering the columns under the header: (1) (2) (3)
-        target_columns = [*(cols.years[y] for y in years), *([cols.period] if cols.period else [])]
+        if _skipped(stt, name):
+            continue
         has_targets = any(c in texts for c in target_columns)
-        if _ROMAN.match(stt) or re.fullmatch(r"[A-H]\.?", stt):
-            if not has_targets:
-                section, parent_code, letters = stt.rstrip("."), "", 0
-                continue
-        if not name:
-            if has_targets:
-                result.problems.append(
-                    {
-                        "cell": ref(r, cols.name),
-                        "text": "",
-                        "reason": "Dòng có chỉ tiêu nhưng không có tên chỉ tiêu: không đưa vào kế hoạch.",
-                    }
-                )
-            continue
         sub = stt == "" or bool(_SUB_STT.match(stt))
-        if not has_targets:
-            if not sub and re.match(r"^\d", stt):
-                result.problems.append(
-                    {
-                        "cell": ref(r, cols.name),
-                        "text": name,
-                        "reason": "Dòng có số thứ tự nhưng không có chỉ tiêu năm nào: không đưa vào kế hoạch "
-                        "(nếu là dòng tiêu đề nhóm thì bỏ qua thông báo này).",
-                    }
-                )
-                parent_code, letters = stt.rstrip("."), 0
+        if (_ROMAN.match(stt) or re.fullmatch(r"[A-H]\.?", stt)) and not has_targets:
+            numbering.new_section(stt)
             continue
-        code_cell = texts.get(cols.code, "") if cols.code else ""
-        if sub:
-            letters += 1
-            letter = stt[0] if re.match(r"^[a-zđ]", stt) else "abcdefghijklmnopqrstuvwxyz"[min(letters, 25)]
-            code = code_cell or (f"{parent_code}{letter}" if parent_code else f"dong-{r}")
-            shown_stt = stt if re.match(r"^\(?[a-zđ]", stt) else ""
-        else:
-            code = code_cell or stt.rstrip(".")
-            parent_code, letters, shown_stt = code, 0, stt
-        parent = parent_code if sub else stt.rstrip(".").rpartition(".")[0]
-        item = _read_row(
-            ws, fws, r, cols, years, first, name, texts, unit_names, id_of, result, aggregations.get(parent)
-        )
+        if not name or not has_targets:
+            reason = _not_a_row(name, sub, stt, has_targets)
+            if reason:
+                cell = f"{get_column_letter(cols.name)}{r}"
+                result.problems.append({"cell": cell, "text": name, "reason": reason})
+            if name and not sub and re.match(r"^\d", stt):
+                numbering.new_parent(stt)
+            continue
+        code, shown_stt, parent = numbering.code(stt, sub, texts.get(cols.code, "") if cols.code else "", r)
+        reader = _RowReader(ws, fws, r, cols, years, texts)
+        item = reader.read(name, unit_names, id_of, aggregations.get(parent))
+        result.problems.extend(reader.problems)
         if item is None:
             continue
-        item.update({"code": code, "stt": shown_stt, "section": section})
+        item.update({"code": code, "stt": shown_stt, "section": numbering.section})
         aggregations[code] = item["aggregation"]
         indicators.append(item)
     _unique_codes(indicators)
@@ -348,6 +353,18 @@ def _read_table(path, ws, fws, merged, header, unit_rows, unit_names, id_of) -> 
         "indicators": [{k: v for k, v in item.items() if v is not None} for item in indicators],
     }
     return result
+
+
+def _not_a_row(name: str, sub: bool, stt: str, has_targets: bool) -> str:
+    """Why a row that is no indicator is still worth a person's look ("" when it is plainly a heading)."""
+    if not name and has_targets:
+        return "Dòng có chỉ tiêu nhưng không có tên chỉ tiêu: không đưa vào kế hoạch."
+    if name and not has_targets and not sub and re.match(r"^\d", stt):
+        return (
+            "Dòng có số thứ tự nhưng không có chỉ tiêu năm nào: không đưa vào kế hoạch "
+            "(nếu là dòng tiêu đề nhóm thì bỏ qua thông báo này)."
+        )
+    return ""
 
 
 def _unique_codes(indicators: list[dict]) -> None:
@@ -382,107 +399,119 @@ def _cell_value(ws, fws, row: int, column: int):
     return value
 
 
-def _read_row(ws, fws, r, cols, years, first, name, texts, unit_names, id_of, result, parent_aggregation):
-    problems: list[dict] = []
-    confirm: list[dict] = []
-    last = years[-1]
+class _RowReader:
+    """One indicator row: its choices, targets and owners, each unreadable cell a problem ({cell, text, reason})."""
 
-    def problem(column: int, reason: str) -> None:
-        problems.append({"cell": f"{get_column_letter(column)}{r}", "text": texts.get(column, ""), "reason": reason})
+    def __init__(self, ws, fws, row: int, cols: _Columns, years: list[int], texts: dict[int, str]):
+        self.ws, self.fws, self.row, self.cols, self.years, self.texts = ws, fws, row, cols, years, texts
+        self.first, self.last = years[0], years[-1]
+        self.problems: list[dict] = []
+        self.confirm: list[dict] = []
+        self.measure = texts.get(cols.measure, "") if cols.measure else ""
 
-    measure = texts.get(cols.measure, "") if cols.measure else ""
-    direction = None
-    if cols.direction and cols.direction in texts:
+    def problem(self, column: int, reason: str) -> None:
+        cell = f"{get_column_letter(column)}{self.row}"
+        self.problems.append({"cell": cell, "text": self.texts.get(column, ""), "reason": reason})
+
+    def ask(self, field_name: str, value: str, reason: str) -> None:
+        cell = f"{get_column_letter(self.cols.name)}{self.row}"
+        self.confirm.append({"cell": cell, "field": field_name, "value": value, "reason": reason})
+
+    def stated(self, column: int | None, read) -> str | None:
+        """What the row's own "Cách tính" / "Chiều đánh giá" cell says, None when it says nothing."""
+        if not column or column not in self.texts:
+            return None
         try:
-            direction = read_direction(texts[cols.direction])
+            return read(self.texts[column])
         except AnnexError as exc:
-            problem(cols.direction, str(exc))
-    aggregation = None
-    if cols.aggregation and cols.aggregation in texts:
-        try:
-            aggregation = read_aggregation(texts[cols.aggregation])
-        except AnnexError as exc:
-            problem(cols.aggregation, str(exc))
+            self.problem(column, str(exc))
+            return None
 
-    raw: dict[int, object] = {}
-    for column in [*(cols.years[y] for y in years), *([cols.period] if cols.period else [])]:
-        try:
-            raw[column] = _cell_value(ws, fws, r, column)
-        except AnnexError as exc:
-            problem(column, str(exc))
+    def raw_values(self) -> dict[int, object]:
+        raw: dict[int, object] = {}
+        for column in [*(self.cols.years[y] for y in self.years), *([self.cols.period] if self.cols.period else [])]:
+            try:
+                raw[column] = _cell_value(self.ws, self.fws, self.row, column)
+            except AnnexError as exc:
+                self.problem(column, str(exc))
+        return raw
 
-    def read_all(way: str) -> dict[int, dict | None]:
-        out = {}
+    def read_all(self, raw: dict[int, object], way: str) -> dict[int, dict | AnnexError | None]:
+        out: dict[int, dict | AnnexError | None] = {}
         for column, value in raw.items():
             try:
-                out[column] = read_target(value, measure=measure, direction=way, first_year=first)
+                out[column] = read_target(value, measure=self.measure, direction=way, first_year=self.first)
             except AnnexError as exc:
                 out[column] = exc
         return out
 
-    read = read_all(direction or "higher")
-    if direction is None:
-        way, why = default_direction({c: t for c, t in read.items() if isinstance(t, dict)})
-        if way != "higher":
-            read = read_all(way)
-        direction = way
-        if any(is_bare_number(v) for v in raw.values()):
-            confirm.append(
-                {"cell": f"{get_column_letter(cols.name)}{r}", "field": "direction", "value": direction, "reason": why}
-            )
-    targets: dict[str, dict] = {}
-    for y in years:
-        t = read.get(cols.years[y])
-        if isinstance(t, AnnexError):
-            problem(cols.years[y], str(t))
-        elif t is not None:
-            if t["op"] == "total":
-                t["from_year"] = first
-            targets[str(y)] = t
-    if cols.period:
-        t = read.get(cols.period)
-        if isinstance(t, AnnexError):
-            problem(cols.period, str(t))
-        elif t is not None:
-            if t["op"] == "total":
-                t["from_year"] = first
-            have = targets.get(str(last))
+    def targets(self, read: dict) -> dict[str, dict]:
+        targets: dict[str, dict] = {}
+        for y in self.years:
+            t = read.get(self.cols.years[y])
+            if isinstance(t, AnnexError):
+                self.problem(self.cols.years[y], str(t))
+            elif t is not None:
+                targets[str(y)] = t
+        period = read.get(self.cols.period) if self.cols.period else None
+        if isinstance(period, AnnexError):
+            self.problem(self.cols.period, str(period))
+        elif period is not None:
+            have = targets.get(str(self.last))
             if have is None:
-                targets[str(last)] = t
-            elif target_key(have) != target_key(t):
-                problem(
-                    cols.period,
-                    f"Năm {last} đã có chỉ tiêu riêng ({have['as_written']}) khác chỉ tiêu cả giai đoạn: "
-                    f"chương trình giữ một chỉ tiêu cho năm {last}, hãy để trống một trong hai ô.",
+                targets[str(self.last)] = period
+            elif target_key(have) != target_key(period):
+                self.problem(
+                    self.cols.period,
+                    f"Năm {self.last} đã có chỉ tiêu riêng ({have['as_written']}) khác chỉ tiêu cả giai đoạn: "
+                    f"chương trình giữ một chỉ tiêu cho năm {self.last}, hãy để trống một trong hai ô.",
                 )
-    for key, t in targets.items():
-        if t["op"] == "lt" and direction == "higher" or t["op"] in ("ge", "gt") and direction == "lower":
-            problem(cols.years.get(int(key), cols.period), "Dấu của chỉ tiêu ngược với chiều đánh giá của dòng.")
-    owners_text = texts.get(cols.owners, "")
-    if not owners_text:
-        problem(cols.owners, "Chưa ghi đơn vị chủ trì.")
-    names, reasons = match_owners(owners_text, unit_names)
-    for reason in reasons:
-        problem(cols.owners, reason)
-    owners = [id_of[n] for n in names]
-    if aggregation is None:
-        aggregation, why = default_aggregation(name, measure, targets, parent_aggregation)
-        confirm.append(
-            {"cell": f"{get_column_letter(cols.name)}{r}", "field": "aggregation", "value": aggregation, "reason": why}
-        )
-    if problems:
-        result.problems.extend(problems)
-        return None
-    return {
-        "name": name,
-        "measure": measure,
-        "owners_as_written": owners_text,
-        "owners": owners,
-        "aggregation": aggregation,
-        "direction": direction,
-        "targets": targets,
-        "_confirm": confirm,
-    }
+        for t in targets.values():
+            if t["op"] == "total":
+                t["from_year"] = self.first
+        return targets
+
+    def owners(self, unit_names, id_of) -> tuple[str, list[str]]:
+        text = self.texts.get(self.cols.owners, "")
+        if not text:
+            self.problem(self.cols.owners, "Chưa ghi đơn vị chủ trì.")
+        names, reasons = match_owners(text, unit_names)
+        for reason in reasons:
+            self.problem(self.cols.owners, reason)
+        return text, [id_of[n] for n in names]
+
+    def read(self, name: str, unit_names, id_of, parent_aggregation: str | None) -> dict | None:
+        direction = self.stated(self.cols.direction, read_direction)
+        aggregation = self.stated(self.cols.aggregation, read_aggregation)
+        raw = self.raw_values()
+        read = self.read_all(raw, direction or "higher")
+        if direction is None:
+            direction, why = default_direction({c: t for c, t in read.items() if isinstance(t, dict)})
+            if direction != "higher":
+                read = self.read_all(raw, direction)
+            if any(is_bare_number(v) for v in raw.values()):
+                self.ask("direction", direction, why)
+        targets = self.targets(read)
+        for key, t in targets.items():
+            if t["op"] == "lt" and direction == "higher" or t["op"] in ("ge", "gt") and direction == "lower":
+                column = self.cols.years.get(int(key), self.cols.period)
+                self.problem(column, "Dấu của chỉ tiêu ngược với chiều đánh giá của dòng.")
+        owners_text, owners = self.owners(unit_names, id_of)
+        if aggregation is None:
+            aggregation, why = default_aggregation(name, self.measure, targets, parent_aggregation)
+            self.ask("aggregation", aggregation, why)
+        if self.problems:
+            return None
+        return {
+            "name": name,
+            "measure": self.measure,
+            "owners_as_written": owners_text,
+            "owners": owners,
+            "aggregation": aggregation,
+            "direction": direction,
+            "targets": targets,
+            "_confirm": self.confirm,
+        }
 
 
 def describe_choice(entry: dict) -> str:

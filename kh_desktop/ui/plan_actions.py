@@ -1,6 +1,6 @@
 """Plan adjustments from the window (Văn phòng's all-units PC): "Tệp → Điều chỉnh kế hoạch theo Nghị quyết…"
 and a row's context menu. The dialog hands back the change; this writes it through the plan store and announces
-Change(kind="plan"), so the grids take the targets in force.
+Change(kind=ChangeKind.PLAN), so the grids take the targets in force.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from ..domain.plan import PlanError
 from ..storage.files import StoreError
-from ..storage.store import Change
+from ..storage.store import Change, ChangeKind
 
 MENU_TEXT = "Điều chỉnh kế hoạch theo Nghị quyết…"
 
@@ -56,7 +56,7 @@ class PlanActions(QObject):
         except (StoreError, PlanError) as exc:
             QMessageBox.warning(self.window, self.tr("Không điều chỉnh được"), str(exc))
             return
-        self.service.notify(Change(kind="plan"))
+        self.service.notify(Change(kind=ChangeKind.PLAN))
         self.window.statusBar().showMessage(
             self.tr("Đã ghi bản {n} của kế hoạch: {label}.").format(n=adjustment.version, label=adjustment.label),
             15000,
