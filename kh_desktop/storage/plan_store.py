@@ -12,33 +12,15 @@ import json
 import sqlite3
 import uuid
 
-from sqlite_utils import Database
-
 from ..domain.adjustments import Adjustment, apply_adjustments, check_decision
 from ..domain.plan import Plan, PlanError
 from .files import StoreError
-from .store import Store, now_iso
-
-_COLUMNS = "version, id, plan_sha256, decision, decided_on, changes"
-
-
-def _adjustments(db: Database) -> list[Adjustment]:
-    if not db["plan_versions"].exists():  # a file opened read-only before its upgrade
-        return []
-    return [
-        Adjustment(r[0], r[3], r[4], tuple(json.loads(r[5])), id=r[1], plan_sha256=r[2])
-        for r in db.execute(f"SELECT {_COLUMNS} FROM plan_versions ORDER BY version").fetchall()
-    ]
-
-
-def plan_in_force(db: Database, issued: Plan) -> Plan:
-    """The plan as issued with every stored adjustment applied."""
-    return apply_adjustments(issued, _adjustments(db))
+from .store import Store, now_iso, stored_adjustments
 
 
 def plan_versions(store: Store) -> list[dict]:
     """Every adjustment (version 2, 3, …) as JSON-ready dicts, in order: what an exchange file carries."""
-    return [a.to_json() for a in _adjustments(store.db)]
+    return [a.to_json() for a in stored_adjustments(store.db)]
 
 
 def version_list(store: Store) -> list[dict]:
@@ -50,7 +32,7 @@ def version_list(store: Store) -> list[dict]:
     plan = load_plan_text(body)
     out = [{"version": 1, "decision": None, "date": None, "changes": [], "described": ["Kế hoạch ban hành"]}]
     done: list[Adjustment] = []
-    for adjustment in _adjustments(store.db):
+    for adjustment in stored_adjustments(store.db):
         before = apply_adjustments(plan, done)
         out.append(
             {
@@ -96,7 +78,7 @@ def adjust_plan(store: Store, changes: list[dict], decision: str, day: str) -> A
     if not changes:
         raise PlanError("Không có thay đổi nào so với kế hoạch đang áp dụng.")
     number, day = check_decision(decision, day)
-    existing = _adjustments(store.db)
+    existing = stored_adjustments(store.db)
     adjustment = Adjustment(
         version=len(existing) + 2,
         decision=number,
@@ -127,7 +109,7 @@ def adopt_plan_versions(store: Store, versions: list[dict]) -> int:
     """
     sha = store.plan_sha256
     incoming = [Adjustment.from_json(v) for v in versions]
-    have = {a.version: a for a in _adjustments(store.db)}
+    have = {a.version: a for a in stored_adjustments(store.db)}
     new: list[Adjustment] = []
     for adjustment in sorted(incoming, key=lambda a: a.version):
         if adjustment.plan_sha256 != sha:

@@ -32,14 +32,12 @@ class AnnexReviewDialog(QDialog):
         super().__init__(parent)
         self.plan_raw = result["plan"]
         plan = parse_plan(self.plan_raw)
-        self.setWindowTitle(self.tr("Xem lại kế hoạch đọc từ Excel"))
+        self.setWindowTitle("Xem lại kế hoạch đọc từ Excel")
         self.resize(1100, 640)
         layout = QVBoxLayout(self)
-        where = plan.text("commune_full") or plan.commune or self.tr("(không rõ tên xã/phường)")
+        where = plan.text("commune_full") or plan.commune or "(không rõ tên xã/phường)"
         head = QLabel(
-            self.tr(
-                "Kế hoạch của {where}, {first}–{last}: {n} chỉ tiêu, {u} đơn vị. Chưa ghi gì cho tới khi bấm “Dùng kế hoạch này”."
-            ).format(where=where, first=plan.first_year, last=plan.last_year, n=len(plan.indicators), u=len(plan.units))
+            f"Kế hoạch của {where}, {plan.first_year}–{plan.last_year}: {len(plan.indicators)} chỉ tiêu, {len(plan.units)} đơn vị. Chưa ghi gì cho tới khi bấm “Dùng kế hoạch này”."
         )
         head.setWordWrap(True)
         layout.addWidget(head)
@@ -74,17 +72,15 @@ class AnnexReviewDialog(QDialog):
                 reason = confirm.get((indicator.code, field))
                 if reason:
                     item.setBackground(_CONFIRM)
-                    item.setToolTip(self.tr("Phụ lục không ghi; cần xác nhận: {reason}").format(reason=reason))
+                    item.setToolTip(f"Phụ lục không ghi; cần xác nhận: {reason}")
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         self.table.setColumnWidth(1, 280)
         layout.addWidget(self.table, 1)
         if confirm:
             note = QLabel(
-                self.tr(
-                    "Ô nền vàng: phụ lục không ghi cách tính hoặc chiều đánh giá, chương trình chọn như trên (rê chuột "
-                    "để xem lý do). Nếu không đúng, ghi cột “Cách tính”/“Chiều đánh giá” trong tệp Excel rồi đọc lại."
-                )
+                "Ô nền vàng: phụ lục không ghi cách tính hoặc chiều đánh giá, chương trình chọn như trên (rê chuột "
+                "để xem lý do). Nếu không đúng, ghi cột “Cách tính”/“Chiều đánh giá” trong tệp Excel rồi đọc lại."
             )
             note.setWordWrap(True)
             layout.addWidget(note)
@@ -93,17 +89,17 @@ class AnnexReviewDialog(QDialog):
         for p in problems:
             self.problems.addItem(f"{p['cell']}: “{p['text']}”: {p['reason']}")
         label = (
-            self.tr("Ô không đọc được ({n}), dòng của ô không đưa vào kế hoạch:").format(n=len(problems))
+            f"Ô không đọc được ({len(problems)}), dòng của ô không đưa vào kế hoạch:"
             if problems
-            else self.tr("Mọi ô đều đọc được.")
+            else "Mọi ô đều đọc được."
         )
         layout.addWidget(QLabel(label))
         if problems:
             self.problems.setMaximumHeight(120)
             layout.addWidget(self.problems)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Dùng kế hoạch này"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Dùng kế hoạch này")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

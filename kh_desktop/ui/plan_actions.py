@@ -54,10 +54,10 @@ class PlanActions(QObject):
         try:
             adjustment = adjust_plan(self.service.store, changes, number, day)
         except (StoreError, PlanError) as exc:
-            QMessageBox.warning(self.window, self.tr("Không điều chỉnh được"), str(exc))
+            QMessageBox.warning(self.window, "Không điều chỉnh được", str(exc))
             return
         self.service.notify(Change(kind=ChangeKind.PLAN))
         self.window.statusBar().showMessage(
-            self.tr("Đã ghi bản {n} của kế hoạch: {label}.").format(n=adjustment.version, label=adjustment.label),
+            f"Đã ghi bản {adjustment.version} của kế hoạch: {adjustment.label}.",
             15000,
         )

@@ -32,14 +32,12 @@ class PlanAdjustDialog(QDialog):
     def __init__(self, plan: Plan, code: str | None = None, today: date | None = None, parent=None):
         super().__init__(parent)
         self.plan = plan
-        self.setWindowTitle(self.tr("Điều chỉnh kế hoạch theo Nghị quyết"))
+        self.setWindowTitle("Điều chỉnh kế hoạch theo Nghị quyết")
         self.setMinimumWidth(620)
         layout = QVBoxLayout(self)
         intro = QLabel(
-            self.tr(
-                "Ghi chỉ tiêu mới theo Nghị quyết của HĐND xã. Mỗi lần điều chỉnh là một bản mới của kế hoạch, "
-                "gửi tới các đơn vị qua tệp trao đổi của Văn phòng. Chỉ tiêu của năm đã qua giữ nguyên."
-            )
+            "Ghi chỉ tiêu mới theo Nghị quyết của HĐND xã. Mỗi lần điều chỉnh là một bản mới của kế hoạch, "
+            "gửi tới các đơn vị qua tệp trao đổi của Văn phòng. Chỉ tiêu của năm đã qua giữ nguyên."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -49,32 +47,32 @@ class PlanAdjustDialog(QDialog):
             self.indicator_box.addItem(f"{indicator.code}. {indicator.name}", indicator.code)
         if code is not None:
             self.indicator_box.setCurrentIndex(max(self.indicator_box.findData(code), 0))
-        form.addRow(self.tr("Chỉ tiêu:"), self.indicator_box)
+        form.addRow("Chỉ tiêu:", self.indicator_box)
         self.year_box = QComboBox()
         for y in plan.years:
-            self.year_box.addItem(self.tr("Năm {y}").format(y=y), y)
-        self.year_box.addItem(self.tr("Cả giai đoạn {a}–{b}").format(a=plan.first_year, b=plan.last_year), WHOLE_PERIOD)
-        form.addRow(self.tr("Năm:"), self.year_box)
+            self.year_box.addItem(f"Năm {y}", y)
+        self.year_box.addItem(f"Cả giai đoạn {plan.first_year}–{plan.last_year}", WHOLE_PERIOD)
+        form.addRow("Năm:", self.year_box)
         self.current = QLabel()
-        form.addRow(self.tr("Chỉ tiêu đang áp dụng:"), self.current)
+        form.addRow("Chỉ tiêu đang áp dụng:", self.current)
         self.target_edit = QLineEdit()
-        self.target_edit.setPlaceholderText(self.tr("viết như trong phụ lục: ≥14, 15 - 17, Tổng 1.100, Đạt"))
-        form.addRow(self.tr("Chỉ tiêu mới:"), self.target_edit)
+        self.target_edit.setPlaceholderText("viết như trong phụ lục: ≥14, 15 - 17, Tổng 1.100, Đạt")
+        form.addRow("Chỉ tiêu mới:", self.target_edit)
         self.decision_edit = QLineEdit()
-        self.decision_edit.setPlaceholderText(self.tr("số Nghị quyết, ví dụ 15/NQ-HĐND"))
-        form.addRow(self.tr("Nghị quyết số:"), self.decision_edit)
+        self.decision_edit.setPlaceholderText("số Nghị quyết, ví dụ 15/NQ-HĐND")
+        form.addRow("Nghị quyết số:", self.decision_edit)
         today = today or date.today()
         self.date_edit = QDateEdit(QDate(today.year, today.month, today.day))
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         self.date_edit.setCalendarPopup(True)
-        form.addRow(self.tr("Ngày:"), self.date_edit)
+        form.addRow("Ngày:", self.date_edit)
         layout.addLayout(form)
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         layout.addWidget(self.preview)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Ghi bản điều chỉnh"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Ghi bản điều chỉnh")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -96,13 +94,13 @@ class PlanAdjustDialog(QDialog):
     def _update(self) -> None:
         indicator = self.plan.indicator(self.indicator_box.currentData())
         year, whole = self._year()
-        self.current.setText(format_target(indicator.target(year)) or self.tr("(không có)"))
+        self.current.setText(format_target(indicator.target(year)) or "(không có)")
         self._result = None
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         try:
             typed = self.target_edit.text().strip()
             if not typed:
-                raise PlanError(self.tr("Ghi chỉ tiêu mới."))
+                raise PlanError("Ghi chỉ tiêu mới.")
             target = read_target(
                 typed, measure=indicator.measure, direction=indicator.direction, first_year=self.plan.first_year
             )
@@ -110,9 +108,7 @@ class PlanAdjustDialog(QDialog):
                 target["from_year"] = year
             number, day = check_decision(self.decision_edit.text(), self.date_edit.date().toString("yyyy-MM-dd"))
             if year < int(day[:4]):
-                raise PlanError(
-                    self.tr("Năm {y} đã qua khi có Nghị quyết: chỉ tiêu của năm đã qua giữ nguyên.").format(y=year)
-                )
+                raise PlanError(f"Năm {year} đã qua khi có Nghị quyết: chỉ tiêu của năm đã qua giữ nguyên.")
             change = {"kind": "target", "code": indicator.code, "year": year, "target": target}
             text = describe_change(self.plan, change)
         except (AnnexError, PlanError) as exc:

@@ -40,10 +40,10 @@ class SettingsDialog(QDialog):
             layout.addWidget(intro)
         form = QFormLayout()
         if first_start:
-            self.plan_label = QLabel(self.tr("Kế hoạch có sẵn trong chương trình"))
-            other = QPushButton(self.tr("Dùng kế hoạch của xã/phường khác…"))
+            self.plan_label = QLabel("Kế hoạch có sẵn trong chương trình")
+            other = QPushButton("Dùng kế hoạch của xã/phường khác…")
             other.clicked.connect(self._choose_annex)
-            form.addRow(self.tr("Kế hoạch:"), self.plan_label)
+            form.addRow("Kế hoạch:", self.plan_label)
             form.addRow("", other)
         self.unit_box = QComboBox()
         self._fill_units(units, unit_id)
@@ -100,19 +100,17 @@ class SettingsDialog(QDialog):
     def _fill_units(self, units: list[Unit], unit_id: str | None) -> None:
         self.unit_box.clear()
         if self.first_start:  # no default: a wrong guess would send the wrong unit's rights to Văn phòng
-            self.unit_box.addItem(self.tr("— Chọn đơn vị —"), "")
+            self.unit_box.addItem("— Chọn đơn vị —", "")
         for unit in units:
             self.unit_box.addItem(unit.name, unit.id)
-        self.unit_box.addItem(self.tr("Tất cả đơn vị trên máy này (máy tổng hợp của Văn phòng)"), None)
+        self.unit_box.addItem("Tất cả đơn vị trên máy này (máy tổng hợp của Văn phòng)", None)
         position = (
             0 if self.first_start else (self.unit_box.findData(unit_id) if unit_id else self.unit_box.count() - 1)
         )
         self.unit_box.setCurrentIndex(max(position, 0))
 
     def _choose_annex(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Chọn phụ lục chỉ tiêu (Excel)"), "", self.tr("Tệp Excel (*.xlsx)")
-        )
+        path, _ = QFileDialog.getOpenFileName(self, "Chọn phụ lục chỉ tiêu (Excel)", "", "Tệp Excel (*.xlsx)")
         if path:
             self.review_annex(path)
 
@@ -128,12 +126,10 @@ class SettingsDialog(QDialog):
         try:
             result = import_annex(path)
         except ExcelError as exc:
-            QMessageBox.warning(self, self.tr("Không đọc được phụ lục"), str(exc))
+            QMessageBox.warning(self, "Không đọc được phụ lục", str(exc))
             return False
         if not result.plan["indicators"]:
-            QMessageBox.warning(
-                self, self.tr("Không đọc được phụ lục"), self.tr("Không đọc được chỉ tiêu nào từ tệp này.")
-            )
+            QMessageBox.warning(self, "Không đọc được phụ lục", "Không đọc được chỉ tiêu nào từ tệp này.")
             return False
         dialog = AnnexReviewDialog(result.to_json(), self)
         if not (review(dialog) if review else dialog.exec()):
@@ -145,7 +141,7 @@ class SettingsDialog(QDialog):
         plan = parse_plan(raw)
         self.plan_text = json.dumps(raw, ensure_ascii=False, indent=1) + "\n"
         self.plan_label.setText(
-            self.tr("{where}, {first}–{last} ({n} chỉ tiêu)").format(
+            "{where}, {first}–{last} ({n} chỉ tiêu)".format(
                 where=plan.text("commune_full") or plan.commune,
                 first=plan.first_year,
                 last=plan.last_year,

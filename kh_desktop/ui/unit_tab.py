@@ -293,7 +293,7 @@ class UnitTab(QWidget):
         if self.service.store.pc_unit is None:  # Văn phòng's all-units PC adjusts the plan
             code = self.model.indicator_at(row).code
             menu.addSeparator()
-            adjust = QAction(self.tr("Điều chỉnh chỉ tiêu theo Nghị quyết…"), menu)
+            adjust = QAction("Điều chỉnh chỉ tiêu theo Nghị quyết…", menu)
             adjust.triggered.connect(lambda: self.adjust_requested.emit(code))
             menu.addAction(adjust)
         return menu
