@@ -285,6 +285,28 @@ def step_exchange(ctx: Context) -> str:
     return f"{sent.name}: {unit.short} gửi, Văn phòng nhận {summary.counts['added']} số liệu mới"
 
 
+def step_plan(ctx: Context) -> str:
+    """The annex exported by the program reads back to the plan; an adjustment makes version 2."""
+    from .domain.annex import target_key
+    from .excel.annex_import import import_annex
+    from .storage.plan_store import adjust_plan
+
+    store = ctx.store
+    plan = store.plan
+    result = import_annex(ctx.folder / "so-lieu.xlsx")
+    _ensure(not result.problems, f"đọc lại phụ lục báo lỗi: {result.problems[:1]}")
+    codes = [i["code"] for i in result.plan["indicators"]]
+    _ensure(codes == [i.code for i in plan.indicators], "phụ lục đọc lại khác các chỉ tiêu của kế hoạch.")
+    indicator = next(i for i in plan.indicators if i.target(plan.last_year) and not i.target(plan.last_year).is_text)
+    old = indicator.target(plan.last_year).to_json()
+    changed = {**old, "value": (old.get("value") or 0) + 1} if "value" in old else {**old, "high": old["high"] + 1}
+    change = {"kind": "target", "code": indicator.code, "year": plan.last_year, "target": changed}
+    adjust_plan(store, [change], "01/NQ-HĐND", f"{plan.last_year}-01-02")
+    now = store.plan.indicator(indicator.code).target(plan.last_year)
+    _ensure(store.plan.version == 2 and target_key(now.to_json()) == target_key(changed), "điều chỉnh kế hoạch.")
+    return f"{len(codes)} chỉ tiêu đọc lại từ phụ lục; bản điều chỉnh {store.plan.version}"
+
+
 STEPS: list[tuple[str, Callable[[Context], str]]] = [
     ("phiên bản các thành phần", step_versions),
     ("tài nguyên kèm theo (kế hoạch, phông chữ, biểu tượng)", step_resources),
@@ -295,6 +317,7 @@ STEPS: list[tuple[str, Callable[[Context], str]]] = [
     ("in báo cáo ra tệp PDF", step_report),
     ("xuất Excel, đọc lại và nhập lại", step_excel),
     ("gửi và nhận tệp trao đổi số liệu", step_exchange),
+    ("đọc phụ lục chỉ tiêu, điều chỉnh kế hoạch", step_plan),
 ]
 
 

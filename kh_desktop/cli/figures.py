@@ -22,9 +22,12 @@ def register(sub) -> None:
     p.add_argument("--person", default="", help="tên người nhập liệu")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("plan", help="các chỉ tiêu của kế hoạch")
+    p = sub.add_parser("plan", help="các chỉ tiêu của kế hoạch (đang áp dụng); điều chỉnh: plan adjust, plan versions")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_plan)
+    from .plans import register_plan_subcommands  # plan adjust, plan versions (issue 13)
+
+    register_plan_subcommands(p)
 
     p = sub.add_parser("set", help="ghi số liệu thực hiện: set CODE PERIOD VALUE")
     p.add_argument("code")
@@ -103,6 +106,7 @@ def cmd_plan(args) -> int:
                 "baseline": i.baseline.label if i.baseline else None,
                 "words": list(i.allowed_words),
                 "notes": list(i.notes),
+                "version": i.version,
             }
             for i in plan.indicators
         ]

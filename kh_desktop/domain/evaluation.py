@@ -205,6 +205,9 @@ def judge(target: Target, actual: Value, direction: str = "higher") -> tuple[str
         if x > v + _EPSILON:
             return NOT_MET, percent
         return (MET if abs(x - v) <= _EPSILON else EXCEEDED), percent
+    if target.op == "lt":  # "dưới …": strictly below
+        percent = v / x * 100 if x > _EPSILON else None
+        return (MET if x < v - _EPSILON else NOT_MET), percent
     percent = x / v * 100 if v else None
     if target.op == "gt":
         return (MET if x > v + _EPSILON else NOT_MET), percent
@@ -391,7 +394,7 @@ def remaining_to_final(
     if verdict in (MET, EXCEEDED):
         return Remaining(value, latest.period, target, 0.0, True, "Đã đạt chỉ tiêu năm cuối")
     unit = "lần" if indicator.baseline is not None else indicator.measure
-    if target.op == "le":
+    if target.op in ("le", "lt"):
         gap = comparable - float(target.value)
         return Remaining(value, latest.period, target, gap, False, f"Cần giảm thêm {format_number(gap)} {unit}")
     gap = float(target.reference) - comparable
@@ -409,8 +412,8 @@ def remaining_to_final(
 def format_target(target: Target | None) -> str:
     if target is None:
         return ""
-    if target.op in ("ge", "gt", "le"):
-        return {"ge": "≥", "gt": ">", "le": "≤"}[target.op] + format_number(target.value)
+    if target.op in ("ge", "gt", "le", "lt"):
+        return {"ge": "≥", "gt": ">", "le": "≤", "lt": "<"}[target.op] + format_number(target.value)
     if target.op == "range":
         return f"{format_number(target.low)}–{format_number(target.high)}"
     if target.op == "total":

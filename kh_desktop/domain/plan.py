@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import UserError
 
-OPS = ("ge", "gt", "le", "range", "total", "text")
+OPS = ("ge", "gt", "le", "lt", "range", "total", "text")
 
 
 class PlanError(UserError, ValueError):
@@ -86,6 +86,8 @@ class Indicator:
     baseline: Baseline | None = None
     notes: tuple[str, ...] = ()
     position: int = 0
+    version: int = 1  # the plan version that last changed this row (1: as issued)
+    adjusted: dict = field(default_factory=dict, compare=False)  # year -> "KH điều chỉnh theo Nghị quyết số …"
 
     def target(self, year: int) -> Target | None:
         return self.targets.get(year)
@@ -124,7 +126,10 @@ class Plan:
     units: list[Unit]
     indicators: list[Indicator]
     raw: dict = field(repr=False, default_factory=dict)
-    sha256: str = ""
+    sha256: str = ""  # of the plan document as issued: adjustments do not change it
+    version: int = 1  # 1 as issued; each adjustment by a resolution is the next version
+    adjustments: list = field(default_factory=list, repr=False)  # domain.adjustments.Adjustment, in order
+    retired: list[Indicator] = field(default_factory=list, repr=False)  # rows an adjustment stopped tracking
 
     @property
     def years(self) -> list[int]:
@@ -138,7 +143,19 @@ class Plan:
         for indicator in self.indicators:
             if indicator.code == code:
                 return indicator
+        for indicator in self.retired:
+            if indicator.code == code:
+                raise PlanError(
+                    f"Chỉ tiêu {code} đã bỏ khỏi kế hoạch từ bản {indicator.version}; số liệu đã có vẫn giữ trong lịch sử."
+                )
         raise PlanError(f"Không có chỉ tiêu mã “{code}” trong kế hoạch.")
+
+    def any_indicator(self, code: str) -> Indicator:
+        """An indicator of the plan in force or one an adjustment retired (its history is still shown)."""
+        for indicator in self.retired:
+            if indicator.code == code:
+                return indicator
+        return self.indicator(code)
 
     def has_indicator(self, code: str) -> bool:
         return any(i.code == code for i in self.indicators)

@@ -129,6 +129,8 @@ def _period_row(store: Store, indicator: Indicator, rp: ReportPeriod, readings, 
     a = evaluate_period(indicator, period, own, baseline)
     figure = store.figure(indicator.code, period.key)
     note = _note_text(indicator, a, baseline, figure.note if figure else "")
+    if period.year in indicator.adjusted:  # the target of a plan version after the plan as issued
+        note = "; ".join(p for p in (indicator.adjusted[period.year], note) if p)
     return ReportRow(
         code=indicator.code,
         stt=indicator.display_stt,
@@ -169,7 +171,14 @@ def _review_row(indicator: Indicator, rp: ReportPeriod, plan: Plan, readings, ba
         verdict_key=last.verdict if last else NO_DATA,
         years=tuple(cells),
         final_target=format_target(indicator.target(plan.last_year)),
-        remaining=remaining.text,
+        remaining="; ".join(
+            [remaining.text]
+            + [
+                f"Năm {y}: {indicator.adjusted[y]}"
+                for y in dict.fromkeys((*rp.years, plan.last_year))
+                if y in indicator.adjusted
+            ]
+        ).strip("; "),
     )
 
 

@@ -7,6 +7,7 @@ Nothing is updated in place: a new value is a new revision that supersedes the o
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import uuid
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from ..domain.adjustments import Adjustment, apply_adjustments
 from ..domain.evaluation import Assessment, Reading, ValueRefused, evaluate_period, validate_value
 from ..domain.periods import BASELINE, Period, PeriodError, parse_period
 from ..domain.plan import Indicator, Plan, PlanError, load_plan_text
@@ -34,6 +36,16 @@ from .schema import SCHEMA_VERSION, migrations
 from .task_rows import seed_tasks
 
 ALL_UNITS = "*"
+
+
+def stored_adjustments(db: Database) -> list[Adjustment]:
+    """The plan adjustments recorded in a database (table plan_versions, schema 5), in version order."""
+    if not db["plan_versions"].exists():  # a file opened before its upgrade
+        return []
+    rows = db.execute(
+        "SELECT version, id, plan_sha256, decision, decided_on, changes FROM plan_versions ORDER BY version"
+    ).fetchall()
+    return [Adjustment(r[0], r[3], r[4], tuple(json.loads(r[5])), id=r[1], plan_sha256=r[2]) for r in rows]
 
 
 def now_iso() -> str:
@@ -82,6 +94,7 @@ class ChangeKind(StrEnum):
     SETTINGS = "settings"  # this PC's unit or the person's name
     EXCHANGE = "exchange"  # exchange files received
     RESTORE = "restore"  # the working file replaced by a backup
+    PLAN = "plan"  # a new plan version (an adjustment by resolution): targets and rows as now in force
 
     @property
     def label(self) -> str:
@@ -94,6 +107,7 @@ CHANGE_KIND_LABELS = {
     ChangeKind.SETTINGS: "cài đặt máy",
     ChangeKind.EXCHANGE: "nhận tệp trao đổi",
     ChangeKind.RESTORE: "khôi phục bản sao lưu",
+    ChangeKind.PLAN: "điều chỉnh kế hoạch",
 }
 
 
@@ -246,7 +260,8 @@ class Store:
             rows = list(self.db.query("SELECT body FROM plan_document LIMIT 1"))
             if not rows:
                 raise StoreError(f"Tệp dữ liệu {self.path} không có kế hoạch.")
-            self._plan = load_plan_text(rows[0]["body"])
+            # the plan as issued with every stored adjustment by resolution (storage/plan_store.py writes them)
+            self._plan = apply_adjustments(load_plan_text(rows[0]["body"]), stored_adjustments(self.db))
         return self._plan
 
     @property
@@ -418,8 +433,8 @@ class Store:
         )
 
     def history(self, code: str, period: str) -> list[Revision]:
-        """Every revision of a figure, newest first."""
-        self.plan.indicator(code)
+        """Every revision of a figure, newest first (also of an indicator a plan adjustment retired)."""
+        self.plan.any_indicator(code)
         if period != BASELINE:
             period = parse_period(period, self.plan.first_year, self.plan.last_year).key
         rows = self.db.query(

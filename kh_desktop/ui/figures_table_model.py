@@ -100,15 +100,18 @@ class FiguresTableModel(QAbstractTableModel):
         self.service = service
         self.unit_id = unit_id
         self.period = period
-        plan = service.store.plan
+        self._build_rows()
+        self._load()
+        service.figures_changed.connect(self._on_figures_changed)
+
+    def _build_rows(self) -> None:
+        plan = self.service.store.plan
         self._rows: list[_Row] = []
-        for indicator in plan.indicators_of(unit_id):
+        for indicator in plan.indicators_of(self.unit_id):
             self._rows.append(_Row(indicator))
             if indicator.baseline is not None:
                 self._rows.append(_Row(indicator, baseline=True))
         self._codes = {r.indicator.code for r in self._rows}
-        self._load()
-        service.figures_changed.connect(self._on_figures_changed)
 
     # ---- loading ------------------------------------------------------------------------------
 
@@ -139,6 +142,12 @@ class FiguresTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, COLUMN_COUNT - 1))
 
     def _on_figures_changed(self, change) -> None:
+        if change.kind is ChangeKind.PLAN:  # a new plan version: targets (and rows) as now in force
+            self.beginResetModel()
+            self._build_rows()
+            self._load()
+            self.endResetModel()
+            return
         if change.kind is ChangeKind.FIGURES and change.figures:
             codes = {code for code, _ in change.figures} & self._codes
             if codes:

@@ -221,3 +221,8 @@ ACTION_INSTALLERS.append(exchange_actions.install)
 from . import conflict_actions  # noqa: E402 - after the exchange menu: its entry goes beside the import log
 
 ACTION_INSTALLERS.append(conflict_actions.install)
+
+
+from . import plan_actions  # noqa: E402 - plan adjustments by resolution (issue 13), in the file menu
+
+ACTION_INSTALLERS.append(plan_actions.install)
