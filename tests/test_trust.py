@@ -608,7 +608,7 @@ def test_a_plan_adjustment_reaches_a_unit_only_in_its_approved_van_phong_file(of
 
 def test_plan_versions_in_a_unit_pcs_file_are_ignored(office):
     """A unit PC (here VH-XH's, approved at P. Kinh tế as VH-XH's) cannot change another PC's plan."""
-    from kh_desktop.storage.plan_store import adopt_plan_versions, adjust_plan, plan_versions
+    from kh_desktop.storage.plan_store import adjust_plan, adopt_plan_versions, plan_versions
 
     kt, vh = office.pc("kt", "kinh-te"), office.pc("vh", "vh-xh")
     adjust_plan(office.vp, [TO_16], "15/NQ-HĐND", "2028-07-20")

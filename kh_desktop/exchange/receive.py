@@ -10,8 +10,6 @@ from pathlib import Path
 
 from ..domain.merge import COUNT_KEYS
 from ..storage import trust_store
-from ..storage.files import StoreError
-from ..storage.plan_store import adopt_plan_versions, plan_versions
 from ..storage.exchange_store import (
     ExchangeRefused,
     FileHeld,
@@ -21,6 +19,8 @@ from ..storage.exchange_store import (
     read_exchange_file,
     write_transaction,
 )
+from ..storage.files import StoreError
+from ..storage.plan_store import adopt_plan_versions, plan_versions
 from ..storage.store import Change, Store
 from .backups import backup_now
 from .folders import CHECKING_FOLDER, HELD_FOLDER, REFUSED_FOLDER, received_dir, stamp
