@@ -231,7 +231,9 @@ def _flow_figure(period: Period, inside: list[Reading], own: Reading | None) -> 
     differing = [c for c in full if not _same(sum(float(r.value) for r in c), total)]
     disagreement = ""
     if differing:
-        disagreement = "Các cách cộng cho kết quả khác nhau: " + "; ".join(cover_text(c) for c in [best, *differing[:2]])
+        disagreement = "Các cách cộng cho kết quả khác nhau: " + "; ".join(
+            cover_text(c) for c in [best, *differing[:2]]
+        )
     return PeriodFigure(total, True, any(r.estimate for r in best), months < period.months, disagreement)
 
 
@@ -286,7 +288,9 @@ def evaluate_year(
     target = indicator.target(y)
     if target is not None and target.op == "total":
         return _evaluate_total(indicator, y, target, all_readings or readings)
-    return _evaluate_figure(indicator, year_period(y), target, period_figure(indicator, year_period(y), readings), baseline)
+    return _evaluate_figure(
+        indicator, year_period(y), target, period_figure(indicator, year_period(y), readings), baseline
+    )
 
 
 def _no_data_reason(indicator: Indicator, period: Period, readings: dict[str, Reading]) -> str:
@@ -400,12 +404,7 @@ def evaluate_period(
     if figure.value is None:
         return _evaluate_figure(indicator, period, target, figure, baseline, year_readings)
     value = figure.value
-    if (
-        target is not None
-        and indicator.aggregation == "flow"
-        and not target.is_text
-        and target.reference
-    ):
+    if target is not None and indicator.aggregation == "flow" and not target.is_text and target.reference:
         # A flow is on track when the period brings its share of the year's target; the percentage
         # stays "% of the year's plan" (% KH năm), as Vietnamese period reports write it.
         share = period.months / 12
@@ -489,3 +488,48 @@ def format_value(value: Value | None) -> str:
     if isinstance(value, str):
         return value
     return format_number(value)
+
+
+# ---- the same period last year (cùng kỳ năm trước) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class SamePeriod:
+    """The same period of the previous year and the change since, as offices set them side by side."""
+
+    previous: Value | None
+    estimate: bool = False
+    change: float | None = None  # percentage points for rows measured in %, else percent of the previous figure
+    in_points: bool = False
+
+    @property
+    def previous_text(self) -> str:
+        if self.previous is None:
+            return ""
+        return format_value(self.previous) + (" (ước)" if self.estimate else "")
+
+    @property
+    def change_text(self) -> str:
+        """'+2,5 điểm %' for a rate, '+12,3%' for an amount, '' when there is nothing to compare."""
+        if self.change is None:
+            return ""
+        sign = "+" if self.change > _EPSILON else ("−" if self.change < -_EPSILON else "")
+        number = format_number(abs(self.change), 1)
+        return f"{sign}{number} điểm %" if self.in_points else f"{sign}{number}%"
+
+
+def same_period_last_year(indicator: Indicator, period: Period, readings: dict[str, Reading]) -> SamePeriod:
+    """The figure of the same period one year earlier (derived by the same rules) and the change to this one."""
+    earlier = Period(period.year - 1, period.kind, period.index)
+    before = period_figure(indicator, earlier, _of_year(readings, earlier.year))
+    if before.value is None:
+        return SamePeriod(None)
+    now = period_figure(indicator, period, _of_year(readings, period.year)).value
+    in_points = indicator.measure.strip() == "%"
+    change = None
+    if isinstance(now, (int, float)) and isinstance(before.value, (int, float)):
+        if in_points:
+            change = float(now) - float(before.value)
+        elif abs(float(before.value)) > _EPSILON:
+            change = (float(now) / float(before.value) - 1) * 100
+    return SamePeriod(before.value, before.estimate, change, in_points)

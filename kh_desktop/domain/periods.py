@@ -74,11 +74,7 @@ class Period:
 
     def contains(self, other: Period) -> bool:
         """Whether `other` lies inside this period (a period contains itself)."""
-        return (
-            other.year == self.year
-            and self.start_month <= other.start_month
-            and other.end_month <= self.end_month
-        )
+        return other.year == self.year and self.start_month <= other.start_month and other.end_month <= self.end_month
 
     def __str__(self) -> str:
         return self.key
