@@ -49,6 +49,8 @@ HINT_COLOUR = QColor("#6b7280")
 CONFLICT_BACKGROUND = QColor("#fed7aa")  # orange: two PCs claim this figure, a person must choose
 CONFLICT_FOREGROUND = QColor("#7c2d12")
 CONFLICT_WORD = "⚠ xung đột"
+DISAGREEMENT_BACKGROUND = QColor("#fef3c7")  # amber: another figure for the same months says something else
+DISAGREEMENT_WORD = "≠ không khớp"
 
 # Computed once: a repaint of the grid asks for ~8 000 cell values, and Qt enum arithmetic or a new QFont per call
 # made up a third of its time.
@@ -191,7 +193,7 @@ class FiguresTableModel(QAbstractTableModel):
                 self.tr("Kế hoạch {year}").format(year=self.period.year),
                 self.tr("Thực hiện"),
                 self.tr("Ước/Chính thức"),
-                self.tr("% KH"),
+                self.tr("% KH năm"),
                 self.tr("Đánh giá"),
                 self.tr("Ghi chú"),
             ][section]
@@ -243,6 +245,8 @@ class FiguresTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             if column == COL_ACTUAL and row.conflict is not None:
                 return CONFLICT_BACKGROUND
+            if column == COL_ACTUAL and row.assessment is not None and row.assessment.disagreement:
+                return DISAGREEMENT_BACKGROUND
             if column == COL_VERDICT and row.assessment is not None:
                 return BACKGROUNDS[row.assessment.verdict]
             if not row.editable:
@@ -310,6 +314,8 @@ class FiguresTableModel(QAbstractTableModel):
         if column == COL_ACTUAL and row.conflict is not None:
             shown = text or self.tr("(đã xóa)")
             return f"{shown}  {self.tr(CONFLICT_WORD)}"
+        if column == COL_ACTUAL and row.assessment is not None and row.assessment.disagreement:
+            return f"{text}  {self.tr(DISAGREEMENT_WORD)}"
         return text
 
     def _plain_display(self, row: _Row, column: int):
@@ -338,6 +344,11 @@ class FiguresTableModel(QAbstractTableModel):
                 if a is not None and a.ratio is not None and not a.derived:
                     return self.tr("{value} ({ratio} lần)").format(
                         value=format_value(figure.value), ratio=format_number(a.ratio)
+                    )
+                if a is not None and a.derived and a.actual is not None:
+                    # An official figure of the same date outranks this one (issue 12: no clock decides).
+                    return self.tr("{value} → dùng {used}").format(
+                        value=format_value(figure.value), used=format_value(a.actual)
                     )
                 return format_value(figure.value)
             if self._derived(row):
@@ -384,6 +395,14 @@ class FiguresTableModel(QAbstractTableModel):
         if column in (COL_ACTUAL, COL_PERCENT, COL_VERDICT) and row.assessment is not None:
             if row.assessment.reason:
                 parts.append(row.assessment.reason)
+            if row.assessment.disagreement:
+                parts.append(row.assessment.disagreement)
+                parts.append(
+                    self.tr(
+                        "Quy tắc: chỉ tiêu cộng dồn lấy số nhập cho cả kỳ dài hơn; chỉ tiêu thời điểm lấy số chính "
+                        "thức trước số ước, rồi kỳ dài hơn."
+                    )
+                )
             if row.assessment.derived and row.figure is None and row.assessment.actual is not None:
                 parts.append(self.tr("Số tính từ các kỳ đã nhập; gõ số để nhập số của cả kỳ."))
         if column in (COL_ACTUAL, COL_NOTE, COL_KIND) and row.figure is not None and row.conflict is None:
