@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..domain.periods import parse_report_period
+from ..domain.periods import PeriodError, ReportPeriod, parse_period, parse_report_period
 from .common import CommandError, open_store, unit_id
 
 
 def register(sub) -> None:
     p = sub.add_parser("report", help="in báo cáo kết quả thực hiện chỉ tiêu ra tệp PDF")
     p.add_argument("out", metavar="OUT.pdf")
-    p.add_argument("--period", required=True, help="2026, 2026-H1, 2026-Q3, 2026-2028 (giữa kỳ) hoặc 2026-2030")
+    p.add_argument(
+        "--period",
+        required=True,
+        help="quý I 2026-Q1, 6 tháng 2026-H1, 9 tháng 2026-9T, cả năm 2026, một quý 2026-Q3, "
+        "2026-2028 (giữa kỳ) hoặc 2026-2030",
+    )
     p.add_argument("--unit", help="báo cáo của một đơn vị (mặc định: toàn xã)")
     p.add_argument("--charts", action="store_true", help="thêm trang biểu đồ tiến độ cho từng chỉ tiêu")
     p.set_defaults(func=cmd_report)
@@ -23,7 +28,11 @@ def register(sub) -> None:
     p = sub.add_parser("template-xlsx", help="mẫu Excel nhập số liệu cho một đơn vị và một kỳ")
     p.add_argument("out", metavar="OUT.xlsx")
     p.add_argument("--unit", required=True)
-    p.add_argument("--period", required=True, help="2026, 2026-H1 hoặc 2026-Q3")
+    p.add_argument(
+        "--period",
+        required=True,
+        help="quý I 2026-Q1, 6 tháng 2026-H1, 9 tháng 2026-9T, cả năm 2026, một quý 2026-Q3; 2025 (số liệu so sánh)",
+    )
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("import-xlsx", help="nhập số liệu từ tệp Excel (đã xuất hoặc mẫu nhập liệu)")
@@ -86,7 +95,12 @@ def cmd_template(args) -> int:
     out = _xlsx_out(args.out)
     with open_store(args) as store:
         plan = store.plan
-        rp = parse_report_period(args.period, plan.first_year, plan.last_year)
+        try:
+            rp = parse_report_period(args.period, plan.first_year, plan.last_year)
+        except PeriodError:
+            # The year before the plan has no report, but its reference figures may be entered from a template.
+            period = parse_period(args.period, plan.first_year, plan.last_year)
+            rp = ReportPeriod(period.year, period.year, period)
         unit = plan.unit(args.unit)
         try:
             write_template(store, out, unit.id, rp)
