@@ -9,8 +9,8 @@ from .common import CommandError, open_store, unit_id
 
 
 def register(sub) -> None:
-    p = sub.add_parser("report", help="in báo cáo kết quả thực hiện chỉ tiêu ra tệp PDF")
-    p.add_argument("out", metavar="OUT.pdf")
+    p = sub.add_parser("report", help="báo cáo kết quả thực hiện chỉ tiêu: tệp PDF hoặc Word (.docx) theo đuôi tên tệp")
+    p.add_argument("out", metavar="OUT.pdf|OUT.docx")
     p.add_argument(
         "--period",
         required=True,
@@ -54,12 +54,27 @@ def cmd_report(args) -> int:
     from ..reports.render import ReportError, write_pdf
 
     out = Path(args.out)
-    if out.suffix.lower() != ".pdf":
-        raise CommandError(f"Tên tệp phải có đuôi .pdf: {out}")
+    suffix = out.suffix.lower()
+    if suffix not in (".pdf", ".docx"):
+        raise CommandError(f"Tên tệp phải có đuôi .pdf (in) hoặc .docx (Word, để sửa tiếp): {out}")
     with open_store(args) as store:
         plan = store.plan
         rp = parse_report_period(args.period, plan.first_year, plan.last_year)
-        content = build_report(store, rp, unit_id(store, args.unit))
+        unit = unit_id(store, args.unit)
+        content = build_report(store, rp, unit)
+        if suffix == ".docx":
+            from ..reports.docx_report import write_docx
+            from ..reports.narrative import draft_sentences
+
+            try:
+                write_docx(content, draft_sentences(store, rp, unit), out, plan.last_year)
+            except ReportError as exc:
+                raise CommandError(str(exc)) from exc
+            who = content.unit_name or "toàn xã"
+            print(
+                f"Đã ghi báo cáo {rp.label} ({who}) vào {out} (Word): phần I đã soạn sẵn từ số liệu, hãy đọc lại và sửa."
+            )
+            return 0
         extra = None
         if args.charts:
             from ..reports.charts import chart_pages
