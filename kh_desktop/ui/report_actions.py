@@ -106,6 +106,7 @@ class ReportActions:
         self._add(reports, _t("Xem trước khi in…"), self.print_preview)
         self._add(reports, _t("In báo cáo…"), self.print_report)
         self._add(reports, _t("Lưu báo cáo PDF…"), self.save_pdf)
+        self._add(reports, _t("Lưu báo cáo Word (sửa tiếp trong Word)…"), self.save_docx)
         reports.addSeparator()
         plan = window.service.store.plan
         mid = ReportPeriod(plan.first_year, plan.mid_term_year)
@@ -216,6 +217,36 @@ class ReportActions:
             _t("Lưu báo cáo PDF"),
             work,
             lambda pages: self._announce(_t("Đã lưu báo cáo ({pages} trang): {path}").format(pages=pages, path=path)),
+        )
+
+    def save_docx(self, rp: ReportPeriod | None = None) -> None:
+        """The same report as an editable Word file, Section I drafted from the figures."""
+        rp = rp or _current_report_period(self.window)
+        unit_id = _current_unit(self.window)
+        path = self._ask_save_path(
+            _t("Lưu báo cáo Word"), _file_name(self.window, rp, unit_id, ".docx"), _t("Tệp Word (*.docx)"), ".docx"
+        )
+        if not path:
+            return
+        db = self.store.path
+
+        def work(progress):
+            from ..reports.content import build_report
+            from ..reports.docx_report import write_docx
+            from ..reports.narrative import draft_sentences
+
+            with Store.open(db) as store:
+                progress(20, _t("Đang lập báo cáo…"))
+                content = build_report(store, rp, unit_id)
+                return write_docx(content, draft_sentences(store, rp, unit_id), Path(path), store.plan.last_year)
+
+        run_in_background(
+            self.window,
+            _t("Lưu báo cáo Word"),
+            work,
+            lambda out: self._announce(
+                _t("Đã lưu báo cáo Word: {path}. Phần I đã soạn sẵn từ số liệu: hãy đọc lại và sửa.").format(path=out)
+            ),
         )
 
     # ---- Excel ----------------------------------------------------------------------------------
