@@ -21,6 +21,11 @@ def register(sub) -> None:
     p.add_argument("--charts", action="store_true", help="thêm trang biểu đồ tiến độ cho từng chỉ tiêu")
     p.set_defaults(func=cmd_report)
 
+    p = sub.add_parser("publish", help="trang công khai (HTML tĩnh, không cần mạng) cho một kỳ: toàn xã và từng đơn vị")
+    p.add_argument("out_dir", metavar="OUT_DIR")
+    p.add_argument("--period", required=True, help="quý I 2026-Q1, 6 tháng 2026-H1, 9 tháng 2026-9T, cả năm 2026")
+    p.set_defaults(func=cmd_publish)
+
     p = sub.add_parser("export-xlsx", help="xuất toàn bộ chỉ tiêu và số liệu ra tệp Excel")
     p.add_argument("out", metavar="OUT.xlsx")
     p.set_defaults(func=cmd_export)
@@ -86,6 +91,21 @@ def cmd_report(args) -> int:
             raise CommandError(str(exc)) from exc
     who = content.unit_name or "toàn xã"
     print(f"Đã ghi báo cáo {rp.label} ({who}) vào {out}: {pages} trang.")
+    return 0
+
+
+def cmd_publish(args) -> int:
+    from ..reports.publish import publish_site
+    from ..reports.render import ReportError
+
+    with open_store(args) as store:
+        plan = store.plan
+        rp = parse_report_period(args.period, plan.first_year, plan.last_year)
+        try:
+            pages = publish_site(store, Path(args.out_dir), rp)
+        except ReportError as exc:
+            raise CommandError(str(exc)) from exc
+    print(f"Đã ghi trang công khai {rp.label} vào {args.out_dir}: {len(pages)} trang (mở {pages[0].name}).")
     return 0
 
 

@@ -107,6 +107,7 @@ class ReportActions:
         self._add(reports, _t("In báo cáo…"), self.print_report)
         self._add(reports, _t("Lưu báo cáo PDF…"), self.save_pdf)
         self._add(reports, _t("Lưu báo cáo Word (sửa tiếp trong Word)…"), self.save_docx)
+        self._add(reports, _t("Xuất trang công khai…"), self.publish)
         reports.addSeparator()
         plan = window.service.store.plan
         mid = ReportPeriod(plan.first_year, plan.mid_term_year)
@@ -246,6 +247,35 @@ class ReportActions:
             work,
             lambda out: self._announce(
                 _t("Đã lưu báo cáo Word: {path}. Phần I đã soạn sẵn từ số liệu: hãy đọc lại và sửa.").format(path=out)
+            ),
+        )
+
+    def publish(self) -> None:
+        """The công khai site of the chosen period (the whole commune and each unit) into a folder."""
+        rp = _current_report_period(self.window)
+        default = str(Path(_documents_dir()) / f"cong-khai-{rp.key}")
+        folder = QFileDialog.getExistingDirectory(
+            self.window, _t("Xuất trang công khai {period}: chọn thư mục").format(period=rp.label), default
+        )
+        if not folder:
+            return
+        db = self.store.path
+
+        def work(progress):
+            from ..reports.publish import publish_site
+
+            with Store.open(db) as store:
+                progress(20, _t("Đang lập trang công khai…"))
+                return publish_site(store, Path(folder), rp)
+
+        run_in_background(
+            self.window,
+            _t("Xuất trang công khai"),
+            work,
+            lambda pages: self._announce(
+                _t("Đã ghi {n} trang công khai vào {folder} (mở {index} bằng trình duyệt).").format(
+                    n=len(pages), folder=folder, index=pages[0].name
+                )
             ),
         )
 
