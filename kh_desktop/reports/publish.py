@@ -34,6 +34,7 @@ table { border-collapse: collapse; width: 100%; font-size: 11.5pt; }
 th, td { border: 1px solid #6b7280; padding: 3px 5px; vertical-align: middle; }
 th { background: #e5e7eb; }
 td.num { text-align: right; white-space: nowrap; }
+td:nth-child(2) { width: 32%; }
 td.c { text-align: center; }
 .exceeded { color: #166534; font-weight: bold; }
 .met { color: #15803d; font-weight: bold; }
