@@ -12,14 +12,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import UserError
+
 OPS = ("ge", "gt", "le", "range", "total", "text")
 # How a period's figure follows from its parts: "flow" adds them up, "level" carries the latest over,
 # "none" (growth rates) takes only a figure entered for that very period.
 AGGREGATIONS = ("flow", "level", "none")
-OP_WORDS = {"ge": "≥", "gt": ">", "le": "≤"}
 
 
-class PlanError(ValueError):
+class PlanError(UserError, ValueError):
     """A plan file that cannot be used; str() is Vietnamese."""
 
 

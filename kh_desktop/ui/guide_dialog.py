@@ -51,7 +51,7 @@ def _fit_images(document, width: int) -> None:
 class GuideDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, path: Path | None = None):
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Hướng dẫn sử dụng"))
+        self.setWindowTitle("Hướng dẫn sử dụng")
         self.resize(980, 760)
         layout = QVBoxLayout(self)
         self.browser = QTextBrowser()
@@ -59,10 +59,10 @@ class GuideDialog(QDialog):
         self.loaded = load_guide(self.browser, path)
         layout.addWidget(self.browser, 1)
         buttons = QDialogButtonBox()
-        self.print_button = buttons.addButton(self.tr("In…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button = buttons.addButton("In…", QDialogButtonBox.ButtonRole.ActionRole)
         self.print_button.clicked.connect(self.print_guide)
         self.print_button.setEnabled(self.loaded)
-        buttons.addButton(self.tr("Đóng"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton("Đóng", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
@@ -73,7 +73,7 @@ class GuideDialog(QDialog):
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setDocName(self.tr("Hướng dẫn sử dụng"))
+        printer.setDocName("Hướng dẫn sử dụng")
         dialog = QPrintDialog(printer, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.print_to(printer)
