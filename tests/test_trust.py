@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kh_desktop.exchange import trust
+from kh_desktop.exchange import approval as trust
 from kh_desktop.exchange.backups import backup_now, restore
 from kh_desktop.exchange.receive import receive_files
 from kh_desktop.exchange.send import send
