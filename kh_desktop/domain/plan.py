@@ -15,6 +15,9 @@ from pathlib import Path
 from .errors import UserError
 
 OPS = ("ge", "gt", "le", "lt", "range", "total", "text")
+# How a period's figure follows from its parts: "flow" adds them up, "level" carries the latest over,
+# "none" (growth rates) takes only a figure entered for that very period.
+AGGREGATIONS = ("flow", "level", "none")
 
 
 class PlanError(UserError, ValueError):
@@ -76,7 +79,7 @@ class Indicator:
     measure: str
     owners: tuple[str, ...]
     owners_as_written: str
-    aggregation: str  # "flow" adds up over a year; "level" takes the latest reading
+    aggregation: str  # "flow" adds up over a year; "level" takes the latest reading; "none": only its own period
     direction: str  # "higher" or "lower" is better
     targets: dict[int, Target]
     words: tuple[str, ...] = ()
@@ -241,6 +244,12 @@ def parse_plan(raw: dict) -> Plan:
                     raise PlanError(f"Kế hoạch: chỉ tiêu {code} có năm {y} ngoài {first}–{last}.")
                 if target is not None:
                     targets[y] = _target(y, target, code)
+            aggregation = item.get("aggregation", "level")
+            if aggregation not in AGGREGATIONS:
+                raise PlanError(
+                    f"Kế hoạch: chỉ tiêu {code} có cách cộng dồn “{aggregation}” không hợp lệ "
+                    f"(chỉ dùng {', '.join(AGGREGATIONS)})."
+                )
             bounds = item.get("bounds") or {}
             baseline = item.get("baseline")
             indicators.append(
@@ -251,7 +260,7 @@ def parse_plan(raw: dict) -> Plan:
                     measure=item.get("measure", ""),
                     owners=owners,
                     owners_as_written=item.get("owners_as_written", ""),
-                    aggregation=item.get("aggregation", "level"),
+                    aggregation=aggregation,
                     direction=item.get("direction", "higher"),
                     targets=targets,
                     words=tuple(item.get("words", ())),

@@ -314,9 +314,12 @@ def _units_sheet(ws, store: Store) -> None:
 
 
 def write_template(store: Store, path: Path | str, unit_id: str, rp: ReportPeriod, today: date | None = None) -> Path:
-    """A blank entry form for one unit and one period (a year, a half year or a quarter)."""
+    """A blank entry form for one unit and one period (quý I, 6 tháng, 9 tháng, cả năm, or one quarter)."""
     if rp.is_review:
-        raise ExcelError("Mẫu nhập liệu theo một năm, 6 tháng hoặc một quý (ví dụ 2026, 2026-H1, 2026-Q3).")
+        raise ExcelError(
+            "Mẫu nhập liệu theo một kỳ: quý I (2026-Q1), 6 tháng (2026-H1), 9 tháng (2026-9T), cả năm (2026) "
+            "hoặc một quý (2026-Q3)."
+        )
     today = today or date.today()
     plan = store.plan
     unit = plan.unit_by_id(unit_id)
@@ -332,7 +335,12 @@ def write_template(store: Store, path: Path | str, unit_id: str, rp: ReportPerio
         1,
         f"Lập ngày {today:%d/%m/%Y}. Nhập số vào cột “Thực hiện” (ô nền vàng); chỉ tiêu ghi bằng chữ thì chọn trong "
         "danh sách của ô; ghi x ở cột “Ước” nếu là số ước thực hiện; cột “Số hiện nay (gốc)” (ô nền vàng) cho chỉ "
-        f"tiêu so với hiện nay. {EMPTY_CELL_RULE} Không sửa cột Mã và dòng tiêu đề.",
+        f"tiêu so với hiện nay. {EMPTY_CELL_RULE} Không sửa cột Mã và dòng tiêu đề."
+        + (
+            f" Số liệu {period.label.lower()} tính cộng dồn từ ngày 01/01/{period.year}."
+            if period.cumulative and period.kind not in ("Q",)
+            else ""
+        ),
     )
     heads = ("STT", "Mã", "Chỉ tiêu", "ĐVT", "Số hiện nay (gốc)", f"Kế hoạch năm {period.year}")
     for column, text in enumerate((*heads, f"Thực hiện {period.label}", "Ước", "Ghi chú"), 1):

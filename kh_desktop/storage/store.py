@@ -19,7 +19,15 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from ..domain.adjustments import Adjustment, apply_adjustments
-from ..domain.evaluation import Assessment, Reading, ValueRefused, evaluate_period, validate_value
+from ..domain.evaluation import (
+    Assessment,
+    Reading,
+    SamePeriod,
+    ValueRefused,
+    evaluate_period,
+    same_period_last_year,
+    validate_value,
+)
 from ..domain.periods import BASELINE, Period, PeriodError, parse_period
 from ..domain.plan import Indicator, Plan, PlanError, load_plan_text
 from ..identity import Identity, IdentityError, load_identity
@@ -494,6 +502,12 @@ class Store:
         readings, baselines = self.readings(), self.baselines()
         indicators = self.plan.indicators_of(unit_id) if unit_id else self.plan.indicators
         return [evaluate_period(i, period, readings.get(i.code, {}), baselines.get(i.code)) for i in indicators]
+
+    def same_period(self, period: Period, unit_id: str | None = None) -> dict[str, SamePeriod]:
+        """Cùng kỳ năm trước of every indicator (of one unit, if given), keyed by code."""
+        readings = self.readings()
+        indicators = self.plan.indicators_of(unit_id) if unit_id else self.plan.indicators
+        return {i.code: same_period_last_year(i, period, readings.get(i.code, {})) for i in indicators}
 
     # ---- safety -----------------------------------------------------------------------------
 
