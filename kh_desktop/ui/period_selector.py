@@ -43,8 +43,10 @@ class PeriodSelector(QWidget):
         self._period = period
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel(self.tr("Kỳ báo cáo:")))
+        label = QLabel(self.tr("&Kỳ báo cáo:"))  # Alt+K: straight to the year
+        layout.addWidget(label)
         self.year_box = QComboBox()
+        label.setBuddy(self.year_box)
         for year in range(first_year, last_year + 1):
             self.year_box.addItem(self.tr("Năm {year}").format(year=year), year)
         self.kind_box = QComboBox()

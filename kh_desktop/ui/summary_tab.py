@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
 
@@ -17,6 +17,7 @@ from .figures_table_model import _short_time
 from .store_service import StoreService
 from .table_setup import RowListModel, setup_row_table
 from .task_summary import TaskSummaryView
+from .ui_memory import apply_splitter, save_splitter
 from .verdict_style import CHART_COLOURS
 
 COL_UNIT, COL_COUNT = 0, 1
@@ -24,6 +25,7 @@ COL_VERDICT_FIRST = 2  # exceeded, met, not met, no data
 COL_ENTERED, COL_LAST = 6, 7
 COLUMN_COUNT = 8
 UNIT_ROLE = Qt.ItemDataRole.UserRole + 1
+SPLITTER_KEY = "summary/splitter"  # units table, task counts, chart
 
 
 @dataclass
@@ -145,9 +147,12 @@ class SummaryTableModel(RowListModel):
 class SummaryTab(QWidget):
     unit_activated = Signal(str)  # a unit id: the window opens its tab
 
-    def __init__(self, service: StoreService, period: Period, parent: QWidget | None = None):
+    def __init__(
+        self, service: StoreService, period: Period, parent: QWidget | None = None, settings: QSettings | None = None
+    ):
         super().__init__(parent)
         self.service = service
+        self.settings = settings  # the window's: the splitter's proportions
         self.period = period
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -164,7 +169,7 @@ class SummaryTab(QWidget):
         self.table.activated.connect(self._on_clicked)
 
         self.plot = pg.PlotWidget(background="w")
-        self.plot.setMinimumHeight(240)
+        self.plot.setMinimumHeight(100)  # the window must fit 1366×768 at 150 % (~440 logical pixels high)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.getViewBox().setMouseEnabled(False, False)
@@ -181,6 +186,9 @@ class SummaryTab(QWidget):
         splitter.setStretchFactor(2, 1)
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([300, 300, 420])
+        self.splitter = splitter
+        if settings is not None:
+            apply_splitter(splitter, settings, SPLITTER_KEY)
         layout.addWidget(splitter, 1)
         hint = QLabel(self.tr("Nhấn vào tên một đơn vị để mở tab nhập số liệu của đơn vị đó."))
         hint.setStyleSheet("color: #4b5563;")
@@ -204,6 +212,14 @@ class SummaryTab(QWidget):
             self.refresh()
         else:
             self._stale = True
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.remember()
+        super().hideEvent(event)
+
+    def remember(self) -> None:
+        if self.settings is not None:
+            save_splitter(self.splitter, self.settings, SPLITTER_KEY)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
