@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         help_menu.addAction(how)
 
     def _build_view_menu(self) -> None:
-        """"Xem": every tab by Ctrl+1 … Ctrl+9, and the period selector, without the mouse."""
+        """ "Xem": every tab by Ctrl+1 … Ctrl+9, and the period selector, without the mouse."""
         view_menu = self.menus["view"] = QMenu(self.tr("&Xem"), self)
         self.menuBar().insertMenu(self.menus["reports"].menuAction(), view_menu)
         period = QAction(self.tr("Chọn kỳ báo cáo"), self)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ..domain.periods import ReportPeriod
 from ..storage.store import Store
 from .background import run_in_background
+from .screen_fit import fit_dialog
 
 
 def _t(text: str) -> str:
@@ -64,7 +65,6 @@ class ImportPreviewDialog(QDialog):
     def __init__(self, preview, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(_t("Nhập từ Excel: xem trước"))
-        self.resize(820, 480)
         layout = QVBoxLayout(self)
         text = QPlainTextEdit(readOnly=True)
         buttons = QDialogButtonBox()
@@ -97,6 +97,7 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(buttons)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        fit_dialog(self, 820, 480)
 
 
 class ReportActions:
@@ -179,7 +180,7 @@ class ReportActions:
         dialog = QPrintPreviewDialog(printer, self.window)
         dialog.setWindowTitle(_t("Xem trước: {subject}").format(subject=content.subject))
         dialog.paintRequested.connect(lambda p: self._paint(p, content))
-        dialog.resize(1000, 800)
+        fit_dialog(dialog, 1000, 800)
         dialog.exec()
 
     def print_report(self) -> None:

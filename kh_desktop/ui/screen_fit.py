@@ -67,7 +67,9 @@ def fit_size(wanted: tuple[int, int] | None, available: Box, fraction: float = F
 
 def centred(size: tuple[int, int], available: Box) -> Box:
     width, height = min(size[0], available.width), min(size[1], available.height)
-    return Box(available.x + (available.width - width) // 2, available.y + (available.height - height) // 2, width, height)
+    return Box(
+        available.x + (available.width - width) // 2, available.y + (available.height - height) // 2, width, height
+    )
 
 
 def fits_on_some(frame: Box, screens: Sequence[Box]) -> bool:
@@ -131,4 +133,28 @@ def fit_dialog(dialog, width: int, height: int) -> tuple[int, int]:
     dialog.setMaximumSize(available.width, available.height)
     size = fit_size((width, height), available)
     dialog.resize(*size)
+    keyboard_ready(dialog)
     return size
+
+
+def keyboard_ready(dialog) -> None:
+    """Enter and Esc, and Tab through every control, in `dialog`: Esc closes any QDialog already; Enter presses the
+    first accepting button, or closes a dialog that has only a close button; Tab leaves read-only tables (Qt would
+    otherwise move between their cells and never reach the buttons)."""
+    from PySide6.QtWidgets import QAbstractItemView, QDialogButtonBox, QPushButton
+
+    for view in dialog.findChildren(QAbstractItemView):
+        if view.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers:
+            view.setTabKeyNavigation(False)
+    if any(button.isDefault() for button in dialog.findChildren(QPushButton)):
+        return
+    accepting = (QDialogButtonBox.ButtonRole.AcceptRole, QDialogButtonBox.ButtonRole.YesRole)
+    closing = (QDialogButtonBox.ButtonRole.RejectRole, QDialogButtonBox.ButtonRole.NoRole)
+    for box in dialog.findChildren(QDialogButtonBox):
+        buttons = box.buttons()
+        default = next((b for b in buttons if box.buttonRole(b) in accepting), None)
+        if default is None and all(box.buttonRole(b) not in accepting for b in buttons):
+            default = next((b for b in buttons if box.buttonRole(b) in closing), None)
+        if default is not None:
+            default.setDefault(True)
+            return

@@ -8,13 +8,13 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
 
 from ..domain.plan import Unit
+from .screen_fit import fit_dialog
 
 
 class SettingsDialog(QDialog):
     def __init__(self, units: list[Unit], unit_id: str | None, person: str, *, first_start: bool = False, parent=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Bắt đầu sử dụng") if first_start else self.tr("Cài đặt"))
-        self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
         if first_start:
             intro = QLabel(
@@ -54,6 +54,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fit_dialog(self, 520, self.sizeHint().height())
 
     def values(self) -> tuple[str | None, str]:
         """(unit id or None for all units, person's name)."""

@@ -155,6 +155,7 @@ class UnitTab(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        splitter.setCollapsible(1, True)  # on a short screen the chart may be dragged away to give the grid room
         splitter.setSizes([520, 300])
         self.splitter = splitter
         self.view.setCurrentIndex(self.model.index(0, COL_ACTUAL))
