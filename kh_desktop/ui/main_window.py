@@ -206,7 +206,9 @@ class MainWindow(QMainWindow):
                 "4. Cột “Ước/Chính thức”: chọn Ước nếu là số ước thực hiện.\n"
                 "5. Chỉ tiêu không đạt: ghi giải trình ở cột “Ghi chú”.\n"
                 "6. Ctrl+Z hoàn tác, Ctrl+Y làm lại. Nhấn chuột phải vào ô để xem lịch sử.\n"
-                "7. Có thể dán một cột số chép từ Excel (Ctrl+V)."
+                "7. Có thể dán một cột số chép từ Excel (Ctrl+V).\n"
+                "8. Không cần chuột: Alt + chữ gạch chân mở menu; Ctrl+1 … Ctrl+9 chuyển tab; Ctrl+K chọn kỳ báo "
+                "cáo; trong bảng, Tab sang ô bên phải, Ctrl+Tab sang nút tiếp theo; Enter đồng ý, Esc đóng hộp thoại."
             )
         )
         box.addButton(self.tr("Đóng"), QMessageBox.ButtonRole.AcceptRole)
