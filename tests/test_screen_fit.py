@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QDialog, QLineEdit
+from PySide6.QtWidgets import QDialog, QTableView
 
 from kh_desktop.ui.keyboard import plain_text, with_mnemonics
 from kh_desktop.ui.screen_fit import Box, centred, fit_size, fits_on_some, usable_widths
@@ -208,17 +208,18 @@ def test_dialogs_are_sized_from_the_screen_and_answer_enter_and_esc(qtbot, store
     assert (conflicts.width(), conflicts.height()) == (min(1040, int(area.width * 0.9)), min(640, int(area.height * 0.9)))
 
     store.record("1", "2026-Q1", "4,5")
-    for dialog, enter_result in (
-        (HistoryDialog("1 – Quý I", store.history("1", "2026-Q1"), window), QDialog.DialogCode.Rejected),
-        (SettingsDialog(store.plan.units, None, "Lan", parent=window), QDialog.DialogCode.Accepted),
+    history = HistoryDialog("1 – Quý I", store.history("1", "2026-Q1"), window)
+    settings = SettingsDialog(store.plan.units, None, "Lan", parent=window)
+    for dialog, target, enter_result in (
+        (history, history.findChild(QTableView), QDialog.DialogCode.Rejected),  # its only button: Đóng
+        (settings, settings.person_edit, QDialog.DialogCode.Accepted),
     ):
         qtbot.addWidget(dialog)
         for key, expected in ((Qt.Key.Key_Escape, QDialog.DialogCode.Rejected), (Qt.Key.Key_Return, enter_result)):
             dialog.setResult(-1)
             dialog.open()
             qtbot.waitExposed(dialog)
-            target = dialog.findChild(QAbstractItemView) or dialog.findChild(QLineEdit)  # not on a button
-            target.setFocus()
+            target.setFocus()  # not on a button: Enter must reach the dialog's default button
             qtbot.keyClick(target, key)
             assert not dialog.isVisible(), (type(dialog).__name__, key)
             assert dialog.result() == expected
