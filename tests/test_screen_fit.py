@@ -205,7 +205,10 @@ def test_dialogs_are_sized_from_the_screen_and_answer_enter_and_esc(qtbot, store
     area = _available(window)
     conflicts = ConflictDialog([], window)  # asks for 1040×640
     qtbot.addWidget(conflicts)
-    assert (conflicts.width(), conflicts.height()) == (min(1040, int(area.width * 0.9)), min(640, int(area.height * 0.9)))
+    assert (conflicts.width(), conflicts.height()) == (
+        min(1040, int(area.width * 0.9)),
+        min(640, int(area.height * 0.9)),
+    )
 
     store.record("1", "2026-Q1", "4,5")
     history = HistoryDialog("1 – Quý I", store.history("1", "2026-Q1"), window)
