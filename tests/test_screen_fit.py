@@ -256,8 +256,21 @@ def test_tabs_and_the_grid_by_keyboard(qtbot, store, ui_settings):
     qtbot.keyClick(tab.view, Qt.Key.Key_Tab)
     assert tab.view.currentIndex().column() == column + 1
     qtbot.keyClick(tab.view, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
-    assert window.focusWidget() is not tab.view
+    assert plain_text(window.focusWidget().text()) == "Lưu biểu đồ thành ảnh PNG…"  # past the chart to its button
     assert tab.sections.currentIndex() == 0  # the focus moved on; the section ("Chỉ tiêu") did not change
+
+    # Tab out of a dialog's read-only table reaches its buttons (Qt's default would move between the cells).
+    store.record("1", "2026-Q1", "4,5")
+    from kh_desktop.ui.history_dialog import HistoryDialog
+
+    dialog = HistoryDialog("1 – Quý I", store.history("1", "2026-Q1"), window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table = dialog.findChild(QTableView)
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    assert plain_text(dialog.focusWidget().text()) == "Đóng"
 
 
 @pytest.mark.parametrize("scale_text", ["1366x768"])

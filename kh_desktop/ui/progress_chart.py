@@ -276,6 +276,7 @@ class ProgressChart(QWidget):
         super().__init__(parent)
         self._data = chart_data(None, None, None, [])
         self.plot_widget = pg.PlotWidget(background="w", axisItems={"left": _NumberAxis("left")})
+        self.plot_widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to do by keyboard: Tab goes past it
         self.plot_widget.setMinimumHeight(70)  # the window must fit 1366×768 at 150 % (~440 logical pixels high)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -169,6 +169,7 @@ class SummaryTab(QWidget):
         self.table.activated.connect(self._on_clicked)
 
         self.plot = pg.PlotWidget(background="w")
+        self.plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to do by keyboard: Tab goes past it
         self.plot.setMinimumHeight(100)  # the window must fit 1366×768 at 150 % (~440 logical pixels high)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
