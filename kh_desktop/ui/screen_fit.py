@@ -139,13 +139,12 @@ def fit_dialog(dialog, width: int, height: int) -> tuple[int, int]:
 
 def keyboard_ready(dialog) -> None:
     """Enter and Esc, and Tab through every control, in `dialog`: Esc closes any QDialog already; Enter presses the
-    first accepting button, or closes a dialog that has only a close button; Tab leaves read-only tables (Qt would
+    first accepting button, or closes a dialog that has only a close button; Tab leaves tables and lists (Qt would
     otherwise move between their cells and never reach the buttons)."""
     from PySide6.QtWidgets import QAbstractItemView, QDialogButtonBox, QPushButton
 
-    for view in dialog.findChildren(QAbstractItemView):
-        if view.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers:
-            view.setTabKeyNavigation(False)
+    for view in dialog.findChildren(QAbstractItemView):  # the dialogs' tables and lists are all read-only
+        view.setTabKeyNavigation(False)
     if any(button.isDefault() for button in dialog.findChildren(QPushButton)):
         return
     accepting = (QDialogButtonBox.ButtonRole.AcceptRole, QDialogButtonBox.ButtonRole.YesRole)
