@@ -279,3 +279,26 @@ def test_screenshot_script_exists_and_names_the_sizes(scale_text):
 
     script = (ROOT / "scripts" / "screenshots.sh").read_text(encoding="utf-8")
     assert scale_text in script and "1920x1080" in script and "QT_SCALE_FACTOR" in script
+
+
+def test_enter_in_the_import_log_closes_it_rather_than_printing(qtbot, store, ui_settings, tmp_path, plan_text):
+    """Its first buttons print or save a receipt; Enter must take the default, "Đóng"."""
+    from kh_desktop.exchange.receive import receive_files
+    from kh_desktop.exchange.send import send
+    from kh_desktop.ui.exchange_actions import ImportLogDialog
+    from tests.exchange_helpers import make_pc, record_some
+
+    unit = make_pc(tmp_path, "kt", plan_text, "kinh-te")
+    record_some(unit, "kinh-te")
+    sent = send(unit, tmp_path / "usb")
+    unit.close()
+    receive_files(store, [sent])
+    window = _window(qtbot, store, ui_settings)
+    dialog = ImportLogDialog(store, window)
+    qtbot.addWidget(dialog)
+    assert dialog.print_button.isEnabled()
+    dialog.open()
+    qtbot.waitExposed(dialog)
+    dialog.table.setFocus()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
+    assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
