@@ -144,7 +144,10 @@ class TaskDialog(QDialog):
         form.addRow(self.tr("Ghi chú:"), self.notes_edit)
         # The form scrolls when the screen is short (1366×768 at 150 % leaves ~440 pixels); the buttons stay.
         fields = QWidget()
-        fields.setLayout(form)
+        fields_layout = QVBoxLayout(fields)
+        fields_layout.setContentsMargins(0, 0, 0, 0)
+        fields_layout.addLayout(form)
+        fields_layout.addStretch(1)  # spare height below the fields, not between them
         scroll = QScrollArea()
         scroll.setWidget(fields)
         scroll.setWidgetResizable(True)
@@ -165,7 +168,7 @@ class TaskDialog(QDialog):
         layout.addWidget(self.problem)
         self.person_edit.textChanged.connect(self._mark_gaps)
         self._mark_gaps()
-        wanted = fields.sizeHint().height() + self.buttons.sizeHint().height() + intro.sizeHint().height() + 80
+        wanted = fields.sizeHint().height() + self.buttons.sizeHint().height() + intro.sizeHint().height() + 48
         fit_dialog(self, 680, wanted)
 
     def _mark_gaps(self, *_args) -> None:
