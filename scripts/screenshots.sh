@@ -2,7 +2,7 @@
 # The real window under Xvfb at the office PCs' screen sizes, each dialog opened in turn, one PNG of the whole
 # screen per window or dialog (scripts/screen_tour.py says whether each fits).
 #
-#   bash scripts/screenshots.sh [OUT_DIR]      (default: docs/screenshots/screens)
+#   bash scripts/screenshots.sh [OUT_DIR]      (default: build/screenshots)
 #
 # Needs Xvfb (Debian/Ubuntu: apt-get install xvfb). Runs:
 #   1366x768          QT_SCALE_FACTOR=1     the commune office laptops
@@ -13,7 +13,7 @@
 # Exit status 1 if any window or dialog did not fit its screen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT="${1:-docs/screenshots/screens}"
+OUT="${1:-build/screenshots}"
 PY=.venv/bin/python
 [ -x "$PY" ] || PY=python3
 command -v xvfb-run >/dev/null || { echo "Cần Xvfb: apt-get install xvfb" >&2; exit 2; }
