@@ -6,11 +6,11 @@ import argparse
 import sys
 
 from .. import APP_NAME, __version__
+from ..domain.errors import UserError
 from ..paths import default_db_path
-from . import exchange, figures, reports, tasks
-from .common import USER_ERRORS, CommandError
+from . import exchange, figures, pcs, reports, tasks
 
-COMMAND_GROUPS = [figures, exchange, reports, tasks]
+COMMAND_GROUPS = [figures, exchange, pcs, reports, tasks]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_app(args)
     try:
         return args.func(args)
-    except (CommandError, *USER_ERRORS) as exc:
+    except UserError as exc:  # the one place the command line turns a refusal into a message
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -12,22 +12,26 @@ import sqlite3
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from ..domain.evaluation import Assessment, Reading, ValueRefused, evaluate_period, evaluate_year, validate_value
+from ..domain.evaluation import Assessment, Reading, ValueRefused, evaluate_period, validate_value
 from ..domain.periods import BASELINE, Period, PeriodError, parse_period
 from ..domain.plan import Indicator, Plan, PlanError, load_plan_text
+from ..identity import Identity, IdentityError, load_identity
 from .files import (
     StoreError,
     check_identity,
     os_error_message,
     quick_check,
     roll_back_interrupted_write,
+    write_error_message,
     write_snapshot,
 )
 from .schema import SCHEMA_VERSION, migrations
+from .task_rows import seed_tasks
 
 ALL_UNITS = "*"
 
@@ -70,13 +74,40 @@ class Revision:
     received_at: str | None
 
 
+class ChangeKind(StrEnum):
+    """What kind of write a `Change` reports; views refresh only for the kinds that concern them."""
+
+    FIGURES = "figures"  # figures typed, cleared, imported from Excel or settled
+    TASKS = "tasks"  # "06 rõ" tasks added, edited or settled
+    SETTINGS = "settings"  # this PC's unit or the person's name
+    EXCHANGE = "exchange"  # exchange files received
+    RESTORE = "restore"  # the working file replaced by a backup
+
+    @property
+    def label(self) -> str:
+        return CHANGE_KIND_LABELS[self]
+
+
+CHANGE_KIND_LABELS = {
+    ChangeKind.FIGURES: "số liệu",
+    ChangeKind.TASKS: "nhiệm vụ",
+    ChangeKind.SETTINGS: "cài đặt máy",
+    ChangeKind.EXCHANGE: "nhận tệp trao đổi",
+    ChangeKind.RESTORE: "khôi phục bản sao lưu",
+}
+
+
 @dataclass(frozen=True)
 class Change:
     """What a write changed, for views to decide whether to refresh."""
 
     figures: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     revision: int = 0
-    kind: str = "figures"
+    kind: ChangeKind = ChangeKind.FIGURES
+
+    def __post_init__(self) -> None:
+        # A plain string ("tasks") is accepted and checked: an unknown kind fails here, not in a view.
+        object.__setattr__(self, "kind", ChangeKind(self.kind))
 
 
 def _value_of(row: dict) -> float | str | None:
@@ -88,8 +119,10 @@ def _value_of(row: dict) -> float | str | None:
 class Store:
     """One open database. Not thread-safe: each thread opens its own Store."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection):
+    def __init__(self, path: Path, conn: sqlite3.Connection, identity: Identity | None = None):
         self.path = Path(path)
+        self._identity = identity
+        self._block_end = 0  # the last revision number of the block this store reserved
         # No sqlite-utils plugins: none is part of the program, and looking for them scans every installed
         # package's entry points (30-50 ms at each start).
         self.db = Database(conn, execute_plugins=False)
@@ -98,8 +131,10 @@ class Store:
     # ---- opening and creating ---------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str) -> Store:
-        """Open an existing database, upgrading an older schema after a safety copy."""
+    def open(cls, path: Path | str, identity: Identity | None = None) -> Store:
+        """Open an existing database, upgrading an older schema after a safety copy.
+
+        `identity` is the PC writing through this store (default: this PC's own, loaded at the first write)."""
         path = Path(path)
         version = check_identity(path)
         roll_back_interrupted_write(path)
@@ -111,7 +146,7 @@ class Store:
             )
         if version < SCHEMA_VERSION:
             cls._safety_copy(path, version)
-        store = cls(path, cls._connect(path))
+        store = cls(path, cls._connect(path), identity)
         try:
             migrations.apply(store.db)
             store.plan  # noqa: B018 - fail now, not later, if the stored plan is unreadable
@@ -121,7 +156,14 @@ class Store:
         return store
 
     @classmethod
-    def create(cls, path: Path | str, plan_text: str, unit_id: str = ALL_UNITS, person: str = "") -> Store:
+    def create(
+        cls,
+        path: Path | str,
+        plan_text: str,
+        unit_id: str = ALL_UNITS,
+        person: str = "",
+        identity: Identity | None = None,
+    ) -> Store:
         """Create and seed a new database from a plan file's text."""
         path = Path(path)
         plan = load_plan_text(plan_text)
@@ -133,7 +175,7 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(os_error_message(exc, path)) from exc
-        store = cls(path, cls._connect(path))
+        store = cls(path, cls._connect(path), identity)
         try:
             migrations.apply(store.db)
             with store.db.atomic():
@@ -143,15 +185,13 @@ class Store:
                 store.db["meta"].insert_all(
                     [
                         {"key": "plan_id", "value": plan.plan_id},
-                        {"key": "pc_id", "value": uuid.uuid4().hex},
+                        {"key": "pc_id", "value": store.pc_id},
                         {"key": "pc_unit", "value": unit_id},
                         {"key": "person", "value": person},
                         {"key": "revision", "value": "0"},
                         {"key": "created_at", "value": now_iso()},
                     ]
                 )
-                from .task_store import seed_tasks  # here: task_store imports this module
-
                 seed_tasks(store.db)  # the plan's "06 rõ" tasks, now that the plan is in
         except sqlite3.Error as exc:
             store.close()
@@ -214,8 +254,19 @@ class Store:
         return next(self.db.query("SELECT sha256 FROM plan_document LIMIT 1"))["sha256"]
 
     @property
+    def identity(self) -> Identity:
+        """The PC writing through this store: its key is the PC's, not the file's (see kh_desktop/identity.py)."""
+        if self._identity is None:
+            try:
+                self._identity = load_identity()
+            except IdentityError as exc:
+                raise StoreError(str(exc)) from exc
+        return self._identity
+
+    @property
     def pc_id(self) -> str:
-        return self.meta("pc_id")
+        """This PC's id. What earlier PCs wrote in the file keeps their ids (a copied file changes author)."""
+        return self.identity.pc_id
 
     @property
     def pc_unit(self) -> str | None:
@@ -270,7 +321,7 @@ class Store:
         by = _clean_text(by) or (self.meta("person") or "")
         try:
             with self.db.atomic():
-                revision = self._next_revision()
+                revision = self.next_revision()
                 current = self._current_row(indicator.code, period_key)
                 revision_id = uuid.uuid4().hex
                 self.db["revisions"].insert(
@@ -300,11 +351,25 @@ class Store:
                     pk=("code", "period"),
                 )
         except sqlite3.DatabaseError as exc:
-            raise StoreError(_write_error(exc, self.path)) from exc
+            raise StoreError(write_error_message(exc, self.path)) from exc
         return Change(frozenset({(indicator.code, period_key)}), revision)
 
-    def _next_revision(self) -> int:
+    def next_revision(self) -> int:
+        """The next revision number of this PC, inside the caller's write transaction.
+
+        Numbers come from blocks reserved beside the PC's key before use (identity.reserve_block); a store takes a
+        new block above the mark at its first write and whenever its block runs out, so a restored, recovered or
+        copied file, or a second database open on the same PC, never makes the PC hand out a number twice."""
+        identity = self.identity
         revision = self.revision + 1
+        try:
+            if revision > self._block_end:
+                revision = max(revision, identity.high_water + 1)
+                self._block_end = identity.reserve_block(revision)
+        except (IdentityError, OSError) as exc:
+            raise StoreError(f"Không ghi được mốc phiên bản của máy này: {exc}. Số liệu chưa được ghi.") from exc
+        if self.meta("pc_id") != identity.pc_id:  # the file came from another PC: we go on as ourselves
+            self.db.execute("UPDATE meta SET value = ? WHERE key = 'pc_id'", [identity.pc_id])
         self.db.execute("UPDATE meta SET value = ? WHERE key = 'revision'", [str(revision)])
         return revision
 
@@ -415,20 +480,6 @@ class Store:
         indicators = self.plan.indicators_of(unit_id) if unit_id else self.plan.indicators
         return [evaluate_period(i, period, readings.get(i.code, {}), baselines.get(i.code)) for i in indicators]
 
-    def assess_year(self, year: int, unit_id: str | None = None) -> list[Assessment]:
-        readings, baselines = self.readings(), self.baselines()
-        indicators = self.plan.indicators_of(unit_id) if unit_id else self.plan.indicators
-        return [
-            evaluate_year(
-                i,
-                year,
-                {k: r for k, r in readings.get(i.code, {}).items() if r.period.year == year},
-                baselines.get(i.code),
-                readings.get(i.code, {}),
-            )
-            for i in indicators
-        ]
-
     # ---- safety -----------------------------------------------------------------------------
 
     def check(self) -> list[str]:
@@ -457,21 +508,3 @@ def _clean_text(text: str | None) -> str:
     if not text:
         return ""
     return "".join(ch for ch in str(text) if ch in "\n" or ch >= " ").strip()
-
-
-def _write_error(exc: sqlite3.DatabaseError, path: Path) -> str:
-    message = str(exc).lower()
-    if "readonly" in message or "read-only" in message:
-        return f"Tệp dữ liệu {path} chỉ cho phép đọc: không ghi được. Số liệu cũ vẫn còn nguyên."
-    if "full" in message:
-        return "Ổ đĩa đã đầy: số liệu vừa nhập chưa được ghi. Hãy giải phóng chỗ trống rồi nhập lại."
-    if "locked" in message:
-        return "Tệp dữ liệu đang bận (một cửa sổ khác đang ghi). Hãy thử lại sau giây lát."
-    if "i/o error" in message:
-        # SQLite says only "disk I/O error" for a write the system refused (a disk or file size limit reached,
-        # a failing disk, a pulled USB stick); its transaction was rolled back.
-        return (
-            "Ổ đĩa không cho ghi thêm (ổ đầy, giới hạn dung lượng tệp, hoặc ổ bị lỗi): số liệu vừa nhập chưa được "
-            "ghi. Số liệu cũ vẫn còn nguyên. Hãy giải phóng chỗ trống hoặc kiểm tra ổ đĩa rồi nhập lại."
-        )
-    return f"Không ghi được vào tệp dữ liệu: {exc}. Số liệu cũ vẫn còn nguyên."
