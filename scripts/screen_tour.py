@@ -108,7 +108,12 @@ def make_data(work: Path) -> tuple[Path, Path]:
     unit = Store.create(unit_db, plan_text, "kinh-te", "Trần Văn Nam")
     unit.record("1", "2026-Q3", "6", by="Trần Văn Nam")
     sent = send(unit, work / "usb")
+    unit_pc = (unit.pc_id, unit.identity.public_key)
     unit.close()
+    from kh_desktop.storage.trust_store import note_pc
+
+    with Store.open(db) as office:  # a PC seen but not approved yet: what "Xác nhận máy mới" shows
+        note_pc(office, *unit_pc, "kinh-te", sent.name)
     return db, sent
 
 
@@ -145,7 +150,15 @@ def main() -> int:
         ("nhat-ky-nhan", window.exchange_actions.show_import_log),
         ("khoi-phuc", window.exchange_actions.restore_backup),
         ("xung-dot", window.conflict_actions.open_dialog),
+        ("ma-may-nay", window.show_fingerprint),
+        ("may-da-dang-ky", window.exchange_actions.show_pcs),
     ]
+    from kh_desktop.storage.trust_store import list_pcs
+
+    waiting = [pc for pc in list_pcs(service.store) if pc["status"] != "approved"]
+    if waiting:
+        pc_id = waiting[0]["pc_id"]
+        dialogs.append(("xac-nhan-may-moi", lambda: window.exchange_actions.ask_approval(pc_id)))
     if tab.tasks_panel.proxy.rowCount():
         tab.sections.setCurrentWidget(tab.tasks_panel)
         tab.tasks_panel.view.selectRow(0)
