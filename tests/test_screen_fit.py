@@ -302,3 +302,12 @@ def test_enter_in_the_import_log_closes_it_rather_than_printing(qtbot, store, ui
     dialog.table.setFocus()
     qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
     assert not dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+
+
+def test_a_maximized_window_comes_back_maximized(qtbot, store, ui_settings):
+    first = _window(qtbot, store, ui_settings)
+    first.showMaximized()
+    qtbot.waitUntil(first.isMaximized)
+    first.close()
+    second = _window(qtbot, store, ui_settings)
+    assert second.isMaximized()
