@@ -286,9 +286,10 @@ def test_enter_in_the_import_log_closes_it_rather_than_printing(qtbot, store, ui
     from kh_desktop.exchange.receive import receive_files
     from kh_desktop.exchange.send import send
     from kh_desktop.ui.exchange_actions import ImportLogDialog
-    from tests.exchange_helpers import make_pc, record_some
+    from tests.exchange_helpers import approve_pcs, make_pc, record_some
 
     unit = make_pc(tmp_path, "kt", plan_text, "kinh-te")
+    approve_pcs(store, unit)  # as Văn phòng does once for the unit's PC
     record_some(unit, "kinh-te")
     sent = send(unit, tmp_path / "usb")
     unit.close()
