@@ -162,6 +162,7 @@ def main() -> int:
     if tab.tasks_panel.proxy.rowCount():
         tab.sections.setCurrentWidget(tab.tasks_panel)
         tab.tasks_panel.view.selectRow(0)
+        shoot(app, window, out, f"{prefix}-nhiem-vu")
         dialogs.append(("lich-su-nhiem-vu", tab.tasks_panel.show_history))
     for name, open_it in dialogs:
         shoot_next_dialog(app, out, f"{prefix}-{name}", open_it)

@@ -312,3 +312,11 @@ def test_a_maximized_window_comes_back_maximized(qtbot, store, ui_settings):
     first.close()
     second = _window(qtbot, store, ui_settings)
     assert second.isMaximized()
+
+
+def test_tables_narrow_their_columns_on_a_narrow_screen_but_not_below_two_thirds():
+    from kh_desktop.ui.screen_fit import column_scale
+
+    assert column_scale(1920, 1250) == 1.0
+    assert column_scale(1366, 1250) == 0.9648  # (1366 − 160) / 1250
+    assert column_scale(911, 1250) == 0.66  # (911 − 160) / 1250 = 0,6008: held at two thirds

@@ -135,9 +135,9 @@ class FiguresView(QTableView):
         }
         # On a narrow screen (1366×768 at 125–150 % is 911–1093 logical pixels wide) the columns give up to a
         # third of their width, so the indicator's name stays in view beside the figure being typed.
-        from .screen_fit import available_area
+        from .screen_fit import available_area, column_scale
 
-        scale = max(0.66, min(1.0, (available_area(self).width - 160) / 1250))
+        scale = column_scale(available_area(self).width, 1250)
         for column, width in widths.items():
             self.setColumnWidth(column, round(width * scale))
         header.setStretchLastSection(True)

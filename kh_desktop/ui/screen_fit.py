@@ -80,6 +80,12 @@ def fits_on_some(frame: Box, screens: Sequence[Box]) -> bool:
     return any(screen.contains(frame) for screen in screens)
 
 
+def column_scale(available_width: int, full_width: int) -> float:
+    """How much a table whose columns want `full_width` pixels should narrow them on a screen this wide: down to
+    two thirds (1366×768 at 125–150 % is 911–1093 logical pixels wide), never wider than asked."""
+    return max(0.66, min(1.0, (available_width - 160) / full_width))
+
+
 def usable_widths(saved: Sequence, count: int, limit: int) -> list[int] | None:
     """Remembered column widths, if there is one per column and each is sensible (1..limit); otherwise None."""
     try:
