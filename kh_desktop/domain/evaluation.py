@@ -90,12 +90,26 @@ def validate_value(indicator: Indicator, period_key: str, raw: Value, year: int 
 
 def _validate_word(indicator: Indicator, raw: Value, year: int) -> str:
     words = indicator.allowed_words
-    wanted = " ".join(unicodedata.normalize("NFC", str(raw)).casefold().split())
+    wanted = _comparable_words(raw)
     for word in words:
-        if " ".join(word.casefold().split()) == wanted:
+        if _comparable_words(word) == wanted:
             return word
+    # The start of a choice picks it when no other choice starts the same way ("Ổn định" for
+    # "Ổn định, không có điểm nóng"); the stored and shown value is always the choice in full.
+    starting = [word for word in words if wanted and _comparable_words(word).startswith(wanted)]
+    if len(starting) == 1:
+        return starting[0]
     choices = " / ".join(words)
+    if len(starting) > 1:
+        raise ValueRefused(
+            f"Chỉ tiêu {indicator.code} năm {year}: “{raw}” là đầu của nhiều lựa chọn "
+            f"({' / '.join(starting)}); hãy gõ rõ hơn."
+        )
     raise ValueRefused(f"Chỉ tiêu {indicator.code} năm {year} đánh giá bằng chữ: chọn một trong {choices}.")
+
+
+def _comparable_words(text) -> str:
+    return " ".join(unicodedata.normalize("NFC", str(text)).casefold().split())
 
 
 def _validate_number(indicator: Indicator, raw: Value, baseline: bool) -> float:
@@ -375,10 +389,13 @@ def remaining_to_final(
         gap = comparable - float(target.value)
         return Remaining(value, latest.period, target, gap, False, f"Cần giảm thêm {format_number(gap)} {unit}")
     gap = float(target.reference) - comparable
-    if target.op == "gt" and gap <= 0:
-        gap = 0.0
+    if target.op == "gt":
+        # "> 98" is not met by reaching 98: the text must say the figure has to pass it.
+        bound = f"{format_number(float(target.value))} {unit}"
+        if gap <= 0:
+            return Remaining(value, latest.period, target, 0.0, False, f"Cần vượt {bound}")
         return Remaining(
-            value, latest.period, target, gap, False, f"Cần vượt {format_number(float(target.value))} {unit}"
+            value, latest.period, target, gap, False, f"Cần tăng thêm hơn {format_number(gap)} {unit} (phải vượt {bound})"
         )
     return Remaining(value, latest.period, target, gap, False, f"Cần tăng thêm {format_number(gap)} {unit}")
 
