@@ -6,6 +6,7 @@ command line, the window, the reports and Excel all show the same way.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass, replace
 
@@ -117,25 +118,24 @@ def _validate_number(indicator: Indicator, raw: Value, baseline: bool) -> float:
         raise ValueRefused("Giá trị không phải là số.")
     if isinstance(raw, (int, float)):
         value = float(raw)
+        if not math.isfinite(value):  # an Excel or exchange cell can hold what no one can type
+            raise ValueRefused(f"Chỉ tiêu {indicator.code}: giá trị “{raw}” không phải là một số hữu hạn.")
     else:
         try:
             value = parse_number(str(raw))
         except NumberError as exc:
             raise ValueRefused(str(exc)) from exc
+    measure = f" ({indicator.measure})" if indicator.measure else ""
+    if value > indicator.maximum + _EPSILON:
+        if indicator.measure == "%" and indicator.maximum == 100:
+            raise ValueRefused(f"Chỉ tiêu {indicator.code} là tỷ lệ, không thể lớn hơn 100%.")
+        raise ValueRefused(f"Chỉ tiêu {indicator.code} không thể lớn hơn {format_number(indicator.maximum)}{measure}.")
     if baseline:
         if value <= 0:
             raise ValueRefused("Số gốc (hiện nay) phải lớn hơn 0.")
         return value
     if indicator.minimum is not None and value < indicator.minimum - _EPSILON:
-        raise ValueRefused(
-            f"Chỉ tiêu {indicator.code} không thể nhỏ hơn {format_number(indicator.minimum)}"
-            f" ({indicator.measure or 'giá trị'})."
-        )
-    if indicator.maximum is not None and value > indicator.maximum + _EPSILON:
-        raise ValueRefused(
-            f"Chỉ tiêu {indicator.code} là tỷ lệ, không thể lớn hơn {format_number(indicator.maximum)}"
-            f"{indicator.measure if indicator.measure == '%' else ''}."
-        )
+        raise ValueRefused(f"Chỉ tiêu {indicator.code} không thể nhỏ hơn {format_number(indicator.minimum)}{measure}.")
     if indicator.integer and abs(value - round(value)) > _EPSILON:
         raise ValueRefused(f"Chỉ tiêu {indicator.code} đếm bằng số nguyên ({indicator.measure}).")
     return value
@@ -185,6 +185,8 @@ def judge(target: Target, actual: Value, direction: str = "higher") -> tuple[str
     if isinstance(actual, str):
         return NOT_MET, None
     x = float(actual)
+    if not math.isfinite(x):  # no verdict and no percent from a value that is not a number
+        return NO_DATA, None
     if target.op == "range":
         low, high = float(target.low), float(target.high)
         percent = x / low * 100 if low else None

@@ -7,6 +7,7 @@ Nothing is updated in place: a new value is a new revision that supersedes the o
 
 from __future__ import annotations
 
+import math
 import shutil
 import sqlite3
 import uuid
@@ -82,7 +83,11 @@ class Change:
 def _value_of(row: dict) -> float | str | None:
     if row.get("deleted"):
         return None
-    return row["value_text"] if row["value_text"] is not None else row["value_num"]
+    if row["value_text"] is not None:
+        return row["value_text"]
+    value = row["value_num"]
+    # A stored infinity (written before values were bounded) is no figure: it would reach JSON, sums and verdicts.
+    return value if value is None or math.isfinite(value) else None
 
 
 class Store:
