@@ -31,7 +31,15 @@ def test_start_of_one_choice_picks_it(typed, stored):
 
 def test_start_of_two_choices_is_refused_naming_both():
     indicator = Indicator(
-        "x", "x", "Thử", "", ("kinh-te",), "", "level", "higher", {2026: Target("text", text="Đạt")},
+        "x",
+        "x",
+        "Thử",
+        "",
+        ("kinh-te",),
+        "",
+        "level",
+        "higher",
+        {2026: Target("text", text="Đạt")},
         words=("Đạt", "Đạt một phần", "Chưa đạt"),
     )
     assert validate_value(indicator, "2026", "đạt", 2026) == "Đạt"  # a whole choice is never a mere start

@@ -41,7 +41,23 @@ def test_reads_vietnamese_numbers(text, value):
 
 @pytest.mark.parametrize(
     "text",
-    ["1.5", "1,500", "12.5", "1.50", "abc", "", "1..5", "4,5,6", "1.5000", "--1", "0.500", "0.125", "00.500", "٣", "1e308"],
+    [
+        "1.5",
+        "1,500",
+        "12.5",
+        "1.50",
+        "abc",
+        "",
+        "1..5",
+        "4,5,6",
+        "1.5000",
+        "--1",
+        "0.500",
+        "0.125",
+        "00.500",
+        "٣",
+        "1e308",
+    ],
 )
 def test_refuses_what_would_be_a_guess(text):
     with pytest.raises(NumberError) as info:

@@ -11,7 +11,7 @@ from ..domain.evaluation import ValueRefused
 from ..domain.numbers import NumberError
 from ..domain.periods import PeriodError
 from ..domain.plan import PlanError
-from ..storage.files import StoreError
+from ..storage.files import StoreError, folder_message
 from ..storage.store import Store
 
 USER_ERRORS = (StoreError, ValueRefused, PeriodError, PlanError, NumberError)
@@ -21,11 +21,22 @@ class CommandError(Exception):
     """A refusal a command reports; str() is Vietnamese."""
 
 
+# Commands that write to the --db file (or speak as its PC) outside the store's own transactions: refused at
+# once on a backup or an exchange file. Every other write is refused by the store itself.
+WRITING_COMMANDS = frozenset({"send", "receive", "resolve", "resolve-task"})
+
+
 def open_store(args) -> Store:
     path = Path(args.db)
+    if path.is_dir():
+        raise CommandError(folder_message(path))
     if not path.exists():
         raise CommandError(f'Chưa có tệp dữ liệu {path}. Hãy tạo bằng lệnh: kh-desktop --db "{path}" init')
-    return Store.open(path)
+    store = Store.open(path)
+    if store.refusal and getattr(args, "command", None) in WRITING_COMMANDS:
+        store.close()
+        raise CommandError(store.refusal)
+    return store
 
 
 def print_json(data) -> None:

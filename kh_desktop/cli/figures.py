@@ -7,6 +7,7 @@ from pathlib import Path
 from ..domain.evaluation import VERDICT_LABELS, format_target, format_value
 from ..domain.numbers import format_number
 from ..domain.periods import BASELINE, parse_period
+from ..os_errors import os_reason
 from ..paths import default_plan_path
 from ..storage.store import ALL_UNITS, Store
 from .common import CommandError, open_store, print_json, unit_id
@@ -69,7 +70,7 @@ def cmd_init(args) -> int:
     try:
         plan_text = Path(plan_path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise CommandError(f"Không đọc được tệp kế hoạch {plan_path}: {exc.strerror}.") from exc
+        raise CommandError(f"Không đọc được tệp kế hoạch {plan_path}: {os_reason(exc)}.") from exc
     store = Store.create(path, plan_text, ALL_UNITS, args.person)
     with store:
         if args.unit:

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from .. import APP_NAME, __version__
+from ..os_errors import os_reason
 from ..paths import default_db_path
 from . import exchange, figures, reports, tasks
 from .common import USER_ERRORS, CommandError
@@ -42,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (CommandError, *USER_ERRORS) as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file the system refused: its own words are English
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"Lỗi: không thực hiện được{where}: {os_reason(exc)}.", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("Đã dừng.", file=sys.stderr)

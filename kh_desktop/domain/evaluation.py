@@ -397,7 +397,12 @@ def remaining_to_final(
         if gap <= 0:
             return Remaining(value, latest.period, target, 0.0, False, f"Cần vượt {bound}")
         return Remaining(
-            value, latest.period, target, gap, False, f"Cần tăng thêm hơn {format_number(gap)} {unit} (phải vượt {bound})"
+            value,
+            latest.period,
+            target,
+            gap,
+            False,
+            f"Cần tăng thêm hơn {format_number(gap)} {unit} (phải vượt {bound})",
         )
     return Remaining(value, latest.period, target, gap, False, f"Cần tăng thêm {format_number(gap)} {unit}")
 

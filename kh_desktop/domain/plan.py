@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..os_errors import os_reason
+
 OPS = ("ge", "gt", "le", "range", "total", "text")
 # Without a plan's own "value_ceiling", no figure may pass this: a stray 1e308 would otherwise make
 # sums infinite. Far above any commune's money or count, far below where a double loses units.
@@ -307,4 +309,4 @@ def load_plan(path: Path) -> Plan:
     try:
         return load_plan_text(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise PlanError(f"Không đọc được tệp kế hoạch {path}: {exc.strerror}.") from exc
+        raise PlanError(f"Không đọc được tệp kế hoạch {path}: {os_reason(exc)}.") from exc

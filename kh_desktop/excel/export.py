@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..domain.evaluation import evaluate_year, expects_words, format_target
 from ..domain.periods import BASELINE, ReportPeriod
 from ..domain.plan import Indicator
+from ..os_errors import os_reason
 from ..storage.store import Figure, Store
 from .common import (
     COMMUNE_SHEET,
@@ -271,7 +272,7 @@ def _save(wb: Workbook, path: Path | str) -> Path:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise ExcelError(f"Không ghi được tệp Excel {path}: {exc.strerror or exc}.") from exc
+        raise ExcelError(f"Không ghi được tệp Excel {path}: {os_reason(exc)}.") from exc
     return path
 
 

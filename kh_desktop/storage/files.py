@@ -8,9 +8,15 @@ import sqlite3
 import struct
 from pathlib import Path
 
+from ..os_errors import os_reason, sqlite_reason
 from .schema import APPLICATION_ID, SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# A copy the program writes (a backup, an exchange file) says so in its meta table: opened with --db
+# it may be read and checked, never written (a figure set there would be lost, or sent as another PC's).
+COPY_ROLE_KEY = "file_role"
+BACKUP_ROLE = "backup"
+EXCHANGE_MANIFEST = "exchange_manifest"  # every exchange file has this table; a working database never does
 
 
 class StoreError(Exception):
@@ -19,13 +25,15 @@ class StoreError(Exception):
 
 def read_header(path: Path) -> tuple[int, int]:
     """(application_id, user_version) from the 100-byte header, or StoreError if not SQLite."""
+    if Path(path).is_dir():
+        raise StoreError(folder_message(Path(path)))
     try:
         with open(path, "rb") as handle:
             header = handle.read(100)
     except FileNotFoundError:
         raise StoreError(f"Không tìm thấy tệp dữ liệu {path}.") from None
     except OSError as exc:
-        raise StoreError(f"Không đọc được tệp {path}: {exc.strerror}.") from exc
+        raise StoreError(f"Không đọc được tệp {path}: {os_reason(exc)}.") from exc
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
         raise StoreError(
             f"Tệp {path} không phải là tệp dữ liệu của Kiến Hải Tiến độ (có thể là tệp khác hoặc đã bị hỏng). "
@@ -48,6 +56,52 @@ def check_identity(path: Path) -> int:
             f"chương trình này đọc được đến {SCHEMA_VERSION}). Hãy cập nhật chương trình. Tệp không bị thay đổi."
         )
     return user_version
+
+
+def folder_message(path: Path) -> str:
+    return (
+        f"“{path}” là một thư mục, không phải tệp dữ liệu. Hãy chỉ tới tệp dữ liệu trong thư mục đó "
+        "(ví dụ kien-hai-tien-do.sqlite)."
+    )
+
+
+def copy_role(conn: sqlite3.Connection) -> str | None:
+    """ "backup" or "exchange" when the open database is a copy the program wrote, else None."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if EXCHANGE_MANIFEST in tables:
+        return "exchange"
+    if "meta" in tables:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", [COPY_ROLE_KEY]).fetchone()
+        if row and row[0]:
+            return str(row[0])
+    return None
+
+
+def not_working_message(path: Path, role: str) -> str:
+    """Why a copy is not written to, and what to do instead (Vietnamese)."""
+    if role == "exchange":
+        return (
+            f"Tệp {path} là tệp gửi số liệu (tệp trao đổi), không phải tệp dữ liệu đang dùng: chỉ xem được, "
+            f'không ghi vào. Hãy nhận tệp này vào tệp dữ liệu của máy bằng lệnh receive: kh-desktop receive "{path}".'
+        )
+    return (
+        f"Tệp {path} là bản sao lưu, không phải tệp dữ liệu đang dùng: chỉ xem được, không ghi vào. "
+        f'Muốn dùng lại bản này, hãy khôi phục bằng lệnh restore: kh-desktop restore "{path}".'
+    )
+
+
+def clear_copy_mark(path: Path) -> None:
+    """Make a restored backup a working file again (restore calls this on its copy before putting it in place)."""
+    try:
+        conn = sqlite3.connect(path, isolation_level=None)
+        try:
+            conn.execute("DELETE FROM meta WHERE key = ?", [COPY_ROLE_KEY])
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise StoreError(
+            f"Không chép được bản sao lưu: {sqlite_reason(exc)}. Tệp đang dùng không bị thay đổi."
+        ) from exc
 
 
 def open_read_only(path: Path) -> sqlite3.Connection:
@@ -131,9 +185,9 @@ def write_failure(exc: sqlite3.Error, dest: Path, what: str) -> StoreError:
     return StoreError(f"Không ghi được {what} {dest}: {reason}. Dữ liệu đang dùng không bị ảnh hưởng.")
 
 
-def write_snapshot(conn: sqlite3.Connection, dest: Path) -> Path:
-    """A consistent copy of `conn`'s database at `dest`: backup API to a temporary name,
-    flushed to disk, renamed into place, then read back and checked."""
+def write_snapshot(conn: sqlite3.Connection, dest: Path, role: str | None = BACKUP_ROLE) -> Path:
+    """A consistent copy of `conn`'s database at `dest`: backup API to a temporary name, marked as a copy
+    (`role`), flushed to disk, renamed into place, then read back and checked."""
     dest = Path(dest)
     temporary = dest.with_name(dest.name + ".partial")
     try:
@@ -142,6 +196,8 @@ def write_snapshot(conn: sqlite3.Connection, dest: Path) -> Path:
         try:
             conn.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")
+            if role:
+                target.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [COPY_ROLE_KEY, role])
             target.commit()
         finally:
             target.close()
@@ -175,4 +231,4 @@ def os_error_message(exc: OSError, dest: Path) -> str:
         )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"Không có quyền ghi vào {dest.parent}. Hãy chọn nơi khác. Dữ liệu không bị mất."
-    return f"Không ghi được {dest}: {exc.strerror or exc}. Dữ liệu không bị mất."
+    return f"Không ghi được {dest}: {os_reason(exc)}. Dữ liệu không bị mất."

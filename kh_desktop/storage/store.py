@@ -7,6 +7,7 @@ Nothing is updated in place: a new value is a new revision that supersedes the o
 
 from __future__ import annotations
 
+import contextlib
 import math
 import shutil
 import sqlite3
@@ -20,9 +21,14 @@ from sqlite_utils import Database
 from ..domain.evaluation import Assessment, Reading, ValueRefused, evaluate_period, evaluate_year, validate_value
 from ..domain.periods import BASELINE, Period, PeriodError, parse_period
 from ..domain.plan import Indicator, Plan, PlanError, load_plan_text
+from ..os_errors import os_reason, sqlite_reason
 from .files import (
     StoreError,
     check_identity,
+    copy_role,
+    folder_message,
+    not_working_message,
+    open_read_only,
     os_error_message,
     quick_check,
     roll_back_interrupted_write,
@@ -31,6 +37,38 @@ from .files import (
 from .schema import SCHEMA_VERSION, migrations
 
 ALL_UNITS = "*"
+BUSY_WAIT_SECONDS = 5  # how long a write waits for another window's write to finish before refusing
+
+
+class _Database(Database):
+    """sqlite-utils' Database whose transactions take the write lock at once (BEGIN IMMEDIATE).
+
+    A deferred BEGIN reads first and upgrades its lock at the first write; when another process writes in
+    between, SQLite refuses the upgrade at once ("database is locked") without waiting the busy timeout.
+    BEGIN IMMEDIATE waits up to the timeout for the lock instead, so two windows on one file both get written.
+    A copy (backup, exchange file) opened as a database refuses every transaction with `refusal`."""
+
+    refusal: str | None = None
+
+    @contextlib.contextmanager
+    def atomic(self):
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        if self.refusal:
+            raise StoreError(self.refusal)
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
 
 
 def now_iso() -> str:
@@ -97,7 +135,7 @@ class Store:
         self.path = Path(path)
         # No sqlite-utils plugins: none is part of the program, and looking for them scans every installed
         # package's entry points (30-50 ms at each start).
-        self.db = Database(conn, execute_plugins=False)
+        self.db = _Database(conn, execute_plugins=False)
         self._plan: Plan | None = None
 
     # ---- opening and creating ---------------------------------------------------------------
@@ -114,21 +152,39 @@ class Store:
                 f"Tệp dữ liệu {path} bị hỏng ({problems[0]}). Tệp không bị thay đổi. "
                 "Hãy khôi phục từ bản sao lưu (lệnh restore hoặc menu Khôi phục)."
             )
+        role = _copy_role_of(path)
+        if role is not None and version < SCHEMA_VERSION:
+            raise StoreError(not_working_message(path, role))  # upgrading it would be writing it
         if version < SCHEMA_VERSION:
             cls._safety_copy(path, version)
         store = cls(path, cls._connect(path))
         try:
-            migrations.apply(store.db)
+            if role is None:
+                migrations.apply(store.db)
+            else:
+                store._refuse_writes(not_working_message(path, role))
             store.plan  # noqa: B018 - fail now, not later, if the stored plan is unreadable
         except (sqlite3.DatabaseError, PlanError) as exc:
             store.close()
             raise StoreError(f"Không mở được tệp dữ liệu {path}: {exc}") from exc
         return store
 
+    def _refuse_writes(self, message: str) -> None:
+        """Read and check only: every transaction is refused with `message`, and SQLite itself writes nothing."""
+        self.db.refusal = message
+        self.db.conn.execute("PRAGMA query_only = ON")
+
+    @property
+    def refusal(self) -> str | None:
+        """Why this file may not be written (a backup or an exchange file opened as a database), or None."""
+        return self.db.refusal
+
     @classmethod
     def create(cls, path: Path | str, plan_text: str, unit_id: str = ALL_UNITS, person: str = "") -> Store:
         """Create and seed a new database from a plan file's text."""
         path = Path(path)
+        if path.is_dir():
+            raise StoreError(folder_message(path))
         plan = load_plan_text(plan_text)
         if unit_id != ALL_UNITS:
             unit_id = plan.unit_by_id(unit_id).id
@@ -166,14 +222,14 @@ class Store:
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(path, timeout=10)
+            conn = sqlite3.connect(path, timeout=BUSY_WAIT_SECONDS)
             # The safe defaults on PCs that lose power and files that get copied (data-safety.md).
             conn.execute("PRAGMA journal_mode = DELETE")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA trusted_schema = OFF")
         except sqlite3.Error as exc:
-            raise StoreError(f"Không mở được tệp dữ liệu {path}: {exc}") from exc
+            raise StoreError(f"Không mở được tệp dữ liệu {path}: {sqlite_reason(exc)}.") from exc
         return conn
 
     @staticmethod
@@ -183,7 +239,7 @@ class Store:
             shutil.copy2(path, copy)
         except OSError as exc:
             raise StoreError(
-                f"Không tạo được bản sao an toàn trước khi nâng cấp tệp dữ liệu: {exc.strerror}. Tệp không bị thay đổi."
+                f"Không tạo được bản sao an toàn trước khi nâng cấp tệp dữ liệu: {os_reason(exc)}. Tệp không bị thay đổi."
             ) from exc
 
     def close(self) -> None:
@@ -457,6 +513,17 @@ class Store:
         return write_snapshot(self.db.conn, Path(dest))
 
 
+def _copy_role_of(path: Path) -> str | None:
+    try:
+        conn = open_read_only(path)
+        try:
+            return copy_role(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None  # opening it properly then says what is wrong
+
+
 def _clean_text(text: str | None) -> str:
     """Drop control characters a paste may carry; keep line breaks and tabs out of one-line fields."""
     if not text:
@@ -479,4 +546,4 @@ def _write_error(exc: sqlite3.DatabaseError, path: Path) -> str:
             "Ổ đĩa không cho ghi thêm (ổ đầy, giới hạn dung lượng tệp, hoặc ổ bị lỗi): số liệu vừa nhập chưa được "
             "ghi. Số liệu cũ vẫn còn nguyên. Hãy giải phóng chỗ trống hoặc kiểm tra ổ đĩa rồi nhập lại."
         )
-    return f"Không ghi được vào tệp dữ liệu: {exc}. Số liệu cũ vẫn còn nguyên."
+    return f"Không ghi được vào tệp dữ liệu: {sqlite_reason(exc)}. Số liệu cũ vẫn còn nguyên."
