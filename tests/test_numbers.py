@@ -131,22 +131,26 @@ def test_parser_never_crashes(text):
         ),
         (
             "0.500",
-            "Không rõ “0.500”: dấu chấm chỉ dùng để tách hàng nghìn (mỗi nhóm ba chữ số); "
+            "Không rõ “0.500”: dấu chấm chỉ dùng để tách hàng nghìn (mỗi nhóm ba chữ số), phần thập phân viết sau "
+            "dấu phẩy; "
             "nếu là số thập phân hãy viết 0,5.",
         ),
         (
             "00.500",
-            "Không rõ “00.500”: dấu chấm chỉ dùng để tách hàng nghìn (mỗi nhóm ba chữ số); "
+            "Không rõ “00.500”: dấu chấm chỉ dùng để tách hàng nghìn (mỗi nhóm ba chữ số), phần thập phân viết sau "
+            "dấu phẩy; "
             "nếu là số thập phân hãy viết 0,5.",
         ),
         (
             "0.125",
-            "Không rõ “0.125”: dấu chấm chỉ dùng để tách hàng nghìn (mỗi nhóm ba chữ số); "
+            "Không rõ “0.125”: dấu chấm chỉ dùng để tách hàng nghìn (mỗi nhóm ba chữ số), phần thập phân viết sau "
+            "dấu phẩy; "
             "nếu là số thập phân hãy viết 0,125.",
         ),
         (
             "12.5",
-            "Không rõ “12.5”: dấu chấm chỉ dùng để tách hàng nghìn (mỗi nhóm ba chữ số); "
+            "Không rõ “12.5”: dấu chấm chỉ dùng để tách hàng nghìn (mỗi nhóm ba chữ số), phần thập phân viết sau "
+            "dấu phẩy; "
             "nếu là số thập phân hãy viết 12,5.",
         ),
         (

@@ -113,8 +113,8 @@ def _dot_refusal(raw: str, sign: str, body: str) -> str:
     if len(rest) == 1:  # "1.5", "0.500", "1234.5": a decimal point
         value = Decimal(f"{sign}{head}.{rest[0]}")
         return (
-            f"Không rõ “{raw}”: dấu chấm chỉ dùng để tách hàng nghìn (mỗi nhóm ba chữ số); "
-            f"nếu là số thập phân hãy viết {suggest(value)}."
+            f"Không rõ “{raw}”: dấu chấm chỉ dùng để tách hàng nghìn (mỗi nhóm ba chữ số), phần thập phân viết "
+            f"sau dấu phẩy; nếu là số thập phân hãy viết {suggest(value)}."
         )
     # several dots with groups of the wrong size ("1.50.000", "0.500.000"): probably thousands
     value = Decimal(sign + body.replace(".", ""))
