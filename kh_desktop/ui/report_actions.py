@@ -86,6 +86,8 @@ class ImportPreviewDialog(QDialog):
                 _t("Nhập {n} số liệu").format(n=len(preview.changes)), QDialogButtonBox.ButtonRole.AcceptRole
             )
             buttons.addButton(_t("Hủy"), QDialogButtonBox.ButtonRole.RejectRole)
+        if preview.unchanged and not preview.problems:
+            text.appendPlainText("\n" + _t("Không đổi: {n} ô (giống dữ liệu đang có).").format(n=preview.unchanged))
         if preview.skipped_sheets:
             text.appendPlainText(
                 "\n" + _t("Bỏ qua trang (chỉ để xem): {names}").format(names=", ".join(preview.skipped_sheets))
