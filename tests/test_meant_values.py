@@ -14,7 +14,7 @@ from kh_desktop.domain.plan import Indicator, Target, load_plan
 from kh_desktop.storage.store import Store
 from kh_desktop.ui.figures_table_model import COL_ACTUAL
 from tests.conftest import PLAN_PATH, run_cli
-from tests.test_ui_figures import _row_of, _type_into, window  # noqa: F401 - window is a fixture
+from tests.test_ui_figures import _row_of, _type_into
 
 PLAN = load_plan(PLAN_PATH)
 
@@ -205,6 +205,18 @@ def test_exchange_row_outside_the_bounds_is_refused(tmp_path, plan_text):
     assert "Chỉ tiêu 4 không thể lớn hơn 10.000 (Tỷ đồng)." in json.dumps(refused, ensure_ascii=False)
     assert office.figure("4", "2026") is None and office.figure("3", "2026").value == 180.0
     office.close()
+
+
+@pytest.fixture
+def window(qtbot, store, ui_settings):
+    from kh_desktop.ui.main_window import MainWindow
+    from kh_desktop.ui.store_service import StoreService
+
+    win = MainWindow(StoreService(store), ui_settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
 
 
 def test_grid_and_paste_refuse_values_outside_the_bounds(qtbot, window):

@@ -8,10 +8,10 @@ import sys
 from .. import APP_NAME, __version__
 from ..os_errors import os_reason
 from ..paths import default_db_path
-from . import exchange, figures, reports, tasks
+from . import exchange, figures, pcs, reports, tasks
 from .common import USER_ERRORS, CommandError
 
-COMMAND_GROUPS = [figures, exchange, reports, tasks]
+COMMAND_GROUPS = [figures, exchange, pcs, reports, tasks]
 
 
 def build_parser() -> argparse.ArgumentParser:
