@@ -102,16 +102,18 @@ class Identity:
             return 0
         return data["reserved"]
 
-    def reserve(self, number: int) -> None:
-        """Make sure revision `number` is covered by the mark, before it is used (a block at a time)."""
-        if number <= self.high_water:
-            return
-        if number > MAX_REVISION:
+    def reserve_block(self, first: int) -> int:
+        """Reserve revision numbers `first`..end for one writer (a store session) before any is used; return end.
+
+        `first` must be above `high_water`: blocks never overlap, so two sessions (two databases open on one PC,
+        a restored file) never hand out the same number."""
+        if first <= self.high_water:
+            raise IdentityError("Số phiên bản xin cấp đã được cấp trước đây.")
+        end = first + RESERVE_BLOCK - 1
+        if end > MAX_REVISION:
             raise IdentityError("Bộ đếm phiên bản của máy này đã vượt giới hạn.")
-        _write_atomically(
-            self.folder / MARK_FILE,
-            json.dumps({"pc_id": self.pc_id, "reserved": number + RESERVE_BLOCK}).encode(),
-        )
+        _write_atomically(self.folder / MARK_FILE, json.dumps({"pc_id": self.pc_id, "reserved": end}).encode())
+        return end
 
 
 def load_identity(folder: Path | None = None) -> Identity:

@@ -553,3 +553,16 @@ def test_a_schema_2_exchange_file_is_received_after_approval(office):
     (applied,) = trust.approve(office.vp, summary.pc_id).summaries
     assert (applied.status, applied.counts["added"], applied.counts["refused_rows"]) == ("applied", 1, 0)
     assert value(office.vp, "10", "2026") == 96.5
+
+
+def test_two_databases_open_on_one_pc_never_share_a_number(tmp_path, plan_text):
+    """Văn phòng keeps its working file and opens a second one (a training copy): one key, one set of numbers."""
+    identity_a, identity_b = load_identity(tmp_path / "k"), load_identity(tmp_path / "k")
+    first = Store.create(tmp_path / "a.sqlite", plan_text, ALL_UNITS, identity=identity_a)
+    second = Store.create(tmp_path / "b.sqlite", plan_text, ALL_UNITS, identity=identity_b)
+    numbers = []
+    for index in range(RESERVE_BLOCK + 5):  # past the end of the first block
+        for store in (first, second):
+            store.record("4", f"2026-Q{index % 4 + 1}", str(index + 1))
+            numbers.append(store.revision)
+    assert len(numbers) == len(set(numbers)) == 2 * (RESERVE_BLOCK + 5)

@@ -31,8 +31,6 @@ def judge_sender(store: Store, data: ExchangeData, file_name: str, file_approved
             row = trust_store.note_pc(store, pc_id, key, claimed, file_name)
         else:
             return PENDING, _waiting_reason(store, claimed, key)
-    elif note:
-        trust_store.note_pc(store, pc_id, key, claimed, file_name)
     if row["public_key"] is not None and (key is None or key.hex() != row["public_key"]):
         return "refused", (
             "Tệp ghi mã của một máy đã biết nhưng không được ký bằng khóa của máy đó: tệp bị làm giả hoặc bị sửa. "

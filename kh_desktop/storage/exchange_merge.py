@@ -482,6 +482,7 @@ def apply_in_transaction(
             archive_path,
         ],
     )
+    conn.execute("UPDATE pcs SET last_file = ? WHERE pc_id = ?", [file_name, data.pc_id])
     conn.execute(
         """INSERT INTO peers (pc_id, unit, revision, seen_at) VALUES (?, ?, ?, ?)
            ON CONFLICT (pc_id) DO UPDATE SET unit = excluded.unit,

@@ -135,7 +135,7 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection, identity: Identity | None = None):
         self.path = Path(path)
         self._identity = identity
-        self._counter_checked = False
+        self._block_end = 0  # the last revision number of the block this store reserved
         # No sqlite-utils plugins: none is part of the program, and looking for them scans every installed
         # package's entry points (30-50 ms at each start).
         self.db = _Database(conn, execute_plugins=False)
@@ -390,19 +390,19 @@ class Store:
     def next_revision(self) -> int:
         """The next revision number of this PC, inside the caller's write transaction.
 
-        Every number is reserved beside the PC's key before it is used; the first write of a session resumes
-        above that mark, so a restored, recovered or copied file never makes the PC hand out a number twice."""
+        Numbers come from blocks reserved beside the PC's key before use (identity.reserve_block); a store takes a
+        new block above the mark at its first write and whenever its block runs out, so a restored, recovered or
+        copied file, or a second database open on the same PC, never makes the PC hand out a number twice."""
         identity = self.identity
         revision = self.revision + 1
-        if not self._counter_checked:
-            revision = max(revision, identity.high_water + 1)
-            if self.meta("pc_id") != identity.pc_id:  # the file came from another PC: we go on as ourselves
-                self.db.execute("UPDATE meta SET value = ? WHERE key = 'pc_id'", [identity.pc_id])
         try:
-            identity.reserve(revision)
+            if revision > self._block_end:
+                revision = max(revision, identity.high_water + 1)
+                self._block_end = identity.reserve_block(revision)
         except (IdentityError, OSError) as exc:
             raise StoreError(f"Không ghi được mốc phiên bản của máy này: {exc}. Số liệu chưa được ghi.") from exc
-        self._counter_checked = True
+        if self.meta("pc_id") != identity.pc_id:  # the file came from another PC: we go on as ourselves
+            self.db.execute("UPDATE meta SET value = ? WHERE key = 'pc_id'", [identity.pc_id])
         self.db.execute("UPDATE meta SET value = ? WHERE key = 'revision'", [str(revision)])
         return revision
 

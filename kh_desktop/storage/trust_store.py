@@ -92,6 +92,7 @@ def hold_file(store: Store, *, sha256: str, pc_id: str, claimed_unit: str, file_
                ON CONFLICT (sha256) DO UPDATE SET status = 'held', path = excluded.path, reason = excluded.reason""",
             [sha256, pc_id, claimed_unit, file_name, path, reason, now_iso()],
         )
+        store.db.execute("UPDATE pcs SET last_file = ? WHERE pc_id = ?", [file_name, pc_id])
 
 
 def held_files(store: Store, pc_id: str | None = None) -> list[dict]:
