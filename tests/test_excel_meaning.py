@@ -12,7 +12,7 @@ from kh_desktop.excel.importer import apply_import, preview_import
 from kh_desktop.exchange.receive import receive_files
 from kh_desktop.exchange.send import send
 from tests.conftest import run_cli
-from tests.exchange_helpers import make_pc
+from tests.exchange_helpers import approve_pcs, make_pc
 from tests.test_excel_roundtrip import columns_by_key, dump, row_of
 
 YEAR = parse_report_period("2026", 2026, 2030)
@@ -137,8 +137,9 @@ def unit_pc(tmp_path, plan_text):
     office.record("22", "2026", "Ổn định")  # Công an
     office.record("7", "2026", "80")  # Phòng Kinh tế's own indicator, entered at Văn phòng
     sent = send(office, tmp_path / "usb")
-    office.close()
     unit = make_pc(tmp_path, "kinh-te", plan_text, "kinh-te")
+    approve_pcs(unit, office)
+    office.close()
     unit.record("3", "2026", "180")
     summary = receive_files(unit, [sent]).summaries[0]
     assert summary.status == "applied" and summary.counts["added"] == 4

@@ -11,7 +11,6 @@ import pytest
 from kh_desktop.domain.evaluation import Reading, ValueRefused, remaining_to_final, validate_value
 from kh_desktop.domain.periods import parse_period
 from kh_desktop.domain.plan import Indicator, Target, load_plan
-from kh_desktop.storage.store import Store
 from kh_desktop.ui.figures_table_model import COL_ACTUAL
 from tests.conftest import PLAN_PATH, run_cli
 from tests.test_ui_figures import _row_of, _type_into
@@ -186,7 +185,7 @@ def test_exchange_row_outside_the_bounds_is_refused(tmp_path, plan_text):
 
     from kh_desktop.exchange.receive import receive_files
     from kh_desktop.exchange.send import send
-    from tests.exchange_helpers import make_pc
+    from tests.exchange_helpers import approve_pcs, make_pc, open_pc
 
     unit = make_pc(tmp_path, "kt", plan_text, "kinh-te")
     unit.record("4", "2026", "200")
@@ -194,10 +193,10 @@ def test_exchange_row_outside_the_bounds_is_refused(tmp_path, plan_text):
     unit.close()
     with sqlite3.connect(unit.path) as conn:
         conn.execute("UPDATE revisions SET value_num = 1e308 WHERE code = '4'")
-    unit = Store.open(unit.path)
+    unit = open_pc(tmp_path, "kt")
     sent = send(unit, tmp_path / "usb")
-    unit.close()
     office = make_pc(tmp_path, "vp", plan_text)
+    approve_pcs(office, unit)
     summary = receive_files(office, [sent]).summaries[0]
     assert summary.counts["added"] == 1 and summary.counts["refused_rows"] == 1
     refused = json.loads(office.db.execute("SELECT details FROM import_log").fetchone()[0])["refused"]
@@ -205,6 +204,7 @@ def test_exchange_row_outside_the_bounds_is_refused(tmp_path, plan_text):
     assert "Chỉ tiêu 4 không thể lớn hơn 10.000 (Tỷ đồng)." in json.dumps(refused, ensure_ascii=False)
     assert office.figure("4", "2026") is None and office.figure("3", "2026").value == 180.0
     office.close()
+    unit.close()
 
 
 @pytest.fixture

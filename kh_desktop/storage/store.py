@@ -38,7 +38,7 @@ from .files import (
 from .schema import SCHEMA_VERSION, migrations
 
 ALL_UNITS = "*"
-BUSY_WAIT_SECONDS = 5  # how long a write waits for another window's write to finish before refusing
+BUSY_WAIT_SECONDS = 10  # how long a write waits for another window's write to finish before refusing
 
 
 class _Database(Database):
