@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     program = [str(program_dir / f"KienHaiTienDo{EXE}")]
     if os.name == "nt":
         program = [str(program_dir / f"kh-desktop{EXE}")]  # the console twin: same code, waits for the exit
-    subprocess.run(program + ["init"], env=env, check=True, capture_output=True)
+    subprocess.run(program + ["init", "--all-units"], env=env, check=True, capture_output=True)
     bare = [str(bare_dir / f"BareWindow{EXE}")]
 
     # Alternate the two programs so that both see the same load (the machine may be shared).

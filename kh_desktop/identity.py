@@ -26,6 +26,8 @@ from pathlib import Path
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
+from .domain.errors import UserError
+
 KEY_FILE = "may-nay.key"
 MARK_FILE = "may-nay.moc"  # the revision high-water mark
 KEY_FOLDER = "danh-tinh-may"
@@ -33,7 +35,7 @@ RESERVE_BLOCK = 100  # revision numbers reserved per write of the mark: one smal
 MAX_REVISION = 10**12  # far above five years of typing, far below SQLite's integer limit
 
 
-class IdentityError(Exception):
+class IdentityError(UserError):
     """The identity cannot be read or written; str() is Vietnamese."""
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain.evaluation import format_value
+from ..domain.merge import COUNT_LABELS as MERGE_COUNT_LABELS
+from ..domain.merge import RECEIVE_STATUS_LABELS
 from ..storage.files import StoreError
 from ..storage.store import Store
 from .common import CommandError, open_store, print_json
@@ -13,20 +15,8 @@ from .common import CommandError, open_store, print_json
 # Each command imports the exchange and conflict code it runs: parsing the command line (and opening the window,
 # which parses it too) need not load them.
 
-COUNT_LABELS = (
-    ("added", "mới"),
-    ("updated", "cập nhật"),
-    ("unchanged", "không đổi"),
-    ("stale", "cũ hơn (bỏ qua)"),
-    ("refused_rows", "bị từ chối"),
-    ("conflicts", "xung đột"),
-)
-STATUS_LABELS = {
-    "applied": "đã nhận",
-    "already_imported": "đã nhận trước đây",
-    "refused": "bị từ chối",
-    "pending": "chờ xác nhận máy mới",
-}
+COUNT_LABELS = tuple((key, label.lower()) for key, label in MERGE_COUNT_LABELS)
+STATUS_LABELS = {status: label.lower() for status, label in RECEIVE_STATUS_LABELS.items()}
 
 
 def register(sub) -> None:

@@ -23,13 +23,35 @@ class Outcome(StrEnum):
     CONFLICTS = "conflicts"
 
 
-OUTCOME_LABELS = {
-    Outcome.ADDED: "mới",
-    Outcome.UPDATED: "cập nhật",
-    Outcome.UNCHANGED: "không đổi",
-    Outcome.STALE: "cũ hơn (bỏ qua)",
-    Outcome.CONFLICTS: "xung đột",
+REFUSED_ROWS = "refused_rows"
+# What one received file did, in the order every list, table and receipt shows it (the one place of these words).
+COUNT_LABELS: tuple[tuple[str, str], ...] = (
+    (Outcome.ADDED, "Mới"),
+    (Outcome.UPDATED, "Cập nhật"),
+    (Outcome.UNCHANGED, "Không đổi"),
+    (Outcome.STALE, "Cũ hơn"),
+    (REFUSED_ROWS, "Từ chối"),
+    (Outcome.CONFLICTS, "Xung đột"),
+)
+COUNT_KEYS = tuple(str(key) for key, _ in COUNT_LABELS)
+
+
+class ReceiveStatus(StrEnum):
+    """What happened to one received file."""
+
+    APPLIED = "applied"
+    ALREADY_IMPORTED = "already_imported"
+    REFUSED = "refused"
+    PENDING = "pending"  # held until a person approves its PC
+
+
+RECEIVE_STATUS_LABELS = {
+    ReceiveStatus.APPLIED: "Đã nhận",
+    ReceiveStatus.ALREADY_IMPORTED: "Đã nhận trước đây",
+    ReceiveStatus.REFUSED: "Bị từ chối",
+    ReceiveStatus.PENDING: "Chờ xác nhận máy mới",
 }
+PREVIEW_STATUS_LABELS = {**RECEIVE_STATUS_LABELS, ReceiveStatus.APPLIED: "Sẽ nhận"}
 
 
 class Lineage(Protocol):

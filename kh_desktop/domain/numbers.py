@@ -13,8 +13,10 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from .errors import UserError
 
-class NumberError(ValueError):
+
+class NumberError(UserError, ValueError):
     """A typed value that is not a number we can read without guessing; str() is Vietnamese."""
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..os_errors import os_reason
+from .errors import UserError
 
 OPS = ("ge", "gt", "le", "range", "total", "text")
 # Without a plan's own "value_ceiling", no figure may pass this: a stray 1e308 would otherwise make
@@ -25,7 +26,7 @@ PERCENT_BOUNDS = {"min": -100, "max": 1000}
 OP_WORDS = {"ge": "≥", "gt": ">", "le": "≤"}
 
 
-class PlanError(ValueError):
+class PlanError(UserError, ValueError):
     """A plan file that cannot be used; str() is Vietnamese."""
 
 

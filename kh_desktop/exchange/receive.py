@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..domain.merge import COUNT_KEYS
 from ..storage import trust_store
 from ..storage.exchange_store import (
     ExchangeRefused,
@@ -22,8 +23,6 @@ from ..storage.store import ALL_UNITS, Change, Store
 from .backups import backup_now
 from .folders import CHECKING_FOLDER, HELD_FOLDER, REFUSED_FOLDER, received_dir, stamp
 from .trust import judge_sender
-
-COUNT_KEYS = ("added", "updated", "unchanged", "stale", "refused_rows", "conflicts")
 
 
 @dataclass

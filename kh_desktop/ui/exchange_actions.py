@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.merge import PREVIEW_STATUS_LABELS, RECEIVE_STATUS_LABELS
 from ..domain.numbers import format_number
 from ..storage.files import StoreError
 from ..storage.store import Change, Store
@@ -32,13 +33,8 @@ from .background import run_in_background
 if TYPE_CHECKING:
     from ..exchange.receive import FileSummary, ReceiveResult
 
-STATUS_TEXT = {
-    "applied": "Sẽ nhận",
-    "already_imported": "Đã nhận trước đây",
-    "refused": "Bị từ chối",
-    "pending": "Chờ xác nhận máy mới",
-}
-DONE_TEXT = {**STATUS_TEXT, "applied": "Đã nhận", "pending": "Đang chờ xác nhận máy"}
+STATUS_TEXT = PREVIEW_STATUS_LABELS
+DONE_TEXT = RECEIVE_STATUS_LABELS
 
 
 def install(window) -> None:
