@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..domain.errors import os_reason
 from ..domain.evaluation import VERDICT_LABELS, format_target, format_value
 from ..domain.numbers import format_number
 from ..domain.periods import BASELINE, parse_period
 from ..domain.plan import load_plan_text
-from ..os_errors import os_reason
 from ..paths import default_plan_path
 from ..storage.store import ALL_UNITS, Store
 from .common import CommandError, open_store, print_json, unit_id

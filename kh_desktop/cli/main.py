@@ -6,8 +6,7 @@ import argparse
 import sys
 
 from .. import APP_NAME, __version__
-from ..domain.errors import UserError
-from ..os_errors import os_reason
+from ..domain.errors import UserError, os_reason
 from ..paths import default_db_path
 from . import exchange, figures, pcs, reports, tasks
 

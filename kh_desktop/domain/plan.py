@@ -13,8 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..os_errors import os_reason
-from .errors import UserError
+from .errors import UserError, os_reason
 
 OPS = ("ge", "gt", "le", "range", "total", "text")
 # Without a plan's own "value_ceiling", no figure may pass this: a stray 1e308 would otherwise make

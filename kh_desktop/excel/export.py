@@ -16,10 +16,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..domain.errors import os_reason
 from ..domain.evaluation import evaluate_year, expects_words, format_target
 from ..domain.periods import BASELINE, ReportPeriod
 from ..domain.plan import Indicator
-from ..os_errors import os_reason
 from ..storage.store import Figure, Store
 from .common import (
     COMMUNE_SHEET,

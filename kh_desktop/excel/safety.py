@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ..os_errors import os_reason
+from ..domain.errors import os_reason
 from .common import ExcelError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024

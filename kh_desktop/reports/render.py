@@ -14,8 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..domain.errors import UserError
-from ..os_errors import os_reason
+from ..domain.errors import UserError, os_reason
 from .content import ReportContent
 from .fonts import report_font_family
 from .paginate import paginate

@@ -8,8 +8,7 @@ import sqlite3
 import struct
 from pathlib import Path
 
-from ..domain.errors import UserError
-from ..os_errors import os_reason, sqlite_reason
+from ..domain.errors import UserError, os_reason
 from .schema import APPLICATION_ID, SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -255,3 +254,21 @@ def _discard(path: Path) -> None:
         path.unlink(missing_ok=True)
     except OSError:
         pass  # the folder itself may be gone (a pulled USB stick)
+
+
+def sqlite_reason(exc: sqlite3.Error) -> str:
+    """Why SQLite refused, in Vietnamese (its own words are English)."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return "tệp đang bận (một cửa sổ hoặc chương trình khác đang ghi); hãy thử lại sau giây lát"
+    if "readonly" in text or "read-only" in text:
+        return "tệp chỉ cho phép đọc"
+    if "full" in text:
+        return "ổ đĩa đã đầy"
+    if "i/o error" in text:
+        return "lỗi đọc ghi ổ đĩa (ổ đầy, ổ hỏng hoặc đã rút)"
+    if "unable to open" in text:
+        return "không mở được tệp (thư mục không có, hoặc không có quyền)"
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return "tệp bị hỏng hoặc không phải tệp dữ liệu"
+    return f"lỗi cơ sở dữ liệu ({exc})"

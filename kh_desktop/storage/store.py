@@ -19,11 +19,11 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from ..domain.errors import os_reason
 from ..domain.evaluation import Assessment, Reading, ValueRefused, evaluate_period, validate_value
 from ..domain.periods import BASELINE, Period, PeriodError, parse_period
 from ..domain.plan import Indicator, Plan, PlanError, load_plan_text
 from ..identity import Identity, IdentityError, load_identity
-from ..os_errors import os_reason, sqlite_reason
 from .files import (
     StoreError,
     check_identity,
@@ -34,6 +34,7 @@ from .files import (
     os_error_message,
     quick_check,
     roll_back_interrupted_write,
+    sqlite_reason,
     write_error_message,
     write_snapshot,
 )
