@@ -96,9 +96,10 @@ def test_greater_than_target_says_the_figure_must_pass_it():
         ("2", "100.000", "Chỉ tiêu 2 không thể lớn hơn 1.000 (%)."),
         ("9", "100,1", "Chỉ tiêu 9 là tỷ lệ, không thể lớn hơn 100%."),
         ("9", "-1", "Chỉ tiêu 9 không thể nhỏ hơn 0 (%)."),
-        ("4", "10.001", "Chỉ tiêu 4 không thể lớn hơn 10.000 (Tỷ đồng)."),
-        ("4", 1e308, "Chỉ tiêu 4 không thể lớn hơn 10.000 (Tỷ đồng)."),
-        ("12", "1.000.001", "Chỉ tiêu 12 không thể lớn hơn 1.000.000 (Lượt/năm)."),
+        ("4", "1.000.000.000.001", "Chỉ tiêu 4 không thể lớn hơn 1.000.000.000.000 (Tỷ đồng)."),
+        ("4", 1e308, "Chỉ tiêu 4 không thể lớn hơn 1.000.000.000.000 (Tỷ đồng)."),
+        ("12", "2.000.000.000.000", "Chỉ tiêu 12 không thể lớn hơn 1.000.000.000.000 (Lượt/năm)."),
+        ("12", "-1", "Chỉ tiêu 12 không thể nhỏ hơn 0 (Lượt/năm)."),
         ("4", float("inf"), "Chỉ tiêu 4: giá trị “inf” không phải là một số hữu hạn."),
         ("4", float("nan"), "Chỉ tiêu 4: giá trị “nan” không phải là một số hữu hạn."),
     ],
@@ -109,41 +110,58 @@ def test_values_outside_the_plans_bounds_are_refused_with_the_bound(code, typed,
     assert str(info.value) == message
 
 
-@pytest.mark.parametrize(("code", "typed", "value"), [("1", "1.000", 1000), ("1", "-100", -100), ("4", "10.000", 1e4)])
+@pytest.mark.parametrize(
+    ("code", "typed", "value"), [("1", "1.000", 1000), ("1", "-100", -100), ("4", "1.000.000.000.000", 1e12)]
+)
 def test_values_at_the_bounds_are_accepted(code, typed, value):
     assert validate_value(PLAN.indicator(code), "2026", typed, 2026) == value
 
 
-def test_every_numeric_row_has_bounds_from_the_plan_file():
+def test_every_numeric_row_has_bounds():
+    """Growth rows (measured in %, no bounds of their own in the plan file) take −100..1 000; every other
+    numeric row has the plan file's own bounds, and none goes above the ceiling."""
     numeric = [i for i in PLAN.indicators if any(not t.is_text for t in i.targets.values())]
     assert numeric
     for indicator in numeric:
         assert indicator.minimum is not None, indicator.code
-        assert indicator.maximum < 1e12 or indicator.maximum == PLAN.raw["value_ceiling"], indicator.code
-    assert (PLAN.indicator("1.3").minimum, PLAN.indicator("1.3").maximum) == (-100, 1000)
-    assert (PLAN.indicator("4").minimum, PLAN.indicator("4").maximum) == (0, 10_000)
+        assert indicator.maximum <= 1e12, indicator.code
+    for code in ("1", "1.1", "1.2", "1.3", "2"):
+        assert (PLAN.indicator(code).minimum, PLAN.indicator(code).maximum) == (-100, 1000)
+    assert (PLAN.indicator("9").minimum, PLAN.indicator("9").maximum) == (0, 100)
+    assert (PLAN.indicator("4").minimum, PLAN.indicator("4").maximum) == (0, 1e12)
 
 
-def test_a_plan_without_bounds_still_caps_every_value(plan_text):
-    import json
-
-    from kh_desktop.domain.plan import parse_plan
+def test_the_plan_file_sets_the_ceiling_and_each_rows_bounds(plan_text):
+    from kh_desktop.domain.plan import PlanError, parse_plan
 
     raw = json.loads(plan_text)
-    raw.pop("value_ceiling")
-    for item in raw["indicators"]:
-        item.pop("bounds", None)
+    raw["value_ceiling"] = 50_000
+    row = next(item for item in raw["indicators"] if item["code"] == "4")
+    row["bounds"] = {"min": 0, "max": 5_000}
+    growth = next(item for item in raw["indicators"] if item["code"] == "1")
+    growth["bounds"] = {"min": -50, "max": 200}
     plan = parse_plan(raw)
-    assert (plan.indicator("1").minimum, plan.indicator("1").maximum) == (-100, 1000)  # a % row
-    assert (plan.indicator("4").minimum, plan.indicator("4").maximum) == (None, 1e12)
+    assert (plan.indicator("4").minimum, plan.indicator("4").maximum) == (0, 5_000)
+    assert (plan.indicator("1").minimum, plan.indicator("1").maximum) == (-50, 200)
+    assert plan.indicator("12").maximum == 50_000  # no max of its own: the plan's ceiling
     with pytest.raises(ValueRefused) as info:
-        validate_value(plan.indicator("4"), "2026", 1e308, 2026)
-    assert str(info.value) == "Chỉ tiêu 4 không thể lớn hơn 1.000.000.000.000 (Tỷ đồng)."
+        validate_value(plan.indicator("4"), "2026", "5.001", 2026)
+    assert str(info.value) == "Chỉ tiêu 4 không thể lớn hơn 5.000 (Tỷ đồng)."
+    with pytest.raises(ValueRefused) as info:
+        validate_value(plan.indicator("12"), "2026", "50.001", 2026)
+    assert str(info.value) == "Chỉ tiêu 12 không thể lớn hơn 50.000 (Lượt/năm)."
+    row["bounds"] = {"min": 10, "max": 5}
+    with pytest.raises(PlanError) as info:
+        parse_plan(raw)
+    assert str(info.value) == "Kế hoạch: chỉ tiêu 4 có giới hạn ngược (10 > 5)."
 
 
 def test_cli_refuses_absurd_values_with_the_bound(cli_db):
     for args, message in (
-        (("set", "4", "2026-Q1", "1.000.000"), "Lỗi: Chỉ tiêu 4 không thể lớn hơn 10.000 (Tỷ đồng)."),
+        (
+            ("set", "4", "2026-Q1", "2.000.000.000.000"),
+            "Lỗi: Chỉ tiêu 4 không thể lớn hơn 1.000.000.000.000 (Tỷ đồng).",
+        ),
         (("set", "1", "2026", "100.000"), "Lỗi: Chỉ tiêu 1 không thể lớn hơn 1.000 (%)."),
         (
             ("set", "4", "2026-Q1", "1" + "0" * 300),
@@ -174,7 +192,7 @@ def test_excel_cell_of_1e308_is_refused_naming_the_cell(store, tmp_path):
     preview = preview_import(store, out)
     letter = ws.cell(row=row, column=column).column_letter
     assert [str(p) for p in preview.problems] == [
-        f"Trang “{ws.title}”, ô {letter}{row}: Chỉ tiêu 4 không thể lớn hơn 10.000 (Tỷ đồng)."
+        f"Trang “{ws.title}”, ô {letter}{row}: Chỉ tiêu 4 không thể lớn hơn 1.000.000.000.000 (Tỷ đồng)."
     ]
 
 
@@ -201,7 +219,7 @@ def test_exchange_row_outside_the_bounds_is_refused(tmp_path, plan_text):
     assert summary.counts["added"] == 1 and summary.counts["refused_rows"] == 1
     refused = json.loads(office.db.execute("SELECT details FROM import_log").fetchone()[0])["refused"]
     assert len(refused) == 1
-    assert "Chỉ tiêu 4 không thể lớn hơn 10.000 (Tỷ đồng)." in json.dumps(refused, ensure_ascii=False)
+    assert "Chỉ tiêu 4 không thể lớn hơn 1.000.000.000.000 (Tỷ đồng)." in json.dumps(refused, ensure_ascii=False)
     assert office.figure("4", "2026") is None and office.figure("3", "2026").value == 180.0
     office.close()
     unit.close()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UserError, os_reason
+from .numbers import format_number
 
 OPS = ("ge", "gt", "le", "range", "total", "text")
 # Without a plan's own "value_ceiling", no figure may pass this: a stray 1e308 would otherwise make
@@ -221,7 +222,7 @@ def _bounds(item: dict, code: str, ceiling: float) -> tuple[float | None, float]
             raise PlanError(f"Kế hoạch: chỉ tiêu {code} có giới hạn “{value}” không phải là số.")
     high = min(float(high), float(ceiling))
     if low is not None and low > high:
-        raise PlanError(f"Kế hoạch: chỉ tiêu {code} có giới hạn ngược ({low} > {high}).")
+        raise PlanError(f"Kế hoạch: chỉ tiêu {code} có giới hạn ngược ({format_number(low)} > {format_number(high)}).")
     return (None if low is None else float(low)), high
 
 
