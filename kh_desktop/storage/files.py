@@ -272,3 +272,15 @@ def sqlite_reason(exc: sqlite3.Error) -> str:
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return "tệp bị hỏng hoặc không phải tệp dữ liệu"
     return f"lỗi cơ sở dữ liệu ({exc})"
+
+
+def import_write_message(exc: Exception) -> str:
+    """Why a received file could not be written into the working database (its transaction rolled back)."""
+    if isinstance(exc, sqlite3.IntegrityError):  # a row the checks let through: say so, not SQLite's words
+        return (
+            "Tệp nhận có dòng số liệu không hợp lệ nên không ghi được; số liệu cũ vẫn còn nguyên. "
+            "Hãy xin đơn vị gửi lại tệp."
+        )
+    if "locked" in str(exc).lower():
+        return "Tệp dữ liệu đang bận (một cửa sổ khác đang ghi). Hãy thử lại sau giây lát."
+    return f"Không ghi được số liệu nhận vào tệp dữ liệu: {sqlite_reason(exc)}. Số liệu cũ vẫn còn nguyên."
