@@ -8,9 +8,9 @@ import sys
 from .. import APP_NAME, __version__
 from ..domain.errors import UserError, os_reason
 from ..paths import default_db_path
-from . import exchange, figures, pcs, reports, tasks
+from . import exchange, figures, pcs, plans, reports, tasks
 
-COMMAND_GROUPS = [figures, exchange, pcs, reports, tasks]
+COMMAND_GROUPS = [figures, plans, exchange, pcs, reports, tasks]
 
 
 def build_parser() -> argparse.ArgumentParser:

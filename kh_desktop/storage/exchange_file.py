@@ -291,6 +291,7 @@ class ExchangeData:
     revisions: dict[str, list[dict]] = field(default_factory=dict)  # kind name -> rows
     heads: dict[str, list[dict]] = field(default_factory=dict)
     sender: Sender | None = None  # what its PC may bring, once judged against this PC's approvals
+    plan_versions: list[dict] = field(default_factory=list)  # adjustments of the plan, as plan_store carries them
 
     @property
     def public_key(self) -> bytes | None:
@@ -436,6 +437,11 @@ def _read_checked(conn: sqlite3.Connection, path: Path, plan: Plan, plan_sha256:
                 raise ExchangeRefused("Tệp có số liệu mới hơn mốc phiên bản đã kê khai: tệp đã bị sửa.")
         data.revisions[kind.name] = rows
         data.heads[kind.name] = _dicts(conn, f'SELECT * FROM "{kind.current_table}"')
+    if _has_table(conn, "plan_versions"):  # schema 5: the plan adjustments the sending PC holds
+        data.plan_versions = [
+            {**row, "date": row["decided_on"], "changes": json.loads(row["changes"])}
+            for row in _dicts(conn, "SELECT * FROM plan_versions ORDER BY version")
+        ]
     return data
 
 

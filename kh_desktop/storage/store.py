@@ -8,6 +8,7 @@ Nothing is updated in place: a new value is a new revision that supersedes the o
 from __future__ import annotations
 
 import contextlib
+import json
 import math
 import shutil
 import sqlite3
@@ -19,8 +20,17 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from ..domain.adjustments import Adjustment, apply_adjustments
 from ..domain.errors import os_reason
-from ..domain.evaluation import Assessment, Reading, ValueRefused, evaluate_period, validate_value
+from ..domain.evaluation import (
+    Assessment,
+    Reading,
+    SamePeriod,
+    ValueRefused,
+    evaluate_period,
+    same_period_last_year,
+    validate_value,
+)
 from ..domain.periods import BASELINE, Period, PeriodError, parse_period
 from ..domain.plan import Indicator, Plan, PlanError, load_plan_text
 from ..identity import Identity, IdentityError, load_identity
@@ -76,6 +86,16 @@ class _Database(Database):
             raise
 
 
+def stored_adjustments(db: Database) -> list[Adjustment]:
+    """The plan adjustments recorded in a database (table plan_versions, schema 5), in version order."""
+    if not db["plan_versions"].exists():  # a file opened before its upgrade
+        return []
+    rows = db.execute(
+        "SELECT version, id, plan_sha256, decision, decided_on, changes FROM plan_versions ORDER BY version"
+    ).fetchall()
+    return [Adjustment(r[0], r[3], r[4], tuple(json.loads(r[5])), id=r[1], plan_sha256=r[2]) for r in rows]
+
+
 def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
@@ -122,6 +142,7 @@ class ChangeKind(StrEnum):
     SETTINGS = "settings"  # this PC's unit or the person's name
     EXCHANGE = "exchange"  # exchange files received
     RESTORE = "restore"  # the working file replaced by a backup
+    PLAN = "plan"  # a new plan version (an adjustment by resolution): targets and rows as now in force
 
     @property
     def label(self) -> str:
@@ -134,6 +155,7 @@ CHANGE_KIND_LABELS = {
     ChangeKind.SETTINGS: "cài đặt máy",
     ChangeKind.EXCHANGE: "nhận tệp trao đổi",
     ChangeKind.RESTORE: "khôi phục bản sao lưu",
+    ChangeKind.PLAN: "điều chỉnh kế hoạch",
 }
 
 
@@ -308,7 +330,8 @@ class Store:
             rows = list(self.db.query("SELECT body FROM plan_document LIMIT 1"))
             if not rows:
                 raise StoreError(f"Tệp dữ liệu {self.path} không có kế hoạch.")
-            self._plan = load_plan_text(rows[0]["body"])
+            # the plan as issued with every stored adjustment by resolution (storage/plan_store.py writes them)
+            self._plan = apply_adjustments(load_plan_text(rows[0]["body"]), stored_adjustments(self.db))
         return self._plan
 
     @property
@@ -480,8 +503,8 @@ class Store:
         )
 
     def history(self, code: str, period: str) -> list[Revision]:
-        """Every revision of a figure, newest first."""
-        self.plan.indicator(code)
+        """Every revision of a figure, newest first (also of an indicator a plan adjustment retired)."""
+        self.plan.any_indicator(code)
         if period != BASELINE:
             period = parse_period(period, self.plan.first_year, self.plan.last_year).key
         rows = self.db.query(
@@ -541,6 +564,12 @@ class Store:
         readings, baselines = self.readings(), self.baselines()
         indicators = self.plan.indicators_of(unit_id) if unit_id else self.plan.indicators
         return [evaluate_period(i, period, readings.get(i.code, {}), baselines.get(i.code)) for i in indicators]
+
+    def same_period(self, period: Period, unit_id: str | None = None) -> dict[str, SamePeriod]:
+        """Cùng kỳ năm trước of every indicator (of one unit, if given), keyed by code."""
+        readings = self.readings()
+        indicators = self.plan.indicators_of(unit_id) if unit_id else self.plan.indicators
+        return {i.code: same_period_last_year(i, period, readings.get(i.code, {})) for i in indicators}
 
     # ---- safety -----------------------------------------------------------------------------
 

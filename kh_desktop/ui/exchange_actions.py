@@ -174,6 +174,11 @@ class ExchangeActions(QObject):
                 else:
                     counts = ", ".join(f"{format_number(s.counts[k], 0)} {label.lower()}" for k, label in COUNT_COLUMNS)
                     lines.append(f"{head} ({counts})")
+                if s.plan_versions:
+                    lines.append(
+                        f"   Đã nhận {format_number(s.plan_versions, 0)} bản điều chỉnh kế hoạch từ Văn phòng: chỉ tiêu "
+                        "được đánh giá theo kế hoạch đã điều chỉnh."
+                    )
             conflicts = sum(s.counts["conflicts"] for s in result.summaries)
             if conflicts:
                 lines.append(

@@ -121,12 +121,23 @@ class MainWindow(QMainWindow):
         about = QAction("Giới thiệu…", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+        guide = QAction("&Hướng dẫn sử dụng…", self)
+        guide.setShortcut(QKeySequence.StandardKey.HelpContents)
+        guide.triggered.connect(self.open_guide)
+        help_menu.addAction(guide)
         how = QAction("Cách nhập số liệu", self)
         how.triggered.connect(self._how_to)
         help_menu.addAction(how)
         fingerprint = QAction("&Mã máy này…", self)
         fingerprint.triggered.connect(self.show_fingerprint)
         help_menu.addAction(fingerprint)
+
+    def open_guide(self):
+        from .guide_dialog import GuideDialog
+
+        self.guide_dialog = GuideDialog(self)
+        self.guide_dialog.open()
+        return self.guide_dialog
 
     def open_settings(self) -> None:
         from .settings_dialog import SettingsDialog
@@ -177,7 +188,8 @@ class MainWindow(QMainWindow):
         box = QMessageBox(self)
         box.setWindowTitle("Cách nhập số liệu")
         box.setText(
-            "1. Chọn kỳ báo cáo (năm và quý, 6 tháng hoặc cả năm) ở phía trên.\n"
+            "1. Chọn kỳ báo cáo ở phía trên: năm, rồi Quý I, 6 tháng, 9 tháng, Cả năm (cộng dồn từ đầu năm) "
+            "hoặc từng quý.\n"
             "2. Mở tab của đơn vị, gõ số vào cột “Thực hiện”, nhấn Enter: số được lưu ngay.\n"
             "3. Số thập phân dùng dấu phẩy (97,5); hàng nghìn dùng dấu chấm (1.500).\n"
             "4. Cột “Ước/Chính thức”: chọn Ước nếu là số ước thực hiện.\n"
@@ -221,3 +233,8 @@ ACTION_INSTALLERS.append(exchange_actions.install)
 from . import conflict_actions  # noqa: E402 - after the exchange menu: its entry goes beside the import log
 
 ACTION_INSTALLERS.append(conflict_actions.install)
+
+
+from . import plan_actions  # noqa: E402 - plan adjustments by resolution (issue 13), in the file menu
+
+ACTION_INSTALLERS.append(plan_actions.install)

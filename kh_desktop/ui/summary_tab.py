@@ -10,7 +10,16 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
 
-from ..domain.evaluation import EXCEEDED, MET, NO_DATA, NOT_MET, VERDICT_LABELS, VERDICT_SYMBOLS, VERDICTS
+from ..domain.evaluation import (
+    EXCEEDED,
+    MET,
+    NO_DATA,
+    NOT_MET,
+    VERDICT_LABELS,
+    VERDICT_SYMBOLS,
+    VERDICTS,
+    format_value,
+)
 from ..domain.periods import Period
 from ..storage.store import ChangeKind, Store
 from .figures_table_model import _short_time
@@ -142,6 +151,69 @@ class SummaryTableModel(RowListModel):
         return None
 
 
+@dataclass
+class SameRow:
+    stt: str
+    name: str
+    measure: str
+    actual: str
+    previous: str
+    change: str
+
+
+def same_period_rows(store: Store, period: Period) -> list[SameRow]:
+    """Indicators whose same period of the previous year has a figure, beside this period's (plan order)."""
+    earlier = store.same_period(period)
+    assessed = {a.code: a for a in store.assess(period)}
+    rows = []
+    for indicator in store.plan.indicators:
+        same = earlier[indicator.code]
+        if same.previous is None:
+            continue
+        a = assessed[indicator.code]
+        actual = format_value(a.actual) + (" (ước)" if a.estimate else "") if a.actual is not None else ""
+        rows.append(
+            SameRow(
+                indicator.stt or "", indicator.name, indicator.measure, actual, same.previous_text, same.change_text
+            )
+        )
+    return rows
+
+
+class SamePeriodModel(RowListModel):
+    """Cùng kỳ năm trước: this period's figure beside the same period of the previous year."""
+
+    column_count = 6
+
+    def set_rows(self, rows: list[SameRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        heads = [
+            "STT",
+            "Chỉ tiêu",
+            "ĐVT",
+            "Kỳ này",
+            "Cùng kỳ năm trước",
+            "Tăng/giảm",
+        ]
+        return heads[section] if 0 <= section < len(heads) else None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row, column = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (row.stt, row.name, row.measure, row.actual, row.previous, row.change)[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
 class SummaryTab(QWidget):
     unit_activated = Signal(str)  # a unit id: the window opens its tab
 
@@ -172,15 +244,25 @@ class SummaryTab(QWidget):
         self.tasks = TaskSummaryView(service)  # task counts per unit by status
         self.tasks.unit_activated.connect(self.unit_activated)
 
+        self.same_model = SamePeriodModel(parent=self)
+        self.same_table = QTableView()
+        setup_row_table(self.same_table, self.same_model, row_height=24, stretch_column=1)
+        self.same_heading = QLabel()
+        same_box = QWidget()
+        same_layout = QVBoxLayout(same_box)
+        same_layout.setContentsMargins(0, 0, 0, 0)
+        same_layout.addWidget(self.same_heading)
+        same_layout.addWidget(self.same_table, 1)
+
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
+        splitter.addWidget(same_box)
         splitter.addWidget(self.tasks)
         splitter.addWidget(self.plot)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setStretchFactor(2, 1)
+        for n in range(4):
+            splitter.setStretchFactor(n, 1)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([300, 300, 420])
+        splitter.setSizes([280, 220, 260, 380])
         layout.addWidget(splitter, 1)
         hint = QLabel("Nhấn vào tên một đơn vị để mở tab nhập số liệu của đơn vị đó.")
         hint.setStyleSheet("color: #4b5563;")
@@ -217,6 +299,18 @@ class SummaryTab(QWidget):
         self._stale = False
         rows = summarize(self.service.store, self.period)
         self.model.set_rows(rows, self.period.label)
+        same = same_period_rows(self.service.store, self.period)
+        self.same_model.set_rows(same)
+        earlier = Period(self.period.year - 1, self.period.kind, self.period.index)
+        self.same_heading.setText(
+            "<b>So với cùng kỳ năm trước ({earlier})</b>: {count} chỉ tiêu có số liệu để so sánh".format(
+                earlier=earlier.label.lower() if earlier.kind == "Y" else earlier.label, count=len(same)
+            )
+            if same
+            else "<b>So với cùng kỳ năm trước ({earlier})</b>: chưa có số liệu năm {year} để so sánh.".format(
+                earlier=earlier.label.lower() if earlier.kind == "Y" else earlier.label, year=earlier.year
+            )
+        )
         whole = rows[-1]
         self.heading.setText(
             (

@@ -35,6 +35,7 @@ class UnitTab(QWidget):
     """The figures of one unit. Gets the service and the period; refreshes itself on figures_changed."""
 
     conflict_requested = Signal(str, object)  # kind ("figure"), key (code, period): settle it (the window does)
+    adjust_requested = Signal(str)  # an indicator code: adjust its target by a resolution (Văn phòng's PC)
 
     # Built when the tab is first shown (or any of these is first used): start-up shows one tab of nine, and
     # a unit's grid, chart and task list take ~50 ms each to build.
@@ -289,6 +290,12 @@ class UnitTab(QWidget):
             clear = QAction("Xóa số liệu kỳ này (vẫn giữ trong lịch sử)", menu)
             clear.triggered.connect(lambda: self.model.setData(self.model.index(row, COL_ACTUAL), ""))
             menu.addAction(clear)
+        if self.service.store.pc_unit is None:  # Văn phòng's all-units PC adjusts the plan
+            code = self.model.indicator_at(row).code
+            menu.addSeparator()
+            adjust = QAction("Điều chỉnh chỉ tiêu theo Nghị quyết…", menu)
+            adjust.triggered.connect(lambda: self.adjust_requested.emit(code))
+            menu.addAction(adjust)
         return menu
 
     def _open_history(self, index) -> None:
