@@ -419,18 +419,8 @@ def test_relayed_figures_reach_a_unit_only_from_its_approved_van_phong(office):
     assert forged.status == "refused"
 
 
-def release_plan(path: Path) -> str:
-    """The plan text a released file carries: the Văn phòng of that release kept the same plan in its database (a
-    database keeps the plan it was created with; a file of another plan text is refused, see plan versions)."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-    try:
-        return conn.execute("SELECT body FROM plan_document").fetchone()[0]
-    finally:
-        conn.close()
-
-
-def test_an_unsigned_file_of_the_previous_release_waits_for_its_own_approval(tmp_path):
-    office = Office(tmp_path, release_plan(DATA / "exchange-v3-kinh-te.khtd"))
+def test_an_unsigned_file_of_the_previous_release_waits_for_its_own_approval(office):
+    """Received by a Văn phòng on today's plan document, which replaces the released one (replaces_sha256)."""
     (summary,) = office.receive(DATA / "exchange-v3-kinh-te.khtd")
     assert summary.status == "pending"
     assert "không có chữ ký" in summary.reason
@@ -557,9 +547,8 @@ def test_without_succession_the_old_pcs_unsent_figures_are_refused_and_listed(of
     assert (value(office.vp, "4", "2026-Q3"), value(office.vp, "4", "2026-Q4")) == (None, 80.0)
 
 
-def test_a_schema_2_exchange_file_is_received_after_approval(tmp_path):
+def test_a_schema_2_exchange_file_is_received_after_approval(office):
     """tests/data/exchange-v2-vh-xh.khtd was written by the release of schema 2 (see tests/data/README.md)."""
-    office = Office(tmp_path, release_plan(DATA / "exchange-v2-vh-xh.khtd"))
     (summary,) = office.receive(DATA / "exchange-v2-vh-xh.khtd")
     assert summary.status == "pending"
     (applied,) = trust.approve(office.vp, summary.pc_id).summaries
@@ -631,3 +620,23 @@ def test_plan_versions_in_a_unit_pcs_file_are_ignored(office):
     (summary,) = office.receive(office.send(vh), at=kt)
     assert (summary.status, summary.plan_versions) == ("applied", 0)
     assert _target_2029(kt, "2") == vh_plan_before and plan_versions(kt) == []
+
+
+def test_a_database_of_the_previous_plan_document_takes_the_shipped_one_and_both_exchange(tmp_path, plan_text):
+    """The released plan document (before growth rows became 'none') is replaced, not refused: databases made
+    with it take the shipped document when opened, and their files are received by PCs on the new one."""
+    import sqlite3 as sql
+
+    old_text = sql.connect(DATA / "exchange-v3-kinh-te.khtd").execute("SELECT body FROM plan_document").fetchone()[0]
+    old = Store.create(tmp_path / "old.sqlite", old_text, "kinh-te", identity=load_identity(tmp_path / "k" / "old"))
+    assert old.plan.indicator("1").aggregation == "level"  # what the released document said
+    old.record("4", "2026-Q1", "48")
+    old_file = send(old, tmp_path / "old.khtd")  # written before the program was updated
+    old.close()
+    vp = Store.create(tmp_path / "vp.sqlite", plan_text, ALL_UNITS, identity=load_identity(tmp_path / "k" / "vp"))
+    reopened = Store.open(tmp_path / "old.sqlite", identity=load_identity(tmp_path / "k" / "old"))
+    assert reopened.plan.indicator("1").aggregation == "none" and reopened.plan_sha256 == vp.plan_sha256
+    trust_store.register_pc(vp, reopened.pc_id, reopened.identity.public_key, "kinh-te")
+    (summary,) = receive_files(vp, [old_file]).summaries
+    assert (summary.status, summary.counts["added"]) == ("applied", 1)
+    assert value(vp, "4", "2026-Q1") == 48.0

@@ -143,6 +143,15 @@ class Plan:
     retired: list[Indicator] = field(default_factory=list, repr=False)  # rows an adjustment stopped tracking
 
     @property
+    def replaces_sha256(self) -> frozenset[str]:
+        """Earlier documents of this same plan (corrections of how rows are computed, never of targets, which
+        change only by resolutions): files and databases made under them are this plan's too."""
+        return frozenset(str(s) for s in self.raw.get("replaces_sha256", ()))
+
+    def same_plan(self, sha256: str) -> bool:
+        return sha256 == self.sha256 or sha256 in self.replaces_sha256
+
+    @property
     def years(self) -> list[int]:
         return list(range(self.first_year, self.last_year + 1))
 

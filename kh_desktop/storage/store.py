@@ -219,6 +219,7 @@ class Store:
         try:
             if role is None:
                 migrations.apply(store.db)
+                store._take_shipped_plan()
             else:
                 store._refuse_writes(not_working_message(path, role))
             store.plan  # noqa: B018 - fail now, not later, if the stored plan is unreadable
@@ -236,6 +237,30 @@ class Store:
     def refusal(self) -> str | None:
         """Why this file may not be written (a backup or an exchange file opened as a database), or None."""
         return self.db.refusal
+
+    def _take_shipped_plan(self) -> None:
+        """A database made under an earlier document of the plan this program ships (one the shipped plan lists
+        in `replaces_sha256`: how rows are computed corrected, targets unchanged) takes the shipped document."""
+        from ..paths import default_plan_path
+
+        stored = next(self.db.query("SELECT sha256, body FROM plan_document LIMIT 1"), None)
+        try:
+            text = default_plan_path().read_text(encoding="utf-8")
+        except OSError:
+            return
+        if stored is None or stored["body"] == text:  # the common case: no parsing at start
+            return
+        shipped = load_plan_text(text)
+        if stored["sha256"] == shipped.sha256 or stored["sha256"] not in shipped.replaces_sha256:
+            return
+        with self.db.atomic():
+            self.db.execute("UPDATE plan_document SET sha256 = ?, body = ?", [shipped.sha256, text])
+            if self.db["plan_versions"].exists():
+                self.db.execute(
+                    "UPDATE plan_versions SET plan_sha256 = ? WHERE plan_sha256 = ?", [shipped.sha256, stored["sha256"]]
+                )
+            self.db["meta"].upsert({"key": "plan_replaced", "value": f"{stored['sha256']} {now_iso()}"}, pk="key")
+        self._plan = None
 
     @classmethod
     def create(
