@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from kh_desktop.excel.export import export_workbook
 from kh_desktop.excel.importer import apply_import, preview_import
+from kh_desktop.ui.keyboard import plain_text
 from kh_desktop.ui.main_window import MainWindow
 from kh_desktop.ui.report_actions import ImportPreviewDialog
 from kh_desktop.ui.store_service import StoreService
@@ -22,7 +23,7 @@ def window(qtbot, store, ui_settings):
 
 
 def texts(menu) -> list[str]:
-    return [a.text() for a in menu.actions() if a.text()]
+    return [plain_text(a.text()) for a in menu.actions() if a.text()]  # without the Alt-letter marks
 
 
 def test_menus_hold_report_and_excel_actions(window):

@@ -10,14 +10,16 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from .. import APP_NAME, __version__
 from ..domain.periods import Period
 from ..storage.store import ChangeKind
+from .keyboard import assign_mnemonics
 from .period_selector import SETTINGS_KEY, PeriodSelector, remembered_period
 from .store_service import StoreService
 from .summary_tab import SummaryTab
+from .ui_memory import TAB_KEY, restore_window, save_window
 from .unit_tab import UnitTab
 
 ACTION_INSTALLERS: list[Callable[[MainWindow], None]] = []
@@ -37,12 +39,12 @@ class MainWindow(QMainWindow):
         self.period_selector.period_changed.connect(self._on_period_selected)
 
         self.tabs = QTabWidget()
-        self.summary_tab = SummaryTab(service, period)
+        self.summary_tab = SummaryTab(service, period, settings=settings)
         self.summary_tab.unit_activated.connect(self.open_unit)
         self.tabs.addTab(self.summary_tab, "Tổng hợp")
         self.unit_tabs: dict[str, UnitTab] = {}
         for unit in plan.units:
-            tab = UnitTab(service, unit.id, period)
+            tab = UnitTab(service, unit.id, period, settings=settings)
             self.unit_tabs[unit.id] = tab
             index = self.tabs.addTab(tab, unit.short)
             self.tabs.setTabToolTip(index, unit.name)
@@ -64,9 +66,16 @@ class MainWindow(QMainWindow):
         self.menus = {}
         self._build_menus()
         self._update_identity()
-        self.resize(1280, 820)
         for install in ACTION_INSTALLERS:
             install(self)
+        self._build_view_menu()
+        for menu in self.menus.values():  # after every installer: each entry gets a free Alt-letter
+            assign_mnemonics(menu)
+        self.setTabOrder(self.period_selector.year_box, self.period_selector.kind_box)
+        self.setTabOrder(self.period_selector.kind_box, self.tabs)
+        restore_window(self, settings)  # as the person left it if that fits this screen; else ~90 % of it, centred
+        self._restore_tab()
+        self.tabs.currentChanged.connect(self._remember_tab)
 
     # ---- what others use ------------------------------------------------------------------------
 
@@ -139,6 +148,48 @@ class MainWindow(QMainWindow):
         self.guide_dialog.open()
         return self.guide_dialog
 
+    def _build_view_menu(self) -> None:
+        """ "Xem": every tab by Ctrl+1 … Ctrl+9, and the period selector, without the mouse."""
+        view_menu = self.menus["view"] = QMenu("&Xem", self)
+        self.menuBar().insertMenu(self.menus["reports"].menuAction(), view_menu)
+        period = QAction("Chọn kỳ báo cáo", self)
+        period.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_K))
+        period.triggered.connect(lambda: self.period_selector.year_box.setFocus(Qt.FocusReason.ShortcutFocusReason))
+        view_menu.addAction(period)
+        view_menu.addSeparator()
+        for number, (title, page) in enumerate(self.tab_pages(), start=1):
+            action = QAction(title, self)
+            if number <= 9:
+                action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key(Qt.Key.Key_0 + number)))
+            action.triggered.connect(lambda _checked=False, page=page: self._show_page(page))
+            view_menu.addAction(action)
+            self.addAction(action)  # the shortcut works wherever the focus is in the window
+
+    def _show_page(self, page: QWidget) -> None:
+        self.tabs.setCurrentWidget(page)
+        if isinstance(page, UnitTab) and page.view is not None:
+            page.view.setFocus(Qt.FocusReason.ShortcutFocusReason)  # straight to the grid: to type figures
+        else:
+            self.tabs.tabBar().setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _restore_tab(self) -> None:
+        key = str(self.settings.value(TAB_KEY, "") or "")
+        tab = self.unit_tabs.get(key)
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
+
+    def _remember_tab(self, _index: int) -> None:
+        current = self.tabs.currentWidget()
+        key = next((unit_id for unit_id, tab in self.unit_tabs.items() if tab is current), "summary")
+        self.settings.setValue(TAB_KEY, key)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        current = self.tabs.currentWidget()
+        if hasattr(current, "remember"):
+            current.remember()
+        save_window(self, self.settings)
+        super().closeEvent(event)
+
     def open_settings(self) -> None:
         from .settings_dialog import SettingsDialog
 
@@ -195,7 +246,9 @@ class MainWindow(QMainWindow):
             "4. Cột “Ước/Chính thức”: chọn Ước nếu là số ước thực hiện.\n"
             "5. Chỉ tiêu không đạt: ghi giải trình ở cột “Ghi chú”.\n"
             "6. Ctrl+Z hoàn tác, Ctrl+Y làm lại. Nhấn chuột phải vào ô để xem lịch sử.\n"
-            "7. Có thể dán một cột số chép từ Excel (Ctrl+V)."
+            "7. Có thể dán một cột số chép từ Excel (Ctrl+V).\n"
+            "8. Không cần chuột: Alt + chữ gạch chân mở menu; Ctrl+1 … Ctrl+9 chuyển tab; Ctrl+K chọn kỳ báo "
+            "cáo; trong bảng, Tab sang ô bên phải, Ctrl+Tab sang nút tiếp theo; Enter đồng ý, Esc đóng hộp thoại."
         )
         box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
         box.exec()

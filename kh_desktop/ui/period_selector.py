@@ -44,8 +44,10 @@ class PeriodSelector(QWidget):
         self._period = period
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Kỳ báo cáo:"))
+        label = QLabel("&Kỳ báo cáo:")  # Alt+K: straight to the year
+        layout.addWidget(label)
         self.year_box = QComboBox()
+        label.setBuddy(self.year_box)
         for year in range(first_year, last_year + 1):
             self.year_box.addItem(f"Năm {year}", year)
         # The year before the plan holds reference figures (cùng kỳ năm trước of the first year): last in the list.

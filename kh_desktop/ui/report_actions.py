@@ -27,6 +27,7 @@ from ..domain.errors import UserError
 from ..domain.periods import ReportPeriod
 from ..storage.store import Store
 from .background import run_in_background
+from .screen_fit import fit_dialog
 
 
 def _current_unit(window) -> str | None:
@@ -59,7 +60,6 @@ class ImportPreviewDialog(QDialog):
     def __init__(self, preview, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Nhập từ Excel: xem trước")
-        self.resize(820, 480)
         layout = QVBoxLayout(self)
         text = QPlainTextEdit(readOnly=True)
         buttons = QDialogButtonBox()
@@ -90,6 +90,7 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(buttons)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        fit_dialog(self, 820, 480)
 
 
 class ReportActions:
@@ -174,7 +175,7 @@ class ReportActions:
         dialog = QPrintPreviewDialog(printer, self.window)
         dialog.setWindowTitle(f"Xem trước: {content.subject}")
         dialog.paintRequested.connect(lambda p: self._paint(p, content))
-        dialog.resize(1000, 800)
+        fit_dialog(dialog, 1000, 800)
         dialog.exec()
 
     def print_report(self) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.plan import Unit, parse_plan
+from .screen_fit import fit_dialog
 
 
 class SettingsDialog(QDialog):
@@ -29,7 +30,6 @@ class SettingsDialog(QDialog):
         self.plan_text: str | None = None  # another commune's plan chosen at first start; None: the shipped one
         self.first_start, self.previous_unit = first_start, unit_id
         self.setWindowTitle("Bắt đầu sử dụng" if first_start else "Cài đặt")
-        self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
         if first_start:
             intro = QLabel(
@@ -68,6 +68,7 @@ class SettingsDialog(QDialog):
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.unit_box.currentIndexChanged.connect(self._allow_ok)
         self._allow_ok()
+        fit_dialog(self, 520, self.sizeHint().height())
 
     def _allow_ok(self) -> None:
         self.ok_button.setEnabled(self.unit_box.currentData() != "")

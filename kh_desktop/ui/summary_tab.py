@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget
 
 from ..domain.evaluation import (
     EXCEEDED,
@@ -26,6 +26,7 @@ from .figures_table_model import _short_time
 from .store_service import StoreService
 from .table_setup import RowListModel, setup_row_table
 from .task_summary import TaskSummaryView
+from .ui_memory import apply_splitter, save_splitter
 from .verdict_style import CHART_COLOURS
 
 COL_UNIT, COL_COUNT = 0, 1
@@ -33,6 +34,7 @@ COL_VERDICT_FIRST = 2  # exceeded, met, not met, no data
 COL_ENTERED, COL_LAST = 6, 7
 COLUMN_COUNT = 8
 UNIT_ROLE = Qt.ItemDataRole.UserRole + 1
+SPLITTER_KEY = "summary/splitter"  # units table, task counts, chart
 
 
 @dataclass
@@ -217,9 +219,12 @@ class SamePeriodModel(RowListModel):
 class SummaryTab(QWidget):
     unit_activated = Signal(str)  # a unit id: the window opens its tab
 
-    def __init__(self, service: StoreService, period: Period, parent: QWidget | None = None):
+    def __init__(
+        self, service: StoreService, period: Period, parent: QWidget | None = None, settings: QSettings | None = None
+    ):
         super().__init__(parent)
         self.service = service
+        self.settings = settings  # the window's: the splitter's proportions
         self.period = period
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -236,7 +241,8 @@ class SummaryTab(QWidget):
         self.table.activated.connect(self._on_clicked)
 
         self.plot = pg.PlotWidget(background="w")
-        self.plot.setMinimumHeight(240)
+        self.plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to do by keyboard: Tab goes past it
+        self.plot.setMinimumHeight(100)  # the window must fit 1366×768 at 150 % (~440 logical pixels high)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.getViewBox().setMouseEnabled(False, False)
@@ -253,16 +259,26 @@ class SummaryTab(QWidget):
         same_layout.setContentsMargins(0, 0, 0, 0)
         same_layout.addWidget(self.same_heading)
         same_layout.addWidget(self.same_table, 1)
+        # The units' verdicts and the same period last year share one place (two pages): four stacked panes would
+        # not fit a 1366×768 screen at 150 %.
+        for view in (self.table, self.same_table):  # they scroll: a 1366×768 screen at 150 % is ~455 px high
+            view.setMinimumHeight(40)
+        self.tables = QTabWidget()
+        self.tables.setDocumentMode(True)
+        self.tables.addTab(self.table, "Kết quả theo đơn vị")
+        self.tables.addTab(same_box, "Cùng kỳ năm trước")
 
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(same_box)
+        splitter.addWidget(self.tables)
         splitter.addWidget(self.tasks)
         splitter.addWidget(self.plot)
-        for n in range(4):
+        for n in range(3):
             splitter.setStretchFactor(n, 1)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([280, 220, 260, 380])
+        splitter.setSizes([320, 280, 400])
+        self.splitter = splitter
+        if settings is not None:
+            apply_splitter(splitter, settings, SPLITTER_KEY)
         layout.addWidget(splitter, 1)
         hint = QLabel("Nhấn vào tên một đơn vị để mở tab nhập số liệu của đơn vị đó.")
         hint.setStyleSheet("color: #4b5563;")
@@ -286,6 +302,14 @@ class SummaryTab(QWidget):
             self.refresh()
         else:
             self._stale = True
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.remember()
+        super().hideEvent(event)
+
+    def remember(self) -> None:
+        if self.settings is not None:
+            save_splitter(self.splitter, self.settings, SPLITTER_KEY)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)

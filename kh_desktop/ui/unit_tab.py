@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -29,6 +29,11 @@ from .figures_view import FiguresView
 from .progress_chart import ProgressChart
 from .store_service import StoreService
 from .tasks_panel import TasksPanel
+from .ui_memory import apply_columns, apply_splitter, save_columns, save_splitter
+
+SPLITTER_KEY = "unit/splitter"  # grid above, chart below
+FIGURE_COLUMNS_KEY = "unit/figure_columns"
+TASK_COLUMNS_KEY = "unit/task_columns"
 
 
 class UnitTab(QWidget):
@@ -41,9 +46,17 @@ class UnitTab(QWidget):
     # a unit's grid, chart and task list take ~50 ms each to build.
     _BUILT_ON_DEMAND = frozenset({"sections", "model", "view", "chart", "tasks_panel", "status", "empty_message"})
 
-    def __init__(self, service: StoreService, unit_id: str, period: Period, parent: QWidget | None = None):
+    def __init__(
+        self,
+        service: StoreService,
+        unit_id: str,
+        period: Period,
+        parent: QWidget | None = None,
+        settings: QSettings | None = None,
+    ):
         super().__init__(parent)
         self.service = service
+        self.settings = settings  # the window's: splitter and column widths shared by every unit's tab
         self.unit_id = unit_id
         self.period = period
         self.unit = service.store.plan.unit_by_id(unit_id)
@@ -75,6 +88,7 @@ class UnitTab(QWidget):
         self.model: FiguresTableModel | None = None
         self.view: FiguresView | None = None
         self.chart: ProgressChart | None = None
+        self.splitter: QSplitter | None = None
         self.sections = QTabWidget()
         self.sections.setDocumentMode(True)
         indicators = self.service.store.plan.indicators_of(self.unit_id)
@@ -139,7 +153,9 @@ class UnitTab(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        splitter.setCollapsible(1, True)  # on a short screen the chart may be dragged away to give the grid room
         splitter.setSizes([520, 300])
+        self.splitter = splitter
         self.view.setCurrentIndex(self.model.index(0, COL_ACTUAL))
         self.view.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self._chart_stale = True  # drawn when shown
@@ -208,9 +224,32 @@ class UnitTab(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         self.ensure_built()
+        self.apply_remembered()
         if self._chart_stale and self.view is not None:
             self._chart_stale = False
             self._show_chart(self.view.currentIndex().row())
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.remember()  # leaving the tab: the next one shown takes the same splitter and columns
+        super().hideEvent(event)
+
+    def apply_remembered(self) -> None:
+        if self.settings is None or not self._built:
+            return
+        if self.splitter is not None:
+            apply_splitter(self.splitter, self.settings, SPLITTER_KEY)
+        if self.view is not None:
+            apply_columns(self.view, self.settings, FIGURE_COLUMNS_KEY)
+        apply_columns(self.tasks_panel.view, self.settings, TASK_COLUMNS_KEY)
+
+    def remember(self) -> None:
+        if self.settings is None or not self._built:
+            return
+        if self.splitter is not None and self.sections.currentIndex() == 0:
+            save_splitter(self.splitter, self.settings, SPLITTER_KEY)
+            save_columns(self.view, self.settings, FIGURE_COLUMNS_KEY)
+        if self.sections.currentWidget() is self.tasks_panel:  # widths the person could see and change
+            save_columns(self.tasks_panel.view, self.settings, TASK_COLUMNS_KEY)
 
     def _on_current_row_changed(self, _current, _previous) -> None:
         self._request_chart()
