@@ -477,7 +477,10 @@ class Store:
                 revision = max(revision, identity.high_water + 1)
                 self._block_end = identity.reserve_block(revision)
         except (IdentityError, OSError) as exc:
-            raise StoreError(f"Không ghi được mốc phiên bản của máy này: {exc}. Số liệu chưa được ghi.") from exc
+            why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+            raise StoreError(
+                f"Không ghi được mốc phiên bản của máy này ({identity.folder}): {why}. Số liệu chưa được ghi."
+            ) from exc
         if self.meta("pc_id") != identity.pc_id:  # the file came from another PC: we go on as ourselves
             self.db.execute("UPDATE meta SET value = ? WHERE key = 'pc_id'", [identity.pc_id])
         self.db.execute("UPDATE meta SET value = ? WHERE key = 'revision'", [str(revision)])
