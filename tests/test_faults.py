@@ -633,7 +633,8 @@ def test_workbook_importer_with_generated_cells(exported_workbook, data):
         book = load_workbook(source_workbook)
         sheets = [ws for ws in book.worksheets if any(str(c.value).startswith("value:") for c in ws[KEY_ROW])]
         written: dict[tuple[str, int, int], tuple[str, str, object]] = {}  # (sheet, row, column) -> code, period, cell
-        as_text: dict[tuple[str, int, int], str] = {}  # numbers typed as text -> the start of their refusal
+        as_text: dict[tuple[str, int, int], tuple[str, str]] = {}  # typed as text -> period, start of refusal
+        garbled: set[tuple[str, int, str]] = set()  # (sheet, row, period) of figures given any cell value
         drawn = data.draw(st.integers(1, 4), label="drawn numbers")
         for n in range(drawn + data.draw(st.integers(0, 2), label="other cells")):
             ws = data.draw(st.sampled_from(sheets), label="sheet")
@@ -661,7 +662,10 @@ def test_workbook_importer_with_generated_cells(exported_workbook, data):
                     # Typed into a cell formatted as text: the importer asks for a number cell, naming the cell.
                     text = f"{whole:,}".replace(",", ".") + (f",{hundredths:02d}" if hundredths else "")
                     cell.value = text
-                    as_text[(ws.title, row, column)] = f"Trang “{ws.title}”, ô {cell.coordinate}: Số “{text}” được lưu"
+                    as_text[(ws.title, row, column)] = (
+                        period,
+                        f"Trang “{ws.title}”, ô {cell.coordinate}: Số “{text}” được lưu",
+                    )
                     written.pop((ws.title, row, column), None)
                 else:
                     cell.value = value
@@ -677,6 +681,7 @@ def test_workbook_importer_with_generated_cells(exported_workbook, data):
                 cell.value = None
                 cell.value = original
             as_text.pop((ws.title, row, column), None)
+            garbled.add((ws.title, row, period))  # another problem of this figure may be reported instead
             if kind == "value":
                 written[(ws.title, row, column)] = (code, period, _expected_from_cell(cell.value))
         book.save(path)
@@ -689,8 +694,9 @@ def test_workbook_importer_with_generated_cells(exported_workbook, data):
                 assert _dump(db) == before
                 return
             problems = [str(problem) for problem in preview.problems]
-            for start in as_text.values():
-                assert any(p.startswith(start) for p in problems), (start, problems)
+            for (title, row, _column), (period, start) in as_text.items():
+                if (title, row, period) not in garbled:
+                    assert any(p.startswith(start) for p in problems), (start, problems)
             if preview.problems:
                 for problem in preview.problems:
                     assert_clear_message(str(problem))
