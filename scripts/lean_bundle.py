@@ -38,8 +38,7 @@ RULES = {
     "qt-input-devices": "evdev and TUIO input plugins for kiosk systems without a window system",
     "qt-network": "QtNetwork and its TLS and network-information plugins: the program never uses the network",
     "qt-images-icons": "image format and SVG icon plugins: the only image the program loads is a PNG (built in)",
-    "qt-unused-modules": "PySide6 modules pyqtgraph imports only if present and the program never uses: QtSvg, "
-    "QtTest",
+    "qt-unused-modules": "PySide6 modules pyqtgraph imports only if present and the program never uses: QtSvg, QtTest",
     "qt-gtk-theme": "the GTK3 and XDG-portal platform themes (Linux): Qt's own dialogs and the Fusion style are used",
     "lxml-unused": "lxml.objectify, lxml.html, isoschematron, sax, builder: python-docx uses lxml.etree only",
     "numpy-unused": "numpy.random and numpy.fft: loaded only by pyqtgraph features the program does not use",
@@ -175,7 +174,10 @@ def lean(analysis, report: Path) -> None:
             needed.add(name)
             if name in by_name:
                 stack.append(by_name[name])
-    for rule, files in list(saved.items()):
+    # A library that files of several rules needed is counted under the first of these (the most specific).
+    order = ["qt-network", "qt-unused-modules", "qt-images-icons", "qt-gtk-theme", "python-unused"]
+    for rule in order + [r for r in saved if r not in order]:
+        files = saved[rule]
         wanted: set[str] = set()
         for dest, _, _ in files:
             source = next((e[1] for e in dropped_binaries if e[0] == dest), None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import APP_NAME, __version__
+from .. import APP_NAME
 from ..paths import default_db_path
 from . import exchange, figures, reports, tasks
 from .common import USER_ERRORS, CommandError
@@ -13,10 +13,22 @@ from .common import USER_ERRORS, CommandError
 COMMAND_GROUPS = [figures, exchange, reports, tasks]
 
 
+class _VersionAction(argparse.Action):
+    """--version, with the version looked up only when asked for (kh_desktop.__version__)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        import kh_desktop
+
+        parser.exit(message=f"{APP_NAME} {kh_desktop.__version__}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kh-desktop", description=f"{APP_NAME}: theo dõi kế hoạch 2026–2030.")
     parser.add_argument("--db", default=str(default_db_path()), help="tệp dữ liệu (mặc định: thư mục dữ liệu)")
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--version", action=_VersionAction, help="in phiên bản rồi thoát")
     parser.add_argument("--snapshot", metavar="DIR", help="chụp ảnh từng tab vào DIR rồi thoát")
     parser.add_argument("--self-test", action="store_true", help="tự kiểm tra chương trình trên dữ liệu tạm rồi thoát")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

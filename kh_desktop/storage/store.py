@@ -13,8 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..domain.evaluation import Assessment, Reading, ValueRefused, evaluate_period, evaluate_year, validate_value
 from ..domain.periods import BASELINE, Period, PeriodError, parse_period
@@ -28,6 +27,9 @@ from .files import (
     write_snapshot,
 )
 from .schema import SCHEMA_VERSION, migrations
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 ALL_UNITS = "*"
 
@@ -90,10 +92,27 @@ class Store:
 
     def __init__(self, path: Path, conn: sqlite3.Connection):
         self.path = Path(path)
-        # No sqlite-utils plugins: none is part of the program, and looking for them scans every installed
-        # package's entry points (30-50 ms at each start).
-        self.db = Database(conn, execute_plugins=False)
+        self.conn = conn
+        self._db: Database | None = None
         self._plan: Plan | None = None
+
+    @property
+    def db(self) -> Database:
+        """sqlite-utils over this store's connection, made at first use: importing it (with click, pluggy and
+        dateutil) costs ~0.1 s, and opening the window only reads (`rows`)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            # No sqlite-utils plugins: none is part of the program, and looking for them scans every installed
+            # package's entry points (30-50 ms at each start).
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
+
+    def rows(self, sql: str, params: list | tuple = ()) -> list[dict]:
+        """A read through plain sqlite3 (what sqlite-utils' query returns for a SELECT: one dict per row)."""
+        cursor = self.conn.execute(sql, params)
+        keys = [d[0] for d in cursor.description]
+        return [dict(zip(keys, row, strict=True)) for row in cursor]
 
     # ---- opening and creating ---------------------------------------------------------------
 
@@ -113,7 +132,8 @@ class Store:
             cls._safety_copy(path, version)
         store = cls(path, cls._connect(path))
         try:
-            migrations.apply(store.db)
+            if version < SCHEMA_VERSION:  # a file of the current schema has every migration already
+                migrations.apply(store.db)
             store.plan  # noqa: B018 - fail now, not later, if the stored plan is unreadable
         except (sqlite3.DatabaseError, PlanError) as exc:
             store.close()
@@ -167,6 +187,7 @@ class Store:
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA trusted_schema = OFF")
+            conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it, whether it is loaded or not
         except sqlite3.Error as exc:
             raise StoreError(f"Không mở được tệp dữ liệu {path}: {exc}") from exc
         return conn
@@ -182,7 +203,7 @@ class Store:
             ) from exc
 
     def close(self) -> None:
-        self.db.conn.close()
+        self.conn.close()
 
     def __enter__(self) -> Store:
         return self
@@ -193,7 +214,7 @@ class Store:
     # ---- identity ---------------------------------------------------------------------------
 
     def meta(self, key: str, default: str | None = None) -> str | None:
-        rows = list(self.db.query("SELECT value FROM meta WHERE key = ?", [key]))
+        rows = self.rows("SELECT value FROM meta WHERE key = ?", [key])
         return rows[0]["value"] if rows else default
 
     def set_meta(self, key: str, value: str) -> None:
@@ -203,7 +224,7 @@ class Store:
     @property
     def plan(self) -> Plan:
         if self._plan is None:
-            rows = list(self.db.query("SELECT body FROM plan_document LIMIT 1"))
+            rows = self.rows("SELECT body FROM plan_document LIMIT 1")
             if not rows:
                 raise StoreError(f"Tệp dữ liệu {self.path} không có kế hoạch.")
             self._plan = load_plan_text(rows[0]["body"])
@@ -329,7 +350,7 @@ class Store:
         if period is not None:
             sql += " AND f.period = ?"
             params.append(period)
-        return [self._figure(row) for row in self.db.query(sql, params)]
+        return [self._figure(row) for row in self.rows(sql, params)]
 
     def figure(self, code: str, period: str) -> Figure | None:
         rows = list(
@@ -449,7 +470,7 @@ class Store:
 
     def snapshot(self, dest: Path | str) -> Path:
         """A consistent, verified copy of this database (backup API, flushed, renamed into place)."""
-        return write_snapshot(self.db.conn, Path(dest))
+        return write_snapshot(self.conn, Path(dest))
 
 
 def _clean_text(text: str | None) -> str:

@@ -14,8 +14,7 @@ import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import date
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..domain.plan import Plan, PlanError, load_plan_text
 from ..tasks.edit import apply_changes, field_name, parse_field
@@ -24,6 +23,9 @@ from ..tasks.rules import counts_by_status
 from ..tasks.seed import SEED_PC_ID, parse_seed_text
 from .files import StoreError
 from .store import Change, Store, _write_error, now_iso
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 SEED_BY = "Kế hoạch"
 TASKS_FILE_SUFFIX = "-tasks.json"
@@ -197,7 +199,7 @@ def list_tasks(store: Store, unit_id: str | None = None) -> list[Task]:
     if unit_id is not None:
         sql += " AND r.unit = ?"
         params.append(unit_id)
-    tasks = [_task(row, row["head_conflict_id"]) for row in store.db.query(sql, params)]
+    tasks = [_task(row, row["head_conflict_id"]) for row in store.rows(sql, params)]
     return _sorted(store.plan, tasks)
 
 

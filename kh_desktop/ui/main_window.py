@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
-from .. import APP_NAME, __version__
+from .. import APP_NAME
 from ..domain.periods import Period
 from .period_selector import SETTINGS_KEY, PeriodSelector, remembered_period
 from .store_service import StoreService
@@ -134,6 +134,8 @@ class MainWindow(QMainWindow):
             self.service.set_identity(unit_id, person)
 
     def _about(self) -> None:
+        from .. import __version__  # looked up when asked for (kh_desktop/__init__.py)
+
         box = QMessageBox(self)
         box.setWindowTitle(self.tr("Giới thiệu"))
         box.setText(
