@@ -35,7 +35,9 @@ RULES = {
     "minimal, Vulkan display",
     "qt-wayland-egl": "Wayland client, EGL device and X11 OpenGL integration plugins with their Qt libraries "
     "(nothing is drawn with OpenGL)",
-    "qt-input-devices": "evdev and TUIO input plugins for kiosk systems without a window system",
+    "qt-input-devices": "evdev and TUIO input plugins for kiosk systems without a window system, and Qt's on-screen "
+    "keyboard (Windows wheels; it would bring Qt Quick along): typing Vietnamese goes through the system's input "
+    "method (ibus on Linux, kept; Windows' own)",
     "qt-network": "QtNetwork and its TLS and network-information plugins: the program never uses the network",
     "qt-images-icons": "image format and SVG icon plugins: the only image the program loads is a PNG (built in)",
     "qt-unused-modules": "PySide6 modules pyqtgraph imports only if present and the program never uses: QtSvg, QtTest",
@@ -71,7 +73,7 @@ def _rule_of(dest: str) -> str | None:
             return None if plugin in PLATFORMS_KEPT else "qt-platforms"
         if family.startswith("wayland-") or family in ("egldeviceintegrations", "xcbglintegrations"):
             return "qt-wayland-egl"
-        if family == "generic":
+        if family == "generic" or (family == "platforminputcontexts" and "virtualkeyboard" in plugin):
             return "qt-input-devices"
         if family in ("tls", "networkinformation"):
             return "qt-network"
