@@ -54,6 +54,7 @@ def _ensure(condition: bool, message: str) -> None:
 
 
 def step_versions(ctx: Context) -> str:
+    import nacl
     import openpyxl
     import openpyxl.xml
     import PySide6
@@ -65,6 +66,7 @@ def step_versions(ctx: Context) -> str:
         "Qt": qVersion(),
         "PySide6": PySide6.__version__,
         "openpyxl": openpyxl.__version__,
+        "PyNaCl": nacl.__version__,
         "defusedxml": "có" if openpyxl.xml.DEFUSEDXML else "KHÔNG",
     }
     # Workbooks from other offices are hostile until checked: without defusedxml openpyxl parses XML
@@ -88,10 +90,19 @@ def step_resources(ctx: Context) -> str:
     return f"kế hoạch {plan_path.name}, {len(fonts)} phông chữ"
 
 
+def _identity(ctx: Context, name: str):
+    """A PC identity inside the self-test's folder: the self-test never uses or changes this PC's own key."""
+    from .identity import load_identity
+
+    return load_identity(ctx.folder / "khoa-may" / name)
+
+
 def step_seed(ctx: Context) -> str:
     from .storage.store import Store
 
-    store = Store.create(ctx.folder / "tu-kiem-tra.sqlite", ctx.plan_text, person="Tự kiểm tra")
+    store = Store.create(
+        ctx.folder / "tu-kiem-tra.sqlite", ctx.plan_text, person="Tự kiểm tra", identity=_identity(ctx, "tu-kiem-tra")
+    )
     ctx.store = store
     plan = store.plan
     ctx.year = plan.first_year
@@ -217,7 +228,7 @@ def step_excel(ctx: Context) -> str:
         wb.close()
     _ensure(sheets >= 1 and cells > 0, f"đọc lại tệp Excel {path.name}: không có dữ liệu.")
     # Read it back into a fresh database through the import path: every recorded figure comes back.
-    with Store.create(ctx.folder / "nhap-excel.sqlite", ctx.plan_text) as other:
+    with Store.create(ctx.folder / "nhap-excel.sqlite", ctx.plan_text, identity=_identity(ctx, "excel")) as other:
         preview = preview_import(other, path)
         _ensure(not preview.problems, f"nhập lại tệp Excel báo lỗi: {preview.problems[0] if preview.problems else ''}")
         apply_import(other, preview, by="Tự kiểm tra")
@@ -233,6 +244,7 @@ def step_excel(ctx: Context) -> str:
 def step_exchange(ctx: Context) -> str:
     from .exchange.receive import receive_files
     from .exchange.send import send
+    from .exchange.trust import approve
     from .storage.store import Store
 
     plan = ctx.store.plan
@@ -245,13 +257,17 @@ def step_exchange(ctx: Context) -> str:
     )
     outbox = ctx.folder / "gui-di"
     outbox.mkdir()
-    with Store.create(ctx.folder / "may-don-vi.sqlite", ctx.plan_text, unit.id, "Tự kiểm tra") as unit_pc:
+    unit_key = _identity(ctx, "may-don-vi")
+    with Store.create(ctx.folder / "may-don-vi.sqlite", ctx.plan_text, unit.id, "Tự kiểm tra", unit_key) as unit_pc:
         unit_pc.record(indicator.code, str(ctx.year), _raw(value), by="Tự kiểm tra")
         sent = send(unit_pc, outbox)
         expected = unit_pc.figure(indicator.code, str(ctx.year)).value
-    with Store.create(ctx.folder / "van-phong" / "van-phong.sqlite", ctx.plan_text) as office:
-        result = receive_files(office, [sent], person="Tự kiểm tra")
-        summary = result.summaries[0]
+    office_key = _identity(ctx, "van-phong")
+    with Store.create(ctx.folder / "van-phong" / "van-phong.sqlite", ctx.plan_text, identity=office_key) as office:
+        waiting = receive_files(office, [sent], person="Tự kiểm tra").summaries[0]
+        _ensure(waiting.status == "pending", "tệp của một máy chưa được xác nhận không được giữ lại chờ xác nhận.")
+        _ensure(unit_key.fingerprint in waiting.reason, "tệp chờ xác nhận không ghi mã máy gửi.")
+        summary = approve(office, unit_key.pc_id, person="Tự kiểm tra").summaries[0]
         _ensure(summary.status == "applied", f"Văn phòng không nhận tệp {sent.name}: {summary.reason}")
         got = office.figure(indicator.code, str(ctx.year))
         _ensure(got is not None and got.value == expected, "số liệu nhận được khác số liệu đơn vị đã gửi.")

@@ -1,4 +1,9 @@
-"""Shared fixtures: real databases in temporary folders, the CLI as a subprocess, Qt offscreen."""
+"""Shared fixtures: real databases in temporary folders, the CLI as a subprocess, Qt offscreen.
+
+Every test runs with its own PC identities (KH_KEY_DIR in a temporary folder), never the machine's real one:
+`KH_KEY_DIR` is "this PC" of the test; `run_cli(..., pc="name")` and `pc_identity("name")` give other PCs, each
+with its own key and revision mark, under `KH_TEST_KEY_ROOT`.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,21 @@ from pathlib import Path
 
 import pytest
 
+from tests.exchange_helpers import KEY_ROOT_ENV, key_folder, pc_identity  # noqa: F401 - pc_identity for tests
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_PATH = ROOT / "resources" / "plan" / "kien-hai-2026-2030.json"
+
+
+@pytest.fixture(autouse=True)
+def pc_keys(tmp_path_factory, monkeypatch) -> Path:
+    """This test's identities, outside tmp_path (tests that list tmp_path see only their own files)."""
+    root = tmp_path_factory.mktemp("keys")
+    monkeypatch.setenv(KEY_ROOT_ENV, str(root))
+    monkeypatch.setenv("KH_KEY_DIR", str(root / "this-pc"))
+    return root
 
 
 @pytest.fixture
@@ -30,13 +46,17 @@ def store(tmp_path, plan_text):
 
 
 def run_cli(
-    *args: str, db: Path | None = None, check: bool = False, timeout: float = 60
+    *args: str, db: Path | None = None, check: bool = False, timeout: float = 60, pc: str | None = None
 ) -> subprocess.CompletedProcess:
-    """Run `python -m kh_desktop` as a user would, returning the finished process."""
+    """Run `python -m kh_desktop` as a user would, returning the finished process.
+
+    `pc` names the PC it runs on (its own identity folder); by default the test's own PC (KH_KEY_DIR)."""
     command = [sys.executable, "-m", "kh_desktop"]
     if db is not None:
         command += ["--db", str(db)]
     env = dict(os.environ, PYTHONIOENCODING="utf-8", QT_QPA_PLATFORM="offscreen")
+    if pc is not None:
+        env["KH_KEY_DIR"] = str(key_folder(pc))
     result = subprocess.run(
         command + list(args), capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env, timeout=timeout
     )
@@ -49,7 +69,7 @@ def run_cli(
 def cli_db(tmp_path) -> Path:
     """A fresh database for all units, created through the CLI."""
     db = tmp_path / "cli.sqlite"
-    run_cli("init", db=db, check=True)
+    run_cli("init", "--all-units", db=db, check=True)
     return db
 
 

@@ -165,7 +165,7 @@ def test_every_change_increments_the_revision_counter_and_keeps_old_values(store
     store.record("3", "2026", "150")
     store.record("3", "2026", "181", note="số chính thức")
     store.clear("3", "2026")
-    assert store.revision == start + 3
+    assert store.revision == start + 3  # exact: one Store session counts +1 per write
     rows = list(store.db.query("SELECT pc_id, pc_revision, supersedes FROM revisions ORDER BY pc_revision"))
     assert [r["pc_revision"] for r in rows] == [start + 1, start + 2, start + 3]
     assert rows[1]["supersedes"] is not None and rows[2]["supersedes"] is not None

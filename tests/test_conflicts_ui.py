@@ -18,7 +18,7 @@ from kh_desktop.ui.figures_table_model import COL_ACTUAL, CONFLICT_BACKGROUND, C
 from kh_desktop.ui.main_window import MainWindow
 from kh_desktop.ui.store_service import StoreService
 from kh_desktop.ui.tasks_table_model import COL_STATUS
-from tests.exchange_helpers import make_pc
+from tests.exchange_helpers import approve_pcs, make_pc
 
 SHOTS = os.environ.get("KH_SHOTS")  # a folder: save screenshots of the marked grid and the dialog there
 
@@ -28,6 +28,7 @@ def office(tmp_path, plan_text):
     """Văn phòng's all-units PC holding one figure conflict and one task conflict with Phòng Kinh tế's PC."""
     office = make_pc(tmp_path, "van-phong", plan_text)
     unit = make_pc(tmp_path, "kinh-te", plan_text, "kinh-te")
+    approve_pcs(office, unit)  # as Văn phòng does once for the unit's PC
     office.record("1", "2026", "5", note="Số Văn phòng tổng hợp", by="Chánh VP")
     unit.record("1", "2026", "8", note="Số phòng Kinh tế")
     task = list_tasks(unit, "kinh-te")[0]

@@ -7,7 +7,7 @@ import pytest
 from kh_desktop.exchange.receive import receive_files
 from kh_desktop.exchange.send import send
 from kh_desktop.storage.exchange_store import conflicts, import_log, resolve_conflict
-from tests.exchange_helpers import UNIT_IDS, figure_map, make_pc, record_some, values
+from tests.exchange_helpers import UNIT_IDS, approve_pcs, figure_map, make_pc, record_some, values
 
 
 @pytest.fixture
@@ -43,6 +43,7 @@ def _send_all(pcs, usb):
 
 def test_eight_units_gathered_then_gathered_again_changes_nothing(tmp_path, plan_text, usb, office):
     pcs = _units(tmp_path, plan_text)
+    approve_pcs(office, *pcs.values())  # as Văn phòng does once for each unit PC
     files = _send_all(pcs, usb)
     assert all(f.name.startswith("KienHai_") and f.suffix == ".khtd" for f in files)
     assert "P-Kinh-te" in files[0].name
@@ -82,6 +83,8 @@ def test_order_of_files_does_not_matter(tmp_path, plan_text, usb):
     files = _send_all(pcs, usb)
     first = make_pc(tmp_path, "office-a", plan_text)
     second = make_pc(tmp_path, "office-b", plan_text)
+    approve_pcs(first, *pcs.values())
+    approve_pcs(second, *pcs.values())
     receive_files(first, files)
     receive_files(second, list(reversed(files)))
     assert figure_map(first) == figure_map(second)
@@ -92,6 +95,7 @@ def test_order_of_files_does_not_matter(tmp_path, plan_text, usb):
 
 def test_older_file_after_newer_is_stale(tmp_path, plan_text, usb, office):
     unit = make_pc(tmp_path, "kt", plan_text, "kinh-te")
+    approve_pcs(office, unit)
     unit.record("1", "2026", "5")
     old = send(unit, usb / "old.khtd")
     unit.record("1", "2026", "6")
@@ -109,6 +113,7 @@ def test_older_file_after_newer_is_stale(tmp_path, plan_text, usb, office):
 
 def test_deleted_figure_does_not_come_back(tmp_path, plan_text, usb, office):
     unit = make_pc(tmp_path, "kt", plan_text, "kinh-te")
+    approve_pcs(office, unit)
     unit.record("1", "2026", "5")
     unit.record("2", "2026", "5")
     before_delete = send(unit, usb / "a.khtd")
@@ -127,6 +132,7 @@ def test_deleted_figure_does_not_come_back(tmp_path, plan_text, usb, office):
     assert again.status == "already_imported"
     # A different, older file (another snapshot from before the deletion) is stale.
     other = make_pc(tmp_path, "office-2", _plan_text(office))
+    approve_pcs(other, unit)
     receive_files(other, [after_delete])
     assert other.figure("1", "2026") is None
     late = receive_files(other, [before_delete]).summaries[0]
@@ -146,6 +152,7 @@ def test_figure_of_another_unit_is_refused(tmp_path, plan_text, usb, office):
     pc.record("9", "2026", "5")  # Phòng VH-XH's indicator
     pc.set_pc_unit("kinh-te")
     pc.record("1", "2026", "5")
+    approve_pcs(office, pc)  # approved for Phòng Kinh tế, the unit it now keeps
     summary = receive_files(office, [send(pc, usb)]).summaries[0]
     assert summary.status == "applied"
     assert summary.counts["refused_rows"] == 1
@@ -161,6 +168,8 @@ def test_figure_of_another_unit_is_refused(tmp_path, plan_text, usb, office):
 def test_two_pcs_of_one_unit_conflict_then_settled(tmp_path, plan_text, usb, office):
     first = make_pc(tmp_path, "kt-1", plan_text, "kinh-te")
     second = make_pc(tmp_path, "kt-2", plan_text, "kinh-te")
+    approve_pcs(office, first, second)
+    approve_pcs(first, office)  # the unit PC approves Văn phòng's all-units PC once
     first.record("1", "2026", "5")
     second.record("1", "2026", "8")
     second.record("2", "2026", "3")
@@ -191,8 +200,10 @@ def test_two_pcs_of_one_unit_conflict_then_settled(tmp_path, plan_text, usb, off
 
 def test_consolidated_file_back_to_a_unit_keeps_its_newer_figures(tmp_path, plan_text, usb, office):
     pcs = _units(tmp_path, plan_text)
+    approve_pcs(office, *pcs.values())
     receive_files(office, _send_all(pcs, usb))
     unit = pcs["kinh-te"]
+    approve_pcs(unit, office)  # the unit PC approves Văn phòng's all-units PC once
     code, period = next(iter(values(unit)))
     unit.record(code, period, "77")  # newer than what Văn phòng has
     consolidated = send(office, usb / "tong-hop.khtd")
@@ -214,6 +225,7 @@ def test_consolidated_file_back_to_a_unit_keeps_its_newer_figures(tmp_path, plan
 def test_dry_run_writes_nothing_and_predicts_the_batch(tmp_path, plan_text, usb, office):
     first = make_pc(tmp_path, "kt-1", plan_text, "kinh-te")
     second = make_pc(tmp_path, "kt-2", plan_text, "kinh-te")
+    approve_pcs(office, first, second)
     first.record("1", "2026", "5")
     second.record("1", "2026", "8")
     files = [send(first, usb / "a.khtd"), send(second, usb / "b.khtd")]
@@ -232,6 +244,7 @@ def test_tasks_travel_with_the_same_rules(tmp_path, plan_text, usb, office):
     from kh_desktop.storage.task_store import add_task, list_tasks
 
     unit = make_pc(tmp_path, "kt", plan_text, "kinh-te")
+    approve_pcs(office, unit)
     task, _ = add_task(unit, unit="kinh-te", title="Rà soát hộ kinh doanh ven biển")
     summary = receive_files(office, [send(unit, usb / "kt.khtd")]).summaries[0]
     assert summary.status == "applied" and summary.counts["added"] >= 1 and summary.counts["refused_rows"] == 0

@@ -9,7 +9,7 @@ import pytest
 from kh_desktop.exchange.receive import receive_files
 from kh_desktop.exchange.send import send
 from kh_desktop.storage.exchange_store import import_log
-from tests.exchange_helpers import make_pc, record_some, values
+from tests.exchange_helpers import approve_pcs, make_pc, record_some, values
 
 
 @pytest.mark.parametrize("dry_run", [False, True])
@@ -22,6 +22,7 @@ def test_a_file_named_twice_in_one_receive_is_received_once(tmp_path, plan_text,
     (tmp_path / "zalo").mkdir()
     same_elsewhere = shutil.copy2(sent, tmp_path / "zalo" / sent.name)
     office = make_pc(tmp_path, "van-phong", plan_text)
+    approve_pcs(office, unit)  # as Văn phòng does once for the unit's PC
     before = office.path.read_bytes()
 
     result = receive_files(office, [sent, sent, same_elsewhere], dry_run=dry_run)

@@ -10,10 +10,9 @@ import pytest
 
 from kh_desktop.exchange.receive import receive_files
 from kh_desktop.exchange.send import send
-from kh_desktop.storage.exchange_store import MANIFEST_TABLE, _data_tables, rows_digest
 from kh_desktop.storage.task_store import find_task, list_tasks, remove_task, task_history, update_task
 from tests.conftest import run_cli
-from tests.exchange_helpers import make_pc
+from tests.exchange_helpers import approve_pcs, make_pc, reseal
 
 TAMPERING = {  # column -> value written over one task revision
     "status": "xong-roi",
@@ -23,18 +22,16 @@ TAMPERING = {  # column -> value written over one task revision
 }
 
 
-def _tamper(path, changes: list[tuple[str, str, object]], resign: bool = True) -> None:
-    """Write over task revision columns, bypassing the table's CHECK constraints as a hand edit can; then
-    (resign) recompute the manifest's row counts and hash so the file passes its manifest check."""
+def _tamper(path, changes: list[tuple[str, str, object]], signer=None) -> None:
+    """Write over task revision columns, bypassing the table's CHECK constraints as a hand edit can; then (with
+    `signer`, the sending PC's identity) recompute the manifest's row counts and hash and sign it again, so the
+    file passes its manifest and signature checks."""
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA ignore_check_constraints = ON")
     for revision_id, column, value in changes:
         conn.execute(f"UPDATE task_revisions SET {column} = ? WHERE id = ?", [value, revision_id])
-    if resign:
-        counts, sha = rows_digest(conn, _data_tables(conn))
-        conn.execute(
-            f"UPDATE {MANIFEST_TABLE} SET row_counts = ?, rows_sha256 = ?", [json.dumps(counts, sort_keys=True), sha]
-        )
+    if signer is not None:
+        reseal(conn, signer)
     conn.commit()
     conn.close()
 
@@ -43,6 +40,7 @@ def _tamper(path, changes: list[tuple[str, str, object]], resign: bool = True) -
 def setting(tmp_path, plan_text):
     office = make_pc(tmp_path, "van-phong", plan_text)
     unit = make_pc(tmp_path, "kinh-te", plan_text, "kinh-te")
+    approve_pcs(office, unit)  # as Văn phòng does once for the unit's PC
     tasks = list_tasks(unit, "kinh-te")
     good = tasks[0]
     update_task(unit, good.id, {"person": "Nguyễn Văn An", "due": "2026-09-30"})
@@ -63,8 +61,8 @@ def setting(tmp_path, plan_text):
 
 
 def test_bad_task_rows_are_refused_and_listed_while_good_rows_apply(setting):
-    office, _unit, sent, good, bad, removed, changes = setting
-    _tamper(sent, changes)
+    office, unit, sent, good, bad, removed, changes = setting
+    _tamper(sent, changes, unit.identity)
     before = {t.id: t.revision_id for t in list_tasks(office)}
 
     summary = receive_files(office, [sent], backup=False).summaries[0]
@@ -82,27 +80,27 @@ def test_bad_task_rows_are_refused_and_listed_while_good_rows_apply(setting):
         assert find_task(office, task.id).revision_id == before[task.id]
     assert find_task(office, removed.id).revision_id == before[removed.id]
     assert office.check() == []
-    log = run_cli("imports", "--json", db=office.path, check=True)
+    log = run_cli("imports", "--json", db=office.path, check=True, pc="van-phong")
     details = json.loads(log.stdout)[0]["details"]
     assert len(details["refused"]) == len(changes)
 
 
 def test_the_command_line_lists_the_refused_rows_without_a_traceback(setting):
-    office, _unit, sent, *_rest, changes = setting
-    _tamper(sent, changes)
+    office, unit, sent, *_rest, changes = setting
+    _tamper(sent, changes, unit.identity)
     office_path = office.path
-    result = run_cli("receive", str(sent), "--json", db=office_path)
+    result = run_cli("receive", str(sent), "--json", db=office_path, pc="van-phong")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr and "CHECK" not in result.stdout
     summary = json.loads(result.stdout)[0]
     assert summary["status"] == "applied" and summary["refused_rows"] == len(changes)
-    text = run_cli("receive", str(sent), "--dry-run", db=office_path)
+    text = run_cli("receive", str(sent), "--dry-run", db=office_path, pc="van-phong")
     assert "Traceback" not in text.stderr
 
 
 def test_an_edit_without_resigning_is_refused_whole_with_a_clear_reason(setting):
     office, _unit, sent, *_rest, changes = setting
-    _tamper(sent, changes, resign=False)
+    _tamper(sent, changes)
     revision = office.revision
     summary = receive_files(office, [sent], backup=False).summaries[0]
     assert summary.status == "refused" and "không khớp" in summary.reason
@@ -112,16 +110,14 @@ def test_an_edit_without_resigning_is_refused_whole_with_a_clear_reason(setting)
 def test_a_figure_row_with_a_bad_flag_is_refused_not_a_check_error(tmp_path, plan_text):
     office = make_pc(tmp_path, "van-phong", plan_text)
     unit = make_pc(tmp_path, "kinh-te", plan_text, "kinh-te")
+    approve_pcs(office, unit)
     unit.record("1", "2026", "5")
     unit.record("2", "2026", "4")
     sent = send(unit, tmp_path / "gui.khtd")
     conn = sqlite3.connect(sent)
     conn.execute("PRAGMA ignore_check_constraints = ON")
     conn.execute("UPDATE revisions SET estimate = 7 WHERE code = '1'")
-    counts, sha = rows_digest(conn, _data_tables(conn))
-    conn.execute(
-        f"UPDATE {MANIFEST_TABLE} SET row_counts = ?, rows_sha256 = ?", [json.dumps(counts, sort_keys=True), sha]
-    )
+    reseal(conn, unit.identity)
     conn.commit()
     conn.close()
     summary = receive_files(office, [sent], backup=False).summaries[0]

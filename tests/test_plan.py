@@ -108,7 +108,7 @@ def test_another_communes_plan_loads_without_code(plan_text, tmp_path):
     other = tmp_path / "other.json"
     other.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     db = tmp_path / "other.sqlite"
-    run_cli("init", "--plan", str(other), db=db, check=True)
+    run_cli("init", "--all-units", "--plan", str(other), db=db, check=True)
     rows = json.loads(run_cli("plan", "--json", db=db, check=True).stdout)
     assert [r["code"] for r in rows] == ["A1", raw["indicators"][1]["code"]]
     assert rows[0]["targets"]["2026"] == {"op": "le", "value": 3}

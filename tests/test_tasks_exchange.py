@@ -6,12 +6,13 @@ from __future__ import annotations
 from kh_desktop.exchange.receive import receive_files
 from kh_desktop.exchange.send import send
 from kh_desktop.storage.task_store import find_task, list_tasks, task_history, update_task
-from tests.exchange_helpers import make_pc
+from tests.exchange_helpers import approve_pcs, make_pc
 
 
 def test_a_units_task_edits_reach_van_phong_with_their_history(tmp_path, plan_text):
     office = make_pc(tmp_path, "van-phong", plan_text)
     unit = make_pc(tmp_path, "kinh-te", plan_text, "kinh-te")
+    approve_pcs(office, unit)  # as Văn phòng does once for the unit's PC
     task = list_tasks(unit, "kinh-te")[0]
     update_task(unit, task.id, {"person": "Nguyễn Văn An", "due": "2026-09-30"}, by="An")
     update_task(unit, task.id, {"status": "đang thực hiện", "progress": "50"}, by="An")
@@ -40,6 +41,7 @@ def test_a_units_task_edits_reach_van_phong_with_their_history(tmp_path, plan_te
 def test_two_pcs_editing_one_task_is_a_conflict_not_an_overwrite(tmp_path, plan_text):
     office = make_pc(tmp_path, "van-phong", plan_text)
     unit = make_pc(tmp_path, "cong-an", plan_text, "cong-an")
+    approve_pcs(office, unit)  # as Văn phòng does once for the unit's PC
     task = list_tasks(unit, "cong-an")[0]
     update_task(office, task.id, {"person": "Người Văn phòng giao"})
     update_task(unit, task.id, {"person": "Người Công an chọn"})
@@ -55,6 +57,7 @@ def test_two_pcs_editing_one_task_is_a_conflict_not_an_overwrite(tmp_path, plan_
 def test_a_units_file_brings_only_its_own_tasks(tmp_path, plan_text):
     office = make_pc(tmp_path, "van-phong", plan_text)
     unit = make_pc(tmp_path, "kinh-te", plan_text, "kinh-te")
+    approve_pcs(office, unit)  # as Văn phòng does once for the unit's PC
     police = list_tasks(unit, "cong-an")[0]
     unit.set_pc_unit(None)  # a tampered PC writes another unit's task, then claims to be Phòng Kinh tế again
     update_task(unit, police.id, {"person": "Không được phép"})

@@ -22,6 +22,7 @@ from kh_desktop.storage.task_store import (
 )
 from kh_desktop.tasks import DONE, IN_PROGRESS, NOT_STARTED, OVERDUE, TaskRefused
 from kh_desktop.tasks.seed import SEED_PC_ID
+from tests.exchange_helpers import pc_identity
 from tests.make_schema_fixture import FIXTURE_TASK_CHANGES
 
 DB_DIR = Path(__file__).resolve().parent.parent / "db"
@@ -46,7 +47,11 @@ def test_new_database_holds_the_plans_tasks_for_every_unit(store):
 
 
 def test_seeded_ids_are_the_same_on_every_pc(tmp_path, plan_text):
-    with Store.create(tmp_path / "a.sqlite", plan_text) as a, Store.create(tmp_path / "b.sqlite", plan_text) as b:
+    a_pc, b_pc = pc_identity("a"), pc_identity("b")  # two PCs: each its own identity
+    with (
+        Store.create(tmp_path / "a.sqlite", plan_text, identity=a_pc) as a,
+        Store.create(tmp_path / "b.sqlite", plan_text, identity=b_pc) as b,
+    ):
         assert a.pc_id != b.pc_id
         assert [(t.id, t.revision_id) for t in list_tasks(a)] == [(t.id, t.revision_id) for t in list_tasks(b)]
 
@@ -153,4 +158,5 @@ def test_saved_schemas_upgrade_with_the_plans_tasks(saved, tmp_path, plan_text):
             assert first.person == "" and len(task_history(store, first.id)) == 1
         revision = store.revision
         update_task(store, first.id, {"person": "Người mới"})
+        # exact: this PC's identity is new (no mark beside its key), so the first write resumes at the file's + 1
         assert store.revision == revision + 1

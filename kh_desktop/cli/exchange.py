@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain.evaluation import format_value
+from ..domain.merge import COUNT_LABELS as MERGE_COUNT_LABELS
+from ..domain.merge import RECEIVE_STATUS_LABELS
 from ..storage.files import StoreError
 from ..storage.store import Store
 from .common import CommandError, open_store, print_json
@@ -13,15 +15,8 @@ from .common import CommandError, open_store, print_json
 # Each command imports the exchange and conflict code it runs: parsing the command line (and opening the window,
 # which parses it too) need not load them.
 
-COUNT_LABELS = (
-    ("added", "mới"),
-    ("updated", "cập nhật"),
-    ("unchanged", "không đổi"),
-    ("stale", "cũ hơn (bỏ qua)"),
-    ("refused_rows", "bị từ chối"),
-    ("conflicts", "xung đột"),
-)
-STATUS_LABELS = {"applied": "đã nhận", "already_imported": "đã nhận trước đây", "refused": "bị từ chối"}
+COUNT_LABELS = tuple((key, label.lower()) for key, label in MERGE_COUNT_LABELS)
+STATUS_LABELS = {status: label.lower() for status, label in RECEIVE_STATUS_LABELS.items()}
 
 
 def register(sub) -> None:
@@ -84,25 +79,34 @@ def cmd_receive(args) -> int:
     with open_store(args) as store:
         result = receive_files(store, [Path(f) for f in args.files], dry_run=args.dry_run, person=args.by)
         labels = {s.unit: unit_label(store, s.unit) for s in result.summaries}
+    print_summaries(result, labels, as_json=args.json, dry_run=args.dry_run)
+    return 1 if any(s.status == "refused" for s in result.summaries) else 0
+
+
+def print_summaries(result, labels: dict, *, as_json: bool, dry_run: bool) -> None:
+    """What a receive (or an approval, which receives the held files) did, file by file."""
     summaries = result.summaries
-    if args.json:
+    if as_json:
         print_json([s.to_json() for s in summaries])
-    else:
-        if args.dry_run:
-            print("Xem trước (chưa ghi gì):")
-        for s in summaries:
-            print(f"{Path(s.file).name}: {STATUS_LABELS[s.status]}{' — ' + labels[s.unit] if s.unit else ''}")
-            if s.status == "refused":
-                print(f"  Lý do: {s.reason}")
-                continue
-            print("  " + ", ".join(f"{s.counts[key]} {label}" for key, label in COUNT_LABELS))
-            for row in s.refused:
-                print(f"  Từ chối: {row['label']} — {row['reason']}")
-            for row in s.conflicts:
-                print(f"  Xung đột: {row['label']} (xem lệnh conflicts)")
-        if result.backup:
-            print(f"Đã sao lưu trước khi nhận: {result.backup}")
-    return 1 if any(s.status == "refused" for s in summaries) else 0
+        return
+    if dry_run:
+        print("Xem trước (chưa ghi gì):")
+    for s in summaries:
+        print(f"{Path(s.file).name}: {STATUS_LABELS[s.status]}{' — ' + labels[s.unit] if s.unit else ''}")
+        if s.status == "refused":
+            print(f"  Lý do: {s.reason}")
+            continue
+        if s.status == "pending":
+            print(f"  {s.reason}")
+            print(f"  Sau khi so mã máy với đơn vị qua điện thoại: kh-desktop pcs approve {s.pc_id}")
+            continue
+        print("  " + ", ".join(f"{s.counts[key]} {label}" for key, label in COUNT_LABELS))
+        for row in s.refused:
+            print(f"  Từ chối: {row['label']} — {row['reason']}")
+        for row in s.conflicts:
+            print(f"  Xung đột: {row['label']} (xem lệnh conflicts)")
+    if result.backup:
+        print(f"Đã sao lưu trước khi nhận: {result.backup}")
 
 
 def cmd_imports(args) -> int:

@@ -7,6 +7,7 @@ from pathlib import Path
 from ..domain.evaluation import VERDICT_LABELS, format_target, format_value
 from ..domain.numbers import format_number
 from ..domain.periods import BASELINE, parse_period
+from ..domain.plan import load_plan_text
 from ..paths import default_plan_path
 from ..storage.store import ALL_UNITS, Store
 from .common import CommandError, open_store, print_json, unit_id
@@ -16,7 +17,7 @@ def register(sub) -> None:
     p = sub.add_parser("init", help="tạo tệp dữ liệu mới từ kế hoạch")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--unit", help="đơn vị sở hữu máy này")
-    group.add_argument("--all-units", action="store_true", help="mọi đơn vị trên một máy (mặc định)")
+    group.add_argument("--all-units", action="store_true", help="mọi đơn vị trên một máy (máy tổng hợp của Văn phòng)")
     p.add_argument("--plan", type=Path, help="tệp kế hoạch (JSON); mặc định là kế hoạch của xã")
     p.add_argument("--person", default="", help="tên người nhập liệu")
     p.set_defaults(func=cmd_init)
@@ -70,12 +71,17 @@ def cmd_init(args) -> int:
         plan_text = Path(plan_path).read_text(encoding="utf-8")
     except OSError as exc:
         raise CommandError(f"Không đọc được tệp kế hoạch {plan_path}: {exc.strerror}.") from exc
-    store = Store.create(path, plan_text, ALL_UNITS, args.person)
-    with store:
-        if args.unit:
-            store.set_pc_unit(store.plan.unit(args.unit).id)
-        owner = store.pc_unit
-        who = store.plan.unit_by_id(owner).name if owner else "mọi đơn vị"
+    plan = load_plan_text(plan_text)
+    names = "; ".join(u.name for u in plan.units)
+    if not args.unit and not args.all_units:
+        raise CommandError(
+            'Hãy cho biết máy này của đơn vị nào: --unit "TÊN ĐƠN VỊ" (một trong: '
+            f"{names}), hoặc --all-units cho máy tổng hợp của Văn phòng."
+        )
+    # The unit is resolved before anything is written: a mistyped name leaves no file behind.
+    unit = plan.unit(args.unit).id if args.unit else ALL_UNITS
+    with Store.create(path, plan_text, unit, args.person) as store:
+        who = store.plan.unit_by_id(unit).name if unit != ALL_UNITS else "mọi đơn vị"
         print(f"Đã tạo tệp dữ liệu {path}: {len(store.plan.indicators)} dòng chỉ tiêu, máy của: {who}.")
     return 0
 

@@ -7,10 +7,10 @@ import sys
 
 from .. import APP_NAME
 from ..paths import default_db_path
-from . import exchange, figures, reports, tasks
+from . import exchange, figures, pcs, reports, tasks
 from .common import USER_ERRORS, CommandError
 
-COMMAND_GROUPS = [figures, exchange, reports, tasks]
+COMMAND_GROUPS = [figures, exchange, pcs, reports, tasks]
 
 
 class _VersionAction(argparse.Action):

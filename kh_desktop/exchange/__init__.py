@@ -1,1 +1,1 @@
-"""Exchange files between PCs (send, receive), backups and restore. SQL lives in storage/exchange_store.py."""
+"""Exchange files between PCs (send, receive), backups and restore. SQL lives in storage/exchange_*.py."""

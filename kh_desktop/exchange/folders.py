@@ -11,6 +11,7 @@ BACKUP_FOLDER = "sao-luu"
 RECEIVED_FOLDER = "so-lieu-nhan"
 REFUSED_FOLDER = "bi-tu-choi"
 CHECKING_FOLDER = "dang-kiem-tra"
+HELD_FOLDER = "cho-xac-nhan"  # files waiting for a person to approve their PC
 EXCHANGE_SUFFIX = ".khtd"
 
 

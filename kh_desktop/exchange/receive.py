@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from ..domain.merge import COUNT_KEYS
+from ..storage import trust_store
 from ..storage.exchange_store import (
     ExchangeRefused,
+    FileHeld,
     apply_in_transaction,
     find_import,
     merge_plan,
@@ -18,9 +21,8 @@ from ..storage.exchange_store import (
 )
 from ..storage.store import ALL_UNITS, Change, Store
 from .backups import backup_now
-from .folders import CHECKING_FOLDER, REFUSED_FOLDER, received_dir, stamp
-
-COUNT_KEYS = ("added", "updated", "unchanged", "stale", "refused_rows", "conflicts")
+from .folders import CHECKING_FOLDER, HELD_FOLDER, REFUSED_FOLDER, received_dir, stamp
+from .trust import judge_sender
 
 
 @dataclass
@@ -28,7 +30,7 @@ class FileSummary:
     """What happened (or would happen) to one received file."""
 
     file: str
-    status: str  # applied, already_imported, refused
+    status: str  # applied, already_imported, refused, pending (held until a person approves its PC)
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
     reason: str = ""
     unit: str = ""
@@ -41,7 +43,7 @@ class FileSummary:
 
     def to_json(self) -> dict:
         data = {"file": self.file, "status": self.status, **self.counts}
-        if self.status == "refused":
+        if self.status in ("refused", "pending"):
             data["reason"] = self.reason
         data.update(
             {
@@ -87,14 +89,22 @@ def _copy_in(source: Path, folder: Path) -> tuple[Path, str]:
 
 
 def receive_files(
-    store: Store, files: list[Path | str], *, dry_run: bool = False, person: str = "", backup: bool = True
+    store: Store,
+    files: list[Path | str],
+    *,
+    dry_run: bool = False,
+    person: str = "",
+    backup: bool = True,
+    approved_files: frozenset[str] = frozenset(),
 ) -> ReceiveResult:
     """Check every file, then apply each good one in its own transaction.
 
+    A file whose PC this PC has not approved (or an unsigned file of an earlier release, unless its sha256 is in
+    `approved_files`) is held in so-lieu-nhan/cho-xac-nhan/ with status "pending", nothing applied.
     With dry_run nothing is kept: the whole batch is applied inside one transaction that is rolled back,
     so the preview counts are exactly what applying would do (files in order, each seeing the previous)."""
     received = received_dir(store.path)
-    prepared = [_prepare(store, Path(name), received / CHECKING_FOLDER, dry_run) for name in files]
+    prepared = [_prepare(store, Path(name), received / CHECKING_FOLDER, dry_run, approved_files) for name in files]
     prepared = _drop_repeats(prepared)
     backup_path = None
     if not dry_run and backup and any(data is not None and s.status != "already_imported" for s, data, _ in prepared):
@@ -107,7 +117,9 @@ def receive_files(
                 changed = _run(store, prepared, None, person)
         else:
             for summary, data, copy in prepared:
-                if copy is not None:  # every received file is kept, refused ones apart
+                if copy is not None and summary.status == "pending":
+                    _hold(store, summary, copy, received / HELD_FOLDER)
+                elif copy is not None:  # every received file is kept, refused ones apart
                     target = month if data is not None else received / REFUSED_FOLDER
                     copy = _archive(copy, target)
                     summary.archive = str(copy)
@@ -139,7 +151,21 @@ def _drop_repeats(prepared: list) -> list:
     return kept
 
 
-def _prepare(store: Store, source: Path, checking: Path, dry_run: bool):
+def _hold(store: Store, summary: FileSummary, copy: Path, folder: Path) -> None:
+    kept = _archive(copy, folder)
+    summary.archive = str(kept)
+    trust_store.hold_file(
+        store,
+        sha256=summary.sha256,
+        pc_id=summary.pc_id,
+        claimed_unit=summary.unit,
+        file_name=Path(summary.file).name,
+        path=str(kept),
+        reason=summary.reason,
+    )
+
+
+def _prepare(store: Store, source: Path, checking: Path, dry_run: bool, approved_files: frozenset[str]):
     summary = FileSummary(file=str(source), status="refused", dry_run=dry_run)
     try:
         if not source.is_file():
@@ -155,10 +181,26 @@ def _prepare(store: Store, source: Path, checking: Path, dry_run: bool):
         return summary, None, copy
     summary.unit, summary.pc_id = data.unit, data.pc_id
     earlier = find_import(store, summary.sha256)
+    verdict = judge_sender(
+        store, data, source.name, summary.sha256 in approved_files, note=not dry_run and earlier is None
+    )
     if earlier is not None:  # the very same file: nothing to do, its first copy is in the archive already
         summary.status, summary.archive = "already_imported", earlier["archive_path"]
         _remove(copy)
-        copy = None
+        if not isinstance(verdict, trust_store.Sender):  # its PC revoked since: nothing to count
+            return summary, None, None
+        data.sender = verdict
+        return summary, data, None
+    if isinstance(verdict, trust_store.Sender):
+        data.sender = verdict
+    else:
+        summary.status, summary.reason = verdict
+        if summary.status == "refused":
+            return summary, None, copy
+        if summary.status == "pending" and trust_store.is_held(store, summary.sha256):
+            _remove(copy)  # held already: the first copy waits in cho-xac-nhan/
+            return summary, None, None
+        return summary, None, copy
     return summary, data, copy
 
 
@@ -172,7 +214,7 @@ def _run(store: Store, prepared, month: Path | None, person: str) -> set:
         if earlier:
             summary.status = "already_imported"
             summary.archive = summary.archive or earlier["archive_path"]
-            _fill(summary, merge_plan(store, data, seen))
+            _fill(summary, merge_plan(store, data, data.sender, seen))
             continue
         arguments = dict(
             sha256=summary.sha256,
@@ -181,11 +223,17 @@ def _run(store: Store, prepared, month: Path | None, person: str) -> set:
             person=person,
             seen=seen,
         )
-        if month is None:  # inside the caller's rolled-back transaction
-            result = apply_in_transaction(store, data, **arguments)
-        else:
-            with write_transaction(store):
-                result = apply_in_transaction(store, data, **arguments)
+        try:
+            if month is None:  # inside the caller's rolled-back transaction
+                result = apply_in_transaction(store, data, data.sender, **arguments)
+            else:
+                with write_transaction(store):
+                    result = apply_in_transaction(store, data, data.sender, **arguments)
+        except FileHeld as held:
+            summary.status, summary.reason = "pending", str(held)
+            if month is not None and summary.archive:
+                _hold(store, summary, Path(summary.archive), received_dir(store.path) / HELD_FOLDER)
+            continue
         summary.status = "applied"
         _fill(summary, result)
         changed |= result.changed.get("figures", set())

@@ -6,19 +6,13 @@ import html
 from datetime import date, datetime
 from pathlib import Path
 
+from ..domain.merge import COUNT_LABELS
 from ..domain.numbers import format_number
 from ..exchange.receive import unit_label
 from ..storage.store import Store
 from .content import vietnamese_date_line
 
-COUNT_COLUMNS = (
-    ("added", "Mới"),
-    ("updated", "Cập nhật"),
-    ("unchanged", "Không đổi"),
-    ("stale", "Cũ hơn"),
-    ("refused_rows", "Từ chối"),
-    ("conflicts", "Xung đột"),
-)
+COUNT_COLUMNS = COUNT_LABELS  # the same words as the receive dialog and the command line
 
 
 def _e(text) -> str:

@@ -46,7 +46,7 @@ class _LateMigrations:
 
 
 APPLICATION_ID = 0x4B48_5444  # "KHTD": Kiến Hải Tiến độ
-SCHEMA_VERSION = 3  # the user_version the last migration below sets
+SCHEMA_VERSION = 4  # the user_version the last migration below sets
 migrations = _LateMigrations("kh_desktop")
 
 
@@ -171,3 +171,35 @@ def _m0003_tasks(db: Database) -> None:
     from .task_store import seed_tasks  # imported here: task_store imports store, which imports this module
 
     seed_tasks(db)
+
+
+@migrations(name="0004_identity")
+def _m0004_identity(db: Database) -> None:
+    for statement in (
+        # The PCs whose files this PC has seen, and what a person decided about each: a PC is bound to one unit
+        # (or '*' for Văn phòng's all-units PC) at approval, and its files' own claims are checked against that.
+        """CREATE TABLE pcs (
+               pc_id TEXT PRIMARY KEY,
+               public_key TEXT,
+               claimed_unit TEXT NOT NULL,
+               unit TEXT,
+               status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'revoked')),
+               replaces TEXT,
+               first_seen TEXT NOT NULL,
+               last_file TEXT NOT NULL DEFAULT '',
+               decided_at TEXT,
+               decided_by TEXT NOT NULL DEFAULT '')""",
+        # Files waiting for a person: the first files of a PC not yet approved, unsigned files of the previous
+        # release, and files of a PC seen cloned. Each is kept in so-lieu-nhan/cho-xac-nhan/ until decided.
+        """CREATE TABLE held_files (
+               sha256 TEXT PRIMARY KEY,
+               pc_id TEXT NOT NULL,
+               claimed_unit TEXT NOT NULL,
+               file_name TEXT NOT NULL,
+               path TEXT NOT NULL,
+               reason TEXT NOT NULL,
+               held_at TEXT NOT NULL,
+               status TEXT NOT NULL DEFAULT 'held' CHECK (status IN ('held', 'applied', 'refused')))""",
+        "PRAGMA user_version = 4",
+    ):
+        db.execute(statement)

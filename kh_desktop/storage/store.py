@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from ..domain.evaluation import Assessment, Reading, ValueRefused, evaluate_period, evaluate_year, validate_value
 from ..domain.periods import BASELINE, Period, PeriodError, parse_period
 from ..domain.plan import Indicator, Plan, PlanError, load_plan_text
+from ..identity import Identity, IdentityError, load_identity
 from .files import (
     StoreError,
     check_identity,
@@ -90,10 +91,12 @@ def _value_of(row: dict) -> float | str | None:
 class Store:
     """One open database. Not thread-safe: each thread opens its own Store."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection):
+    def __init__(self, path: Path, conn: sqlite3.Connection, identity: Identity | None = None):
         self.path = Path(path)
         self.conn = conn
         self._db: Database | None = None
+        self._identity = identity
+        self._block_end = 0  # the last revision number of the block this store reserved
         self._plan: Plan | None = None
 
     @property
@@ -117,8 +120,10 @@ class Store:
     # ---- opening and creating ---------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str) -> Store:
-        """Open an existing database, upgrading an older schema after a safety copy."""
+    def open(cls, path: Path | str, identity: Identity | None = None) -> Store:
+        """Open an existing database, upgrading an older schema after a safety copy.
+
+        `identity` is the PC writing through this store (default: this PC's own, loaded at the first write)."""
         path = Path(path)
         version = check_identity(path)
         roll_back_interrupted_write(path)
@@ -130,7 +135,7 @@ class Store:
             )
         if version < SCHEMA_VERSION:
             cls._safety_copy(path, version)
-        store = cls(path, cls._connect(path))
+        store = cls(path, cls._connect(path), identity)
         try:
             if version < SCHEMA_VERSION:  # a file of the current schema has every migration already
                 migrations.apply(store.db)
@@ -141,7 +146,14 @@ class Store:
         return store
 
     @classmethod
-    def create(cls, path: Path | str, plan_text: str, unit_id: str = ALL_UNITS, person: str = "") -> Store:
+    def create(
+        cls,
+        path: Path | str,
+        plan_text: str,
+        unit_id: str = ALL_UNITS,
+        person: str = "",
+        identity: Identity | None = None,
+    ) -> Store:
         """Create and seed a new database from a plan file's text."""
         path = Path(path)
         plan = load_plan_text(plan_text)
@@ -153,7 +165,7 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(os_error_message(exc, path)) from exc
-        store = cls(path, cls._connect(path))
+        store = cls(path, cls._connect(path), identity)
         try:
             migrations.apply(store.db)
             with store.db.atomic():
@@ -163,7 +175,7 @@ class Store:
                 store.db["meta"].insert_all(
                     [
                         {"key": "plan_id", "value": plan.plan_id},
-                        {"key": "pc_id", "value": uuid.uuid4().hex},
+                        {"key": "pc_id", "value": store.pc_id},
                         {"key": "pc_unit", "value": unit_id},
                         {"key": "person", "value": person},
                         {"key": "revision", "value": "0"},
@@ -235,8 +247,19 @@ class Store:
         return next(self.db.query("SELECT sha256 FROM plan_document LIMIT 1"))["sha256"]
 
     @property
+    def identity(self) -> Identity:
+        """The PC writing through this store: its key is the PC's, not the file's (see kh_desktop/identity.py)."""
+        if self._identity is None:
+            try:
+                self._identity = load_identity()
+            except IdentityError as exc:
+                raise StoreError(str(exc)) from exc
+        return self._identity
+
+    @property
     def pc_id(self) -> str:
-        return self.meta("pc_id")
+        """This PC's id. What earlier PCs wrote in the file keeps their ids (a copied file changes author)."""
+        return self.identity.pc_id
 
     @property
     def pc_unit(self) -> str | None:
@@ -291,7 +314,7 @@ class Store:
         by = _clean_text(by) or (self.meta("person") or "")
         try:
             with self.db.atomic():
-                revision = self._next_revision()
+                revision = self.next_revision()
                 current = self._current_row(indicator.code, period_key)
                 revision_id = uuid.uuid4().hex
                 self.db["revisions"].insert(
@@ -324,8 +347,22 @@ class Store:
             raise StoreError(_write_error(exc, self.path)) from exc
         return Change(frozenset({(indicator.code, period_key)}), revision)
 
-    def _next_revision(self) -> int:
+    def next_revision(self) -> int:
+        """The next revision number of this PC, inside the caller's write transaction.
+
+        Numbers come from blocks reserved beside the PC's key before use (identity.reserve_block); a store takes a
+        new block above the mark at its first write and whenever its block runs out, so a restored, recovered or
+        copied file, or a second database open on the same PC, never makes the PC hand out a number twice."""
+        identity = self.identity
         revision = self.revision + 1
+        try:
+            if revision > self._block_end:
+                revision = max(revision, identity.high_water + 1)
+                self._block_end = identity.reserve_block(revision)
+        except (IdentityError, OSError) as exc:
+            raise StoreError(f"Không ghi được mốc phiên bản của máy này: {exc}. Số liệu chưa được ghi.") from exc
+        if self.meta("pc_id") != identity.pc_id:  # the file came from another PC: we go on as ourselves
+            self.db.execute("UPDATE meta SET value = ? WHERE key = 'pc_id'", [identity.pc_id])
         self.db.execute("UPDATE meta SET value = ? WHERE key = 'revision'", [str(revision)])
         return revision
 

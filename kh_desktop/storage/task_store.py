@@ -322,7 +322,7 @@ def _write(
         raise TaskRefused("Trạng thái không hợp lệ.")
     try:
         with store.db.atomic():
-            revision = store._next_revision()
+            revision = store.next_revision()
             task = task.with_changes(
                 revision_id=uuid.uuid4().hex, conflict_id=None, entered_by=by, entered_at=now_iso(), pc_id=store.pc_id
             )

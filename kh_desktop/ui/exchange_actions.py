@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.merge import PREVIEW_STATUS_LABELS, RECEIVE_STATUS_LABELS
 from ..domain.numbers import format_number
 from ..storage.files import StoreError
 from ..storage.store import Change, Store
@@ -32,8 +33,8 @@ from .background import run_in_background
 if TYPE_CHECKING:
     from ..exchange.receive import FileSummary, ReceiveResult
 
-STATUS_TEXT = {"applied": "Sẽ nhận", "already_imported": "Đã nhận trước đây", "refused": "Bị từ chối"}
-DONE_TEXT = {"applied": "Đã nhận", "already_imported": "Đã nhận trước đây", "refused": "Bị từ chối"}
+STATUS_TEXT = PREVIEW_STATUS_LABELS
+DONE_TEXT = RECEIVE_STATUS_LABELS
 
 
 def install(window) -> None:
@@ -44,6 +45,7 @@ def install(window) -> None:
         ("Gửi số liệu về Văn phòng…", actions.send_figures),
         ("Nhận số liệu từ đơn vị…", actions.receive_figures),
         ("Nhật ký nhận số liệu…", actions.show_import_log),
+        ("Máy đã đăng ký…", actions.show_pcs),
         (None, None),
         ("Sao lưu ngay", actions.backup),
         ("Khôi phục…", actions.restore_backup),
@@ -166,7 +168,7 @@ class ExchangeActions(QObject):
             for s in result.summaries:
                 who = labels.get(s.unit) or ""
                 head = f"• {Path(s.file).name}{' — ' + who if who else ''}: {DONE_TEXT[s.status]}"
-                if s.status == "refused":
+                if s.status in ("refused", "pending"):
                     lines.append(f"{head}\n   {s.reason}")
                 else:
                     counts = ", ".join(f"{format_number(s.counts[k], 0)} {label.lower()}" for k, label in COUNT_COLUMNS)
@@ -180,8 +182,84 @@ class ExchangeActions(QObject):
             if result.backup:
                 lines.append(f"\nĐã sao lưu trước khi nhận: {result.backup.name}")
             self._say(title, "\n".join(lines), warn=any(s.status == "refused" for s in result.summaries))
+            waiting = {s.pc_id for s in result.summaries if s.status == "pending"}
+            if waiting:
+                self.ask_approval(sorted(waiting)[0])
 
         return self._run(title, work, done)
+
+    # ---- PCs: approval and the list -----------------------------------------------------------------
+
+    def show_pcs(self):
+        from .pcs_dialog import PcsDialog
+
+        dialog = self.pcs_dialog = PcsDialog(self.service.store, self.window)
+
+        def approve() -> None:
+            pc = dialog.selected()
+            if pc is not None:
+                self.ask_approval(pc["pc_id"])
+
+        def revoke() -> None:
+            pc = dialog.selected()
+            if pc is None:
+                return
+            answer = QMessageBox.question(
+                dialog,
+                "Thu hồi máy",
+                f"Thu hồi máy {pc['fingerprint'] or pc['pc_id']} ({pc['unit_name']})? Các tệp sau của máy này sẽ bị "
+                "từ chối; số liệu đã nhận từ máy này vẫn được giữ.",
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                from ..exchange.trust import revoke as revoke_pc
+
+                revoke_pc(self.service.store, pc["pc_id"], person=self.service.person)
+                dialog.load(self.service.store)
+
+        dialog.approve_button.clicked.connect(approve)
+        dialog.revoke_button.clicked.connect(revoke)
+        dialog.open()
+        return dialog
+
+    def ask_approval(self, pc_id: str):
+        """The approval dialog for a PC; approving binds it and receives its held files in the background."""
+        from ..storage.trust_store import held_files, list_pcs
+        from .pcs_dialog import ApprovalDialog
+
+        store = self.service.store
+        pc = next((p for p in list_pcs(store) if p["pc_id"] == pc_id), None)
+        if pc is None:
+            return None
+        files = [h["file_name"] for h in held_files(store, pc_id)]
+        dialog = self.approval = ApprovalDialog(store, pc, files, self.window)
+        db, person = self.db_path, self.service.person
+
+        def approved() -> None:
+            unit = dialog.chosen_unit()
+
+            def work(progress):
+                from ..exchange.receive import unit_label
+                from ..exchange.trust import approve
+
+                progress(10, "Đang xác nhận máy và nhận các tệp đang chờ…")
+                with Store.open(db) as own:
+                    result = approve(own, pc_id, unit, person=person)
+                    return result, {s.unit: unit_label(own, s.unit) for s in result.summaries}
+
+            def done(outcome) -> None:
+                result, _labels = outcome
+                self.last_result = result
+                self.service.notify(result.change)
+                done_files = ", ".join(f"{Path(s.file).name}: {DONE_TEXT[s.status]}" for s in result.summaries)
+                self._say("Xác nhận máy mới", f"Đã xác nhận máy {pc['fingerprint']}.\n{done_files}")
+                if getattr(self, "pcs_dialog", None) is not None:
+                    self.pcs_dialog.load(self.service.store)
+
+            self._run("Xác nhận máy mới", work, done)
+
+        dialog.accepted.connect(approved)
+        dialog.open()
+        return dialog
 
     # ---- import log ---------------------------------------------------------------------------------
 
@@ -261,7 +339,7 @@ class PreviewDialog(QDialog):
         self.setWindowTitle("Xem trước số liệu sẽ nhận")
         self.resize(980, 420)
         layout = QVBoxLayout(self)
-        good = [s for s in summaries if s.status == "applied"]
+        good = [s for s in summaries if s.status in ("applied", "pending")]
         intro = QLabel(
             "Chưa có gì được ghi. Kiểm tra bảng dưới đây rồi bấm “Nhận số liệu” để ghi "
             f"{format_number(len(good), 0)} tệp (có sao lưu tự động trước khi ghi)."
@@ -278,7 +356,9 @@ class PreviewDialog(QDialog):
                 [f"{r['label']}: {r['reason']}" for r in s.refused] + [f"Xung đột: {c['label']}" for c in s.conflicts]
             )
             cells = [Path(s.file).name, labels.get(s.unit, ""), STATUS_TEXT[s.status]]
-            cells += ["" if s.status == "refused" else format_number(s.counts[k], 0) for k, _ in COUNT_COLUMNS]
+            cells += [
+                "" if s.status in ("refused", "pending") else format_number(s.counts[k], 0) for k, _ in COUNT_COLUMNS
+            ]
             cells.append(notes)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -123,6 +123,9 @@ class MainWindow(QMainWindow):
         how = QAction(self.tr("Cách nhập số liệu"), self)
         how.triggered.connect(self._how_to)
         help_menu.addAction(how)
+        fingerprint = QAction(self.tr("&Mã máy này…"), self)
+        fingerprint.triggered.connect(self.show_fingerprint)
+        help_menu.addAction(fingerprint)
 
     def open_settings(self) -> None:
         from .settings_dialog import SettingsDialog
@@ -132,6 +135,35 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             unit_id, person = dialog.values()
             self.service.set_identity(unit_id, person)
+
+    def show_fingerprint(self) -> QMessageBox:
+        """This PC's fingerprint, to read on the phone to Văn phòng when it approves this PC."""
+        store = self.service.store
+        unit = store.plan.unit_by_id(store.pc_unit).name if store.pc_unit else self.tr("mọi đơn vị")
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("Mã máy này"))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            self.tr(
+                "Mã máy này: <span style='font-size:18pt; font-weight:bold'>{code}</span><br>Máy của: {unit}<br><br>"
+                "Khi Văn phòng gọi điện để xác nhận máy, hãy đọc mã này. Văn phòng chỉ nhận số liệu của máy có mã "
+                "đã được xác nhận.<br><small>Mã đầy đủ: {pc_id}</small>"
+            ).format(code=store.identity.fingerprint, unit=unit, pc_id=store.pc_id)
+        )
+        from ..paths import is_portable
+
+        if is_portable():
+            box.setInformativeText(
+                self.tr(
+                    "Chế độ di động: khóa định danh của máy nằm trên ổ USB cùng chương trình. Ổ USB này chính là "
+                    "“máy” mà Văn phòng xác nhận: ai cầm ổ này gửi số liệu dưới mã này. Hãy giữ ổ cẩn thận."
+                )
+            )
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.addButton(self.tr("Đóng"), QMessageBox.ButtonRole.AcceptRole)
+        self.fingerprint_box = box
+        box.open()
+        return box
 
     def _about(self) -> None:
         from .. import __version__  # looked up when asked for (kh_desktop/__init__.py)

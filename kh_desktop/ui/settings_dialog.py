@@ -5,7 +5,16 @@ Built in code; takes plain values and hands plain values back. It never writes t
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+)
 
 from ..domain.plan import Unit
 
@@ -13,6 +22,7 @@ from ..domain.plan import Unit
 class SettingsDialog(QDialog):
     def __init__(self, units: list[Unit], unit_id: str | None, person: str, *, first_start: bool = False, parent=None):
         super().__init__(parent)
+        self.first_start, self.previous_unit = first_start, unit_id
         self.setWindowTitle(self.tr("Bắt đầu sử dụng") if first_start else self.tr("Cài đặt"))
         self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
@@ -27,10 +37,12 @@ class SettingsDialog(QDialog):
             layout.addWidget(intro)
         form = QFormLayout()
         self.unit_box = QComboBox()
+        if first_start:  # no default: a wrong guess would send the wrong unit's rights to Văn phòng
+            self.unit_box.addItem(self.tr("— Chọn đơn vị —"), "")
         for unit in units:
             self.unit_box.addItem(unit.name, unit.id)
-        self.unit_box.addItem(self.tr("Tất cả đơn vị trên máy này"), None)
-        position = self.unit_box.findData(unit_id) if unit_id else self.unit_box.count() - 1
+        self.unit_box.addItem(self.tr("Tất cả đơn vị trên máy này (máy tổng hợp của Văn phòng)"), None)
+        position = 0 if first_start else (self.unit_box.findData(unit_id) if unit_id else self.unit_box.count() - 1)
         self.unit_box.setCurrentIndex(max(position, 0))
         form.addRow(self.tr("Máy này của đơn vị:"), self.unit_box)
         self.person_edit = QLineEdit(person)
@@ -54,6 +66,37 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.unit_box.currentIndexChanged.connect(self._allow_ok)
+        self._allow_ok()
+
+    def _allow_ok(self) -> None:
+        self.ok_button.setEnabled(self.unit_box.currentData() != "")
+
+    def accept(self) -> None:
+        if not self.first_start and self.previous_unit is not None and self.unit_box.currentData() is None:
+            if not self.confirm_all_units():
+                return
+        super().accept()
+
+    def confirm_all_units(self) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Chuyển máy sang tất cả đơn vị"),
+            self.tr(
+                "Máy này đang là máy của một đơn vị. Chuyển sang “Tất cả đơn vị” cho phép nhập số liệu của mọi đơn vị "
+                "trên máy này, nhưng Văn phòng vẫn chỉ nhận từ máy này số liệu của đơn vị mà Văn phòng đã xác nhận "
+                "cho nó: số liệu của đơn vị khác nhập ở đây sẽ bị từ chối khi gửi về. Chỉ máy tổng hợp của Văn phòng "
+                "mới nên dùng “Tất cả đơn vị”. Vẫn chuyển?"
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Vẫn chuyển"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("Không"))
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        self.confirm_box = box
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def values(self) -> tuple[str | None, str]:
         """(unit id or None for all units, person's name)."""
