@@ -22,9 +22,10 @@ import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from nacl.exceptions import BadSignatureError
-from nacl.signing import SigningKey, VerifyKey
+if TYPE_CHECKING:  # nacl is imported where a key is used: ~20 ms that opening the window does not need
+    from nacl.signing import SigningKey
 
 KEY_FILE = "may-nay.key"
 MARK_FILE = "may-nay.moc"  # the revision high-water mark
@@ -59,6 +60,9 @@ def fingerprint_of(public_key: bytes) -> str:
 
 
 def verify(public_key: bytes, message: bytes, signature: bytes) -> bool:
+    from nacl.exceptions import BadSignatureError
+    from nacl.signing import VerifyKey
+
     try:
         VerifyKey(public_key).verify(message, signature)
     except (BadSignatureError, ValueError, TypeError):
@@ -118,6 +122,8 @@ class Identity:
 
 def load_identity(folder: Path | None = None) -> Identity:
     """This PC's identity from `folder` (default: key_dir()), made on first use."""
+    from nacl.signing import SigningKey
+
     folder = Path(folder) if folder is not None else key_dir()
     path = folder / KEY_FILE
     replaced = False
