@@ -101,18 +101,18 @@ def measure(runs: int, reuse: bool = False) -> dict:
     program = [str(program_dir / f"KienHaiTienDo{EXE}")]
     if os.name == "nt":
         program = [str(program_dir / f"kh-desktop{EXE}")]  # the console twin: same code, waits for the exit
-    subprocess.run(program + ["init"], env=env, check=True, capture_output=True)
+    subprocess.run(program + ["init", "--all-units"], env=env, check=True, capture_output=True)
     bare = [str(bare_dir / f"BareWindow{EXE}")]
 
     # Alternate the two programs so that both see the same load (the machine may be shared).
     bundles = {"bare": (bare, bare_dir), "program": (program, program_dir)}
     first = {name: launch_seconds(command, env) for name, (command, _) in bundles.items()}
     times: dict[str, list[float]] = {name: [] for name in bundles}
-    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    load_before = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
     for _ in range(runs):
         for name, (command, _) in bundles.items():
             times[name].append(launch_seconds(command, env))
-    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    load_after = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
     results = {}
     for name, (_, folder) in bundles.items():
         taken = times[name]
