@@ -24,6 +24,18 @@ COL_VERDICT_FIRST = 2  # exceeded, met, not met, no data
 COL_ENTERED, COL_LAST = 6, 7
 COLUMN_COUNT = 8
 UNIT_ROLE = Qt.ItemDataRole.UserRole + 1
+# The roles these tables answer. A view asks every cell for seven roles at each layout and paint (about 2 500
+# calls before the first paint): the others are turned away first, and cheaply.
+ANSWERED_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ToolTipRole,
+        UNIT_ROLE,
+    }
+)
 
 
 @dataclass
@@ -99,7 +111,7 @@ class SummaryTableModel(RowListModel):
         ][section]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if role not in ANSWERED_ROLES or not 0 <= index.row() < len(self._rows):  # an invalid index has row -1
             return None
         row, column = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
