@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
 
@@ -221,7 +221,18 @@ class SummaryTab(QWidget):
         super().showEvent(event)
         if getattr(self, "_stale", False):
             self.refresh()
-        if getattr(self, "_chart_rows", None) is not None:
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().paintEvent(event)
+        # The chart (bars, counts and legend for every unit: ~20 ms of pyqtgraph items) waits for the tab's first
+        # paint: the window shows with its tables filled, and the chart follows on the next turn of the event loop.
+        if getattr(self, "_chart_rows", None) is not None and not getattr(self, "_chart_posted", False):
+            self._chart_posted = True
+            QTimer.singleShot(0, self._draw_waiting_chart)
+
+    def _draw_waiting_chart(self) -> None:
+        self._chart_posted = False
+        if self._chart_rows is not None and self.isVisible():
             rows, self._chart_rows = self._chart_rows, None
             self._draw_chart(rows)
 
