@@ -25,23 +25,41 @@ class _VersionAction(argparse.Action):
         parser.exit(message=f"{APP_NAME} {kh_desktop.__version__}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kh-desktop", description=f"{APP_NAME}: theo dõi kế hoạch 2026–2030.")
+def _options_parser(add_help: bool = True) -> argparse.ArgumentParser:
+    """The options before any command: all that opening the window takes."""
+    parser = argparse.ArgumentParser(
+        prog="kh-desktop", description=f"{APP_NAME}: theo dõi kế hoạch 2026–2030.", add_help=add_help
+    )
     parser.add_argument("--db", default=str(default_db_path()), help="tệp dữ liệu (mặc định: thư mục dữ liệu)")
     parser.add_argument("--version", action=_VersionAction, help="in phiên bản rồi thoát")
     parser.add_argument("--snapshot", metavar="DIR", help="chụp ảnh từng tab vào DIR rồi thoát")
     parser.add_argument("--self-test", action="store_true", help="tự kiểm tra chương trình trên dữ liệu tạm rồi thoát")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _options_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in COMMAND_GROUPS:
         group.register(sub)
     return parser
 
 
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    # Without a command (the window, --self-test) the command groups' parsers are not built: ~7 ms of each start.
+    # Anything else, --help and any mistake included, goes to the whole parser.
+    args, rest = _options_parser(add_help=False).parse_known_args(argv)
+    if rest:
+        return build_parser().parse_args(argv)
+    args.command = None
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
-    args = build_parser().parse_args(argv)
+    args = _parse(argv)
     if args.self_test:
         from ..selftest import run_self_test
 

@@ -54,7 +54,7 @@ def summarize(store: Store, period: Period) -> list[UnitSummary]:
     """Counts per unit (plan order) and for the whole commune (each indicator once, last)."""
     plan = store.plan
     verdicts = {a.code: a.verdict for a in store.assess(period)}
-    figures = {f.code: f for f in store.figures() if f.period == period.key}
+    figures = {f.code: f for f in store.figures(period=period.key)}  # the period's rows only, not every figure
     rows = []
     for unit in plan.units:
         codes = [i.code for i in plan.indicators_of(unit.id)]
