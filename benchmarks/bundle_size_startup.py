@@ -97,6 +97,7 @@ def measure(runs: int, reuse: bool = False) -> dict:
 
     scratch = Path(tempfile.mkdtemp(prefix="kh-bench-"))
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KH_EXIT_WHEN_SHOWN="1", KH_DB=str(scratch / "kh.sqlite"))
+    env["KH_KEY_DIR"] = str(scratch / "danh-tinh-may")  # a throwaway PC: never this machine's identity
     env.pop("KH_PORTABLE", None)
     program = [str(program_dir / f"KienHaiTienDo{EXE}")]
     if os.name == "nt":

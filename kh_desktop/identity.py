@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # nacl is imported where a key is used: ~20 ms that opening the window does not need
     from nacl.signing import SigningKey
 
+from .domain.errors import UserError
+
 KEY_FILE = "may-nay.key"
 MARK_FILE = "may-nay.moc"  # the revision high-water mark
 KEY_FOLDER = "danh-tinh-may"
@@ -34,7 +36,7 @@ RESERVE_BLOCK = 100  # revision numbers reserved per write of the mark: one smal
 MAX_REVISION = 10**12  # far above five years of typing, far below SQLite's integer limit
 
 
-class IdentityError(Exception):
+class IdentityError(UserError):
     """The identity cannot be read or written; str() is Vietnamese."""
 
 

@@ -171,23 +171,32 @@ def step_judge(ctx: Context) -> str:
 
 
 def step_chart(ctx: Context) -> str:
+    """The chart model drawn by both painters: QPainter to a PNG (as on paper) and pyqtgraph (as in the window)."""
     from PySide6.QtGui import QImage
 
+    from .reports.chart_model import chart_data
+    from .reports.charts import save_chart_png
     from .ui.progress_chart import ProgressChart
 
     store = ctx.store
     code = next(c for c, v in ctx.recorded.items() if not isinstance(v, str))
-    chart = ProgressChart()
-    chart.show_indicator(
-        store.plan.indicator(code), store.readings().get(code, {}), store.baselines().get(code), store.plan.years
-    )
-    path = chart.save_png(ctx.folder / "bieu-do.png", 900, 450)
+    args = (store.plan.indicator(code), store.readings().get(code, {}), store.baselines().get(code), store.plan.years)
+    data = chart_data(*args)
+    _ensure(bool(data.bars), f"biểu đồ chỉ tiêu {code} không có cột số liệu đã ghi.")
+    path = save_chart_png(data, ctx.folder / "bieu-do.png", 900, 450)
     image = QImage(str(path))
     _ensure(not image.isNull() and image.width() == 900, f"không đọc lại được ảnh biểu đồ {path.name}.")
     colours = {image.pixel(x, y) for x in range(0, 900, 15) for y in range(0, 450, 15)}
     _ensure(len(colours) > 3, "ảnh biểu đồ trống.")
+    chart = ProgressChart()
+    chart.resize(900, 450)
+    chart.show_indicator(*args)
+    screen = chart.grab().toImage()
     chart.deleteLater()
-    return f"{path.name} {image.width()}×{image.height()}, {path.stat().st_size // 1024} KB"
+    _ensure(chart.data == data, "biểu đồ trên màn hình khác biểu đồ trên giấy.")
+    shown = {screen.pixel(x, y) for x in range(0, screen.width(), 15) for y in range(0, screen.height(), 15)}
+    _ensure(len(shown) > 3, "biểu đồ trên màn hình trống.")
+    return f"{path.name} {image.width()}×{image.height()}, {path.stat().st_size // 1024} KB; màn hình cùng số liệu"
 
 
 def step_report(ctx: Context) -> str:

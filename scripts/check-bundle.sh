@@ -26,8 +26,11 @@ cd "$scratch"
 "${bare[@]}" "$program" --self-test
 # Portable mode: portable.txt beside the program keeps the data in du-lieu/ beside it.
 touch "$scratch/pc/$NAME/portable.txt"
-"${bare[@]}" "$program" init --person "Kiểm tra" >/dev/null
+"${bare[@]}" "$program" init --all-units --person "Kiểm tra" >/dev/null
 test -s "$scratch/pc/$NAME/du-lieu/kien-hai-tien-do.sqlite"
+# The stick is the identity in portable mode: the key sits beside the data.
+test -s "$scratch/pc/$NAME/du-lieu/danh-tinh-may/may-nay.key"
+"${bare[@]}" "$program" whoami
 "${bare[@]}" "$program" check
 # The window opens on that database and the program leaves once it is shown.
 "${bare[@]}" KH_EXIT_WHEN_SHOWN=1 "$program"

@@ -119,7 +119,7 @@ def _imports(path: str) -> set[str]:
 
     try:
         return {Path(name).name for name, _ in get_imports(path)}
-    except Exception:  # an unreadable binary is kept, and so is everything it might need
+    except Exception:  # noqa: BLE001 - an unreadable binary is kept, and so is everything it might need
         return set()
 
 

@@ -14,12 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.exchange_helpers import KEY_ROOT_ENV, key_folder, pc_identity  # noqa: F401 - pc_identity for tests
+from tests.exchange_helpers import KEY_ROOT_ENV, identities_under, key_folder, pc_identity  # noqa: F401
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_PATH = ROOT / "resources" / "plan" / "kien-hai-2026-2030.json"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_real_identity(tmp_path_factory):
+    """A guard for module- and session-scoped fixtures (set up before `pc_keys`): never the machine's identity."""
+    with identities_under(tmp_path_factory.mktemp("session-keys")):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kh_desktop.domain.evaluation import ValueRefused
@@ -21,6 +23,22 @@ def key_folder(name: str) -> Path:
     """The identity folder of the PC called `name` in the running test: the same for `run_cli(pc=name)`,
     `pc_identity(name)` and `make_pc(root, name)`."""
     return Path(os.environ[KEY_ROOT_ENV]) / name
+
+
+@contextmanager
+def identities_under(root: Path) -> Iterator[Path]:
+    """Per-PC identities under `root` for a while (`key_folder(name)` = root/name; this PC's = root/"this-pc"):
+    for module-scoped fixtures, which are set up before conftest's per-test identities."""
+    saved = {name: os.environ.get(name) for name in (KEY_ROOT_ENV, "KH_KEY_DIR")}
+    os.environ[KEY_ROOT_ENV], os.environ["KH_KEY_DIR"] = str(root), str(root / "this-pc")
+    try:
+        yield root
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def pc_identity(name: str) -> Identity:
@@ -70,6 +88,17 @@ def figure_map(store: Store) -> dict:
 
 def values(store: Store) -> dict:
     return {(f.code, f.period): f.value for f in store.figures()}
+
+
+def approve_named_pcs(receiver_db: Path, units: dict[str, str], receiver: str | None = None) -> None:
+    """Approve, at the data file `receiver_db` (opened on the PC named `receiver`; default: the test's own PC,
+    KH_KEY_DIR), the PCs named in `units` (name -> unit id, or "*" for an all-units PC) from their keys, as an
+    office does once for each PC (e.g. for PCs played by `run_cli(..., pc=name)`)."""
+    identity = pc_identity(receiver) if receiver is not None else None
+    with Store.open(receiver_db, identity=identity) as store:
+        for name, unit in units.items():
+            sender = pc_identity(name)
+            register_pc(store, sender.pc_id, sender.public_key, unit)
 
 
 def reseal(conn: sqlite3.Connection, signer: Identity) -> None:

@@ -7,11 +7,13 @@ saved file to the current schema and check that nothing recorded in it is lost.
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from kh_desktop.identity import load_identity  # noqa: E402
 from kh_desktop.storage.schema import SCHEMA_VERSION  # noqa: E402
 from kh_desktop.storage.store import Store  # noqa: E402
 
@@ -38,7 +40,14 @@ def main() -> None:
     if dest.exists():
         raise SystemExit(f"{dest} exists: a released schema's file is never rewritten.")
     plan_text = (ROOT / "resources" / "plan" / "kien-hai-2026-2030.json").read_text(encoding="utf-8")
-    with Store.create(dest, plan_text, person="Người kiểm thử") as store:
+    with tempfile.TemporaryDirectory() as keys:
+        _fill(dest, plan_text, keys)
+    print(f"wrote {dest}")
+
+
+def _fill(dest: Path, plan_text: str, keys: str) -> None:
+    identity = load_identity(Path(keys))  # a throwaway PC identity, never the machine's own
+    with Store.create(dest, plan_text, person="Người kiểm thử", identity=identity) as store:
         for code, period, value, estimate, note in FIXTURE_FIGURES:
             store.record(code, period, value, estimate=estimate, note=note, by="Người kiểm thử")
         store.record("1", "2026", "20", by="Người kiểm thử")  # a second revision of one figure
@@ -48,7 +57,6 @@ def main() -> None:
             first = list_tasks(store, "kinh-te")[0]
             update_task(store, first.id, FIXTURE_TASK_CHANGES[0], by="Người kiểm thử")
             update_task(store, first.id, FIXTURE_TASK_CHANGES[1], by="Người kiểm thử")
-    print(f"wrote {dest}")
 
 
 if __name__ == "__main__":

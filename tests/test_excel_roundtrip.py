@@ -32,7 +32,7 @@ def dump(path) -> list:
     """Every stored row, to show that a refused import changed nothing."""
     with sqlite3.connect(path) as conn:
         return [
-            list(conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2"))  # noqa: S608 - fixed table names
+            list(conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2"))  # fixed table names
             for table in ("meta", "revisions", "figures")
         ]
 

@@ -12,7 +12,7 @@ import pytest
 from kh_desktop.exchange.receive import receive_files
 from kh_desktop.exchange.send import send
 from kh_desktop.storage.schema import SCHEMA_VERSION
-from tests.exchange_helpers import make_pc
+from tests.exchange_helpers import approve_pcs, make_pc
 
 
 @pytest.fixture
@@ -20,6 +20,7 @@ def setting(tmp_path, plan_text):
     office = make_pc(tmp_path, "van-phong", plan_text)
     office.record("5", "2026", "150")
     unit = make_pc(tmp_path, "kt", plan_text, "kinh-te")
+    approve_pcs(office, unit)  # as Văn phòng does once for the unit's PC: the good file applies
     unit.record("1", "2026", "5")
     good = send(unit, tmp_path / "good.khtd")
     yield office, good, tmp_path

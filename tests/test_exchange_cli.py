@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 
 from tests.conftest import run_cli
+from tests.exchange_helpers import approve_named_pcs
 
 
 def _unit_db(tmp_path, name, unit):
+    """A unit's data file on its own PC (the PC called `name`)."""
     db = tmp_path / name / "kh.sqlite"
-    run_cli("init", "--unit", unit, db=db, check=True)
+    run_cli("init", "--unit", unit, db=db, check=True, pc=name)
     return db
 
 
@@ -18,11 +20,12 @@ def test_send_receive_imports_and_conflicts(tmp_path, cli_db):
     usb = tmp_path / "usb"
     usb.mkdir()
     first, second = _unit_db(tmp_path, "kt1", "Phòng Kinh tế"), _unit_db(tmp_path, "kt2", "kinh-te")
-    run_cli("set", "1", "2026", "5", db=first, check=True)
-    run_cli("set", "1", "2026", "8", db=second, check=True)
-    sent = run_cli("send", str(usb), db=first, check=True).stdout.strip()
+    approve_named_pcs(cli_db, {"kt1": "kinh-te", "kt2": "kinh-te"})  # Văn phòng approves both PCs once
+    run_cli("set", "1", "2026", "5", db=first, check=True, pc="kt1")
+    run_cli("set", "1", "2026", "8", db=second, check=True, pc="kt2")
+    sent = run_cli("send", str(usb), db=first, check=True, pc="kt1").stdout.strip()
     assert sent.startswith(str(usb)) and "P-Kinh-te" in sent and sent.endswith(".khtd")
-    named = run_cli("send", str(usb / "may-2.khtd"), db=second, check=True).stdout.strip()
+    named = run_cli("send", str(usb / "may-2.khtd"), db=second, check=True, pc="kt2").stdout.strip()
     assert named == str(usb / "may-2.khtd")
 
     before = cli_db.read_bytes()

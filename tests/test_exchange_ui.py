@@ -10,7 +10,7 @@ from kh_desktop.exchange.backups import list_backups
 from kh_desktop.exchange.send import send
 from kh_desktop.ui.main_window import MainWindow
 from kh_desktop.ui.store_service import StoreService
-from tests.exchange_helpers import make_pc
+from tests.exchange_helpers import approve_pcs, make_pc
 
 SHOTS = None  # set to a folder path to look at the dialogs
 
@@ -38,6 +38,7 @@ def test_menu_has_the_exchange_actions(window):
 def test_receive_shows_preview_then_applies_and_prints_receipt(qtbot, window, tmp_path, plan_text):
     first = make_pc(tmp_path, "kt-1", plan_text, "kinh-te")
     second = make_pc(tmp_path, "kt-2", plan_text, "kinh-te")
+    approve_pcs(window.service.store, first, second)  # as Văn phòng does once for each unit PC
     first.record("1", "2026", "5")
     second.record("1", "2026", "8")
     second.record("2", "2026", "4")

@@ -32,6 +32,7 @@ from kh_desktop.domain.periods import BASELINE, PeriodError
 from kh_desktop.domain.plan import PlanError, load_plan_text
 from kh_desktop.storage.store import Store
 from tests.conftest import PLAN_PATH, ROOT, run_cli
+from tests.exchange_helpers import approve_pcs, identities_under, key_folder, pc_identity, reseal
 from tests.make_schema_fixture import FIXTURE_FIGURES
 
 ITERATIONS = max(1, int(os.environ.get("KH_FAULT_ITERATIONS", "8")))
@@ -181,9 +182,11 @@ def import_scenario(tmp_path_factory):
     from kh_desktop.storage.bulk import Entry, check_entry, record_many
 
     root = tmp_path_factory.mktemp("import-kill")
+    with identities_under(root / "keys"):  # a module fixture: the per-test identities are not set up yet
+        source_pc, office_pc = pc_identity("source"), pc_identity("office")
     plan_text = PLAN_PATH.read_text(encoding="utf-8")
     source = root / "source.sqlite"
-    with Store.create(source, plan_text) as store:
+    with Store.create(source, plan_text, identity=source_pc) as store:
         entries = []
         for n, indicator in enumerate(store.plan.indicators):
             for year in store.plan.years:
@@ -197,10 +200,10 @@ def import_scenario(tmp_path_factory):
         record_many(store, entries)
         workbook = export_workbook(store, root / "so-lieu.xlsx")
     before_db = root / "before.sqlite"
-    Store.create(before_db, plan_text).close()
+    Store.create(before_db, plan_text, identity=office_pc).close()
     after_db = root / "after.sqlite"
     shutil.copy2(before_db, after_db)
-    with Store.open(after_db) as store:
+    with Store.open(after_db, identity=office_pc) as store:  # no revision written yet: as each killed worker below
         apply_import(store, preview_import(store, workbook))
     before, after = figure_state(before_db), figure_state(after_db)
     assert len(after[0]) > 100 and before != after
@@ -218,12 +221,15 @@ def import_scenario(tmp_path_factory):
     return before_db, workbook, before, after, duration
 
 
-def test_killed_while_importing_a_workbook_leaves_before_or_after(import_scenario, tmp_path):
+def test_killed_while_importing_a_workbook_leaves_before_or_after(import_scenario, tmp_path, monkeypatch):
     before_db, workbook, before, after, duration = import_scenario
     rng = random.Random(SEED + 2)
     for n in range(max(3, ITERATIONS)):
         db = tmp_path / f"import-{n}.sqlite"
         shutil.copy2(before_db, db)
+        # Each run on a fresh identity, as "after" was made: its counter resumes at the file's (no mark yet), so
+        # the revision counter after a whole import is exactly "after"'s.
+        monkeypatch.setenv("KH_KEY_DIR", str(key_folder(f"import-{n}")))
         proc = spawn_worker("import", db, 0, workbook)
         lines = kill_at_random(proc, rng, wait_ready=True, within=duration * 1.1)
         state = figure_state(db)
@@ -328,7 +334,7 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_read_only_file_is_read_and_writes_are_refused_with_a_message():
+def test_read_only_file_is_read_and_writes_are_refused_with_a_message(monkeypatch):
     # Root ignores file modes, so as root the commands run as `nobody`. The folder is made outside pytest's
     # private (0700) tmp folder so that `nobody` can reach it, and belongs to `nobody`: only the file is
     # read-only, as when a user ticks "Read-only" in its properties.
@@ -339,6 +345,7 @@ def test_read_only_file_is_read_and_writes_are_refused_with_a_message():
         with Store.create(db, PLAN_PATH.read_text(encoding="utf-8")) as store:
             store.record("12", "2026-Q1", "400")
         os.chmod(db, 0o444)
+        monkeypatch.setenv("KH_KEY_DIR", str(folder / "keys"))  # the user's own identity, in a folder they can reach
         if os.geteuid() == 0:
             os.chown(folder, NOBODY, NOBODY)
         digest = _digest(db)
@@ -568,7 +575,9 @@ def exchange_setting(tmp_path_factory):
     root = tmp_path_factory.mktemp("exchange-fuzz")
     plan_text = PLAN_PATH.read_text(encoding="utf-8")
     unit_db, office_db = root / "kinh-te.sqlite", root / "van-phong.sqlite"
-    with Store.create(unit_db, plan_text, "kinh-te") as unit:
+    with identities_under(root / "keys"):  # a module fixture: the per-test identities are not set up yet
+        unit_key, office_key = pc_identity("kinh-te"), pc_identity("van-phong")
+    with Store.create(unit_db, plan_text, "kinh-te", identity=unit_key) as unit:
         for n, indicator in enumerate(unit.plan.indicators_of("kinh-te")):
             for period in ("2026-Q1", "2026-Q2", "2026"):
                 try:
@@ -576,21 +585,16 @@ def exchange_setting(tmp_path_factory):
                 except ValueRefused:
                     break
         sent = send(unit, root / "gui.khtd")
-    Store.create(office_db, plan_text).close()
-    return sent, office_db
+        with Store.create(office_db, plan_text, identity=office_key) as office:
+            approve_pcs(office, unit)  # as Văn phòng does once for the unit's PC
+    return sent, office_db, unit_key
 
 
-def _resign(path: Path) -> None:
-    """Recompute the manifest's row counts and hash, as a hostile sender who knows the format would."""
-    import json
-
-    from kh_desktop.storage.exchange_store import MANIFEST_TABLE, _data_tables, rows_digest
-
+def _resign(path: Path, signer) -> None:
+    """Recompute the manifest's row counts and hash and sign it with the sender's own key, as a hostile sender
+    who knows the format would."""
     conn = sqlite3.connect(path)
-    counts, sha = rows_digest(conn, _data_tables(conn))
-    conn.execute(
-        f"UPDATE {MANIFEST_TABLE} SET row_counts = ?, rows_sha256 = ?", [json.dumps(counts, sort_keys=True), sha]
-    )
+    reseal(conn, signer)
     conn.commit()
     conn.close()
 
@@ -601,7 +605,7 @@ def test_exchange_receiver_with_damaged_and_hostile_files(exchange_setting, data
     """Flipped bytes, truncation, or re-signed rows with generated content: a reason, and nothing half-applied."""
     from kh_desktop.exchange.receive import receive_files
 
-    sent, office_db = exchange_setting
+    sent, office_db, unit_key = exchange_setting
     with tempfile.TemporaryDirectory() as folder:
         db, path = Path(folder) / "van-phong.sqlite", Path(folder) / "nhan.khtd"
         shutil.copy2(office_db, db)
@@ -629,7 +633,7 @@ def test_exchange_receiver_with_damaged_and_hostile_files(exchange_setting, data
             except (sqlite3.IntegrityError, sqlite3.InterfaceError, OverflowError):
                 pass  # the schema itself refuses this content: the file stays as sent
             conn.close()
-            _resign(path)
+            _resign(path, unit_key)
         before = _dump(db)
         with Store.open(db) as store:
             result = receive_files(store, [path], backup=False)

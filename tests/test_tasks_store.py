@@ -59,6 +59,7 @@ def test_seeded_ids_are_the_same_on_every_pc(tmp_path, plan_text):
 def test_every_change_is_a_revision_and_history_survives(store):
     first = list_tasks(store, "kinh-te")[0]
     _, change = update_task(store, first.id[:8], {"person": "Nguyễn Văn A", "due": "2026-09-30"}, by="An")
+    # exact: the test's PC identity is new (no mark), so its first write is 1, then +1 within this Store session
     assert change.kind == "tasks" and change.revision == store.revision == 1
     update_task(store, first.id, {"status": "đang thực hiện", "progress": "40"}, by="An")
     update_task(store, first.id, {"status": "hoàn thành"}, by="Bình")

@@ -9,10 +9,12 @@ import sys
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter, QPdfWriter
 
+from kh_desktop.reports.chart_model import chart_data
+from kh_desktop.reports.charts import render_chart
 from kh_desktop.storage.store import Store
 from kh_desktop.ui.app import slugify
 from kh_desktop.ui.background import run_in_background
-from kh_desktop.ui.progress_chart import ProgressChart, chart_data
+from kh_desktop.ui.progress_chart import ProgressChart
 
 from .conftest import ROOT
 
@@ -75,7 +77,7 @@ def test_chart_series_and_painting(qtbot, store, tmp_path):
     # painting onto a PDF page works without any window
     pdf = QPdfWriter(str(tmp_path / "chart.pdf"))
     painter = QPainter(pdf)
-    chart.paint(painter, QRectF(0, 0, pdf.width(), pdf.height() / 2))
+    render_chart(chart.data, painter, QRectF(0, 0, pdf.width(), pdf.height() / 2))
     painter.end()
     assert (tmp_path / "chart.pdf").stat().st_size > 1000
 

@@ -10,7 +10,7 @@ from kh_desktop.exchange.send import send
 from kh_desktop.ui.main_window import MainWindow
 from kh_desktop.ui.store_service import StoreService
 from kh_desktop.ui.summary_tab import COL_ENTERED
-from tests.exchange_helpers import UNIT_IDS, make_pc, record_some
+from tests.exchange_helpers import UNIT_IDS, approve_pcs, make_pc, record_some
 
 SHOTS = os.environ.get("KH_SHOTS")
 
@@ -36,6 +36,7 @@ def test_tong_hop_shows_every_units_figures_after_receiving(qtbot, tmp_path, pla
     files, recorded = [], set()
     for unit_id in UNIT_IDS:
         pc = make_pc(tmp_path, unit_id, plan_text, unit_id)
+        approve_pcs(office, pc)  # as Văn phòng does once for each unit PC
         recorded |= set(record_some(pc, unit_id, "2026", how_many=3))
         files.append(str(send(pc, outbox / f"{unit_id}.khtd")))
         pc.close()

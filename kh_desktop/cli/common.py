@@ -6,17 +6,11 @@ import json
 import sys
 from pathlib import Path
 
-from ..domain.evaluation import ValueRefused
-from ..domain.numbers import NumberError
-from ..domain.periods import PeriodError
-from ..domain.plan import PlanError
-from ..storage.files import StoreError
+from ..domain.errors import UserError
 from ..storage.store import Store
 
-USER_ERRORS = (StoreError, ValueRefused, PeriodError, PlanError, NumberError)
 
-
-class CommandError(Exception):
+class CommandError(UserError):
     """A refusal a command reports; str() is Vietnamese."""
 
 

@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from .. import APP_NAME
+from ..domain.errors import UserError
 from ..paths import default_db_path
 from . import exchange, figures, pcs, reports, tasks
-from .common import USER_ERRORS, CommandError
 
 COMMAND_GROUPS = [figures, exchange, pcs, reports, tasks]
 
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_app(args)
     try:
         return args.func(args)
-    except (CommandError, *USER_ERRORS) as exc:
+    except UserError as exc:  # the one place the command line turns a refusal into a message
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

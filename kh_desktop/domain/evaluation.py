@@ -8,14 +8,34 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, replace
+from enum import StrEnum
 
+from .errors import UserError
 from .numbers import NumberError, format_number, parse_number
 from .periods import BASELINE, Period
 from .periods import year as year_period
 from .plan import Indicator, Target
 
-EXCEEDED, MET, NOT_MET, NO_DATA = "exceeded", "met", "not_met", "no_data"
-VERDICTS = (EXCEEDED, MET, NOT_MET, NO_DATA)
+
+class Verdict(StrEnum):
+    """How a figure stands against its target. The value is what JSON and Excel store; label and symbol are shown."""
+
+    EXCEEDED = "exceeded"
+    MET = "met"
+    NOT_MET = "not_met"
+    NO_DATA = "no_data"
+
+    @property
+    def label(self) -> str:
+        return VERDICT_LABELS[self]
+
+    @property
+    def symbol(self) -> str:
+        return VERDICT_SYMBOLS[self]
+
+
+EXCEEDED, MET, NOT_MET, NO_DATA = Verdict.EXCEEDED, Verdict.MET, Verdict.NOT_MET, Verdict.NO_DATA
+VERDICTS = tuple(Verdict)
 VERDICT_LABELS = {EXCEEDED: "Vượt", MET: "Đạt", NOT_MET: "Không đạt", NO_DATA: "Chưa có số liệu"}
 VERDICT_SYMBOLS = {EXCEEDED: "▲", MET: "✔", NOT_MET: "✘", NO_DATA: "–"}
 _EPSILON = 1e-9
@@ -23,7 +43,7 @@ _EPSILON = 1e-9
 Value = float | str
 
 
-class ValueRefused(ValueError):
+class ValueRefused(UserError, ValueError):
     """A value the plan does not allow for this indicator and period; str() is Vietnamese."""
 
 

@@ -11,8 +11,10 @@ import math
 import re
 import unicodedata
 
+from .errors import UserError
 
-class NumberError(ValueError):
+
+class NumberError(UserError, ValueError):
     """A typed value that is not a number we can read without guessing; str() is Vietnamese."""
 
 

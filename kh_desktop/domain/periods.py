@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .errors import UserError
+
 BASELINE = "baseline"  # the period key of a "hiện nay" figure that an indicator is measured against
 
 _PATTERN = re.compile(r"^\s*(\d{4})(?:\s*-\s*([HhQq])\s*(\d))?\s*$")
 _RANGE = re.compile(r"^\s*(\d{4})\s*[-–]\s*(\d{4})\s*$")
 
 
-class PeriodError(ValueError):
+class PeriodError(UserError, ValueError):
     """A period that cannot be read or lies outside the plan; str() is Vietnamese."""
 
 

@@ -12,11 +12,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import UserError
+
 OPS = ("ge", "gt", "le", "range", "total", "text")
-OP_WORDS = {"ge": "≥", "gt": ">", "le": "≤"}
 
 
-class PlanError(ValueError):
+class PlanError(UserError, ValueError):
     """A plan file that cannot be used; str() is Vietnamese."""
 
 

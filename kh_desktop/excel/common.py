@@ -10,6 +10,8 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
 
+from ..domain.errors import UserError
+
 TITLE_ROW, SUBTITLE_ROW, HEADER_ROW, SUBHEADER_ROW, KEY_ROW, FIRST_DATA_ROW = 1, 2, 3, 4, 5, 6
 COMMUNE_SHEET = "Toàn xã"
 LISTS_SHEET = "Danh mục"  # hidden: the words an indicator may take, for the pick lists of the entry cells
@@ -19,7 +21,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
-class ExcelError(Exception):
+class ExcelError(UserError):
     """A workbook that cannot be written or read; str() is Vietnamese."""
 
 

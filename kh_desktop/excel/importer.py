@@ -177,7 +177,7 @@ def _formula_without_value(formula_rows, row: int, column: int, value) -> bool:
     return is_formula and value is None
 
 
-def _read_figure(store, sheet, rows, formula_rows, r, code, period, columns, problem, preview, claimed) -> None:
+def _read_figure(store, sheet, rows, formula_rows, r, code, period, columns, problem, preview, claimed) -> None:  # noqa: C901 - issue 12 reworks the import
     plan = store.plan
     indicator = plan.indicator(code)
     bad = False

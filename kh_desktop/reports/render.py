@@ -14,16 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..domain.errors import UserError
 from .content import ReportContent
 from .fonts import report_font_family
 from .paginate import paginate
 
 MARGINS_MM = {"top": 20.0, "bottom": 20.0, "left": 30.0, "right": 15.0}
-A4_MM = (210.0, 297.0)
 _app = None
 
 
-class ReportError(Exception):
+class ReportError(UserError):
     """A report that could not be written; str() is Vietnamese."""
 
 
@@ -87,9 +87,6 @@ def wants_landscape(content: ReportContent) -> bool:
 
 def _e(text: str) -> str:
     return html.escape(text or "", quote=False).replace("\n", "<br/>")
-
-
-_CELL = "border: 1px solid #000; padding: 2px;"
 
 
 def _th(text: str, width: str = "", extra: str = "") -> str:

@@ -8,6 +8,8 @@ revision and merges the other, so the settlement travels and neither claim comes
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..domain.evaluation import format_value
@@ -16,9 +18,10 @@ from ..domain.plan import PlanError
 from ..tasks.model import FIELD_LABELS, RECURRENCE_LABELS, STATUS_LABELS, Task, TaskRefused, format_due
 from .exchange_store import conflicts as figure_conflict_rows
 from .exchange_store import resolve_conflict
-from .files import StoreError
+from .files import StoreError, write_error_message
 from .store import Change, Store
-from .task_store import _task, resolve_task_conflict
+from .task_rows import task_from_row
+from .task_store import resolve_task_conflict
 
 FIGURE, TASK = "figure", "task"
 # The task fields shown side by side (the ones a person can tell apart), in the order of the task dialog.
@@ -190,7 +193,7 @@ def task_conflict_list(store: Store) -> list[Conflict]:
             )
         }
         stored = [revisions[row["current_id"]], revisions[row["other_id"]]]
-        tasks = [_task(r) for r in stored]
+        tasks = [task_from_row(r) for r in stored]
         fields = [task_fields(store, t) for t in tasks]
         differing = [k for k in fields[0] if fields[0][k] != fields[1][k]] or list(fields[0])
         sides = []
@@ -260,6 +263,28 @@ def settle(store: Store, conflict: Conflict, keep_revision_id: str, *, by: str =
         return resolve_task_conflict(store, conflict.key[0], keep_revision_id, by=by)
     except TaskRefused as exc:
         raise StoreError(str(exc)) from exc
+
+
+def settle_side(store: Store, kind: str, key: tuple, side: str, *, by: str = "") -> Change:
+    """Settle the open conflict of a record keeping its "current" or its "other" claim (redo of a settlement)."""
+    conflict = find_conflict(store, kind, key)
+    if conflict is None:
+        raise StoreError("Xung đột này đã được xử lý (hoặc số liệu đã được sửa) nên không còn cần chọn.")
+    kept = conflict.current if side == "current" else conflict.other
+    return settle(store, conflict, kept.revision_id, by=by)
+
+
+def reopen(store: Store, kind: str, key: tuple, other_revision_id: str, write_back: Callable[[], Change]) -> Change:
+    """Undo a settlement: `write_back()` writes the claim that was current as the newest revision and, in the same
+    transaction, the other claim waits for a person again (the record is marked conflicted, as before)."""
+    table, where = ("figures", "code = ? AND period = ?") if kind == FIGURE else ("tasks", "task_id = ?")
+    try:
+        with store.db.atomic():
+            change = write_back()
+            store.db.execute(f"UPDATE {table} SET conflict_id = ? WHERE {where}", [other_revision_id, *key])
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(write_error_message(exc, store.path)) from exc
+    return change
 
 
 def conflict_json(conflict: Conflict) -> dict:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..domain.errors import UserError
 from ..domain.evaluation import ValueRefused
 from ..domain.periods import PeriodError
 from ..domain.plan import Plan, PlanError, load_plan_text
@@ -74,7 +75,7 @@ LOCAL_ONLY_TABLES = (
 _PC_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
-class ExchangeRefused(Exception):
+class ExchangeRefused(UserError):
     """A received file refused before anything was written; str() is Vietnamese."""
 
 

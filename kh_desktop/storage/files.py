@@ -8,12 +8,13 @@ import sqlite3
 import struct
 from pathlib import Path
 
+from ..domain.errors import UserError
 from .schema import APPLICATION_ID, SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """A database problem told to the user; str() is Vietnamese and says what to do."""
 
 
@@ -117,6 +118,41 @@ def publish(temporary: Path, dest: Path) -> None:
     fsync_directory(dest.parent)
 
 
+# ---- the one place SQLite and OS errors become messages for the person -------------------------------------
+
+
+def write_error_message(exc: sqlite3.DatabaseError, path: Path) -> str:
+    """The message for SQLite failing to write to the working file at `path` (its transaction rolled back)."""
+    message = str(exc).lower()
+    if "readonly" in message or "read-only" in message:
+        return f"Tệp dữ liệu {path} chỉ cho phép đọc: không ghi được. Số liệu cũ vẫn còn nguyên."
+    if "full" in message:
+        return "Ổ đĩa đã đầy: số liệu vừa nhập chưa được ghi. Hãy giải phóng chỗ trống rồi nhập lại."
+    if "locked" in message:
+        return "Tệp dữ liệu đang bận (một cửa sổ khác đang ghi). Hãy thử lại sau giây lát."
+    if "i/o error" in message:
+        # SQLite says only "disk I/O error" for a write the system refused (a disk or file size limit reached,
+        # a failing disk, a pulled USB stick); its transaction was rolled back.
+        return (
+            "Ổ đĩa không cho ghi thêm (ổ đầy, giới hạn dung lượng tệp, hoặc ổ bị lỗi): số liệu vừa nhập chưa được "
+            "ghi. Số liệu cũ vẫn còn nguyên. Hãy giải phóng chỗ trống hoặc kiểm tra ổ đĩa rồi nhập lại."
+        )
+    return f"Không ghi được vào tệp dữ liệu: {exc}. Số liệu cũ vẫn còn nguyên."
+
+
+def os_error_message(exc: OSError, dest: Path) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"Ổ đĩa chứa {dest.parent} đã đầy. Hãy giải phóng chỗ trống hoặc chọn nơi khác. Dữ liệu không bị mất."
+    if exc.errno in (errno.ENOENT, errno.ENODEV, errno.EIO):
+        return (
+            f"Không ghi được vào {dest.parent}: thư mục không còn (USB đã rút?). "
+            "Hãy cắm lại và thử lại. Dữ liệu không bị mất."
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"Không có quyền ghi vào {dest.parent}. Hãy chọn nơi khác. Dữ liệu không bị mất."
+    return f"Không ghi được {dest}: {exc.strerror or exc}. Dữ liệu không bị mất."
+
+
 def write_failure(exc: sqlite3.Error, dest: Path, what: str) -> StoreError:
     """The message for SQLite failing to write a copy (`what`: "bản sao", "tệp gửi") at `dest`."""
     if not dest.parent.is_dir():  # the folder went away while writing (a pulled USB stick)
@@ -163,16 +199,3 @@ def _discard(path: Path) -> None:
         path.unlink(missing_ok=True)
     except OSError:
         pass  # the folder itself may be gone (a pulled USB stick)
-
-
-def os_error_message(exc: OSError, dest: Path) -> str:
-    if exc.errno == errno.ENOSPC:
-        return f"Ổ đĩa chứa {dest.parent} đã đầy. Hãy giải phóng chỗ trống hoặc chọn nơi khác. Dữ liệu không bị mất."
-    if exc.errno in (errno.ENOENT, errno.ENODEV, errno.EIO):
-        return (
-            f"Không ghi được vào {dest.parent}: thư mục không còn (USB đã rút?). "
-            "Hãy cắm lại và thử lại. Dữ liệu không bị mất."
-        )
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"Không có quyền ghi vào {dest.parent}. Hãy chọn nơi khác. Dữ liệu không bị mất."
-    return f"Không ghi được {dest}: {exc.strerror or exc}. Dữ liệu không bị mất."

@@ -3,13 +3,17 @@
 A released migration is never edited: change the schema by adding the next one, save a
 database of the released schema in db/ (see db/README.md) and let the tests upgrade it.
 Each migration also sets PRAGMA user_version, inside the same transaction, so that the
-file header alone says which schema a file has.
+file header alone says which schema a file has. A migration carries its own SQL and seed data
+(resources/migrations/) and calls none of the program's other code, which may change later.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from ..paths import resource
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -168,9 +172,19 @@ def _m0003_tasks(db: Database) -> None:
     ):
         db.execute(statement)
     # An existing database gets the plan's tasks now; a new one gets them in Store.create, once its plan is in.
-    from .task_store import seed_tasks  # imported here: task_store imports store, which imports this module
+    _seed_0003(db)
 
-    seed_tasks(db)
+
+def _seed_0003(db: Database) -> None:
+    """The plan's tasks as released with 0003: stored rows inserted as they are, so later seeding code never runs here."""
+    plans = list(db.query("SELECT plan_id FROM plan_document LIMIT 1"))
+    path = resource("migrations", f"0003-tasks-{plans[0]['plan_id']}.json") if plans else None
+    if path is None or not path.exists():
+        return
+    for row in json.loads(path.read_text(encoding="utf-8"))["task_revisions"]:
+        columns = ", ".join(row)
+        db.execute(f"INSERT INTO task_revisions ({columns}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+        db.execute("INSERT INTO tasks (task_id, revision_id) VALUES (?, ?)", [row["task_id"], row["id"]])
 
 
 @migrations(name="0004_identity")

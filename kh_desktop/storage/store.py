@@ -12,10 +12,11 @@ import sqlite3
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..domain.evaluation import Assessment, Reading, ValueRefused, evaluate_period, evaluate_year, validate_value
+from ..domain.evaluation import Assessment, Reading, ValueRefused, evaluate_period, validate_value
 from ..domain.periods import BASELINE, Period, PeriodError, parse_period
 from ..domain.plan import Indicator, Plan, PlanError, load_plan_text
 from ..identity import Identity, IdentityError, load_identity
@@ -25,9 +26,11 @@ from .files import (
     os_error_message,
     quick_check,
     roll_back_interrupted_write,
+    write_error_message,
     write_snapshot,
 )
 from .schema import SCHEMA_VERSION, migrations
+from .task_rows import seed_tasks
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -73,13 +76,40 @@ class Revision:
     received_at: str | None
 
 
+class ChangeKind(StrEnum):
+    """What kind of write a `Change` reports; views refresh only for the kinds that concern them."""
+
+    FIGURES = "figures"  # figures typed, cleared, imported from Excel or settled
+    TASKS = "tasks"  # "06 rõ" tasks added, edited or settled
+    SETTINGS = "settings"  # this PC's unit or the person's name
+    EXCHANGE = "exchange"  # exchange files received
+    RESTORE = "restore"  # the working file replaced by a backup
+
+    @property
+    def label(self) -> str:
+        return CHANGE_KIND_LABELS[self]
+
+
+CHANGE_KIND_LABELS = {
+    ChangeKind.FIGURES: "số liệu",
+    ChangeKind.TASKS: "nhiệm vụ",
+    ChangeKind.SETTINGS: "cài đặt máy",
+    ChangeKind.EXCHANGE: "nhận tệp trao đổi",
+    ChangeKind.RESTORE: "khôi phục bản sao lưu",
+}
+
+
 @dataclass(frozen=True)
 class Change:
     """What a write changed, for views to decide whether to refresh."""
 
     figures: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     revision: int = 0
-    kind: str = "figures"
+    kind: ChangeKind = ChangeKind.FIGURES
+
+    def __post_init__(self) -> None:
+        # A plain string ("tasks") is accepted and checked: an unknown kind fails here, not in a view.
+        object.__setattr__(self, "kind", ChangeKind(self.kind))
 
 
 def _value_of(row: dict) -> float | str | None:
@@ -182,8 +212,6 @@ class Store:
                         {"key": "created_at", "value": now_iso()},
                     ]
                 )
-                from .task_store import seed_tasks  # here: task_store imports this module
-
                 seed_tasks(store.db)  # the plan's "06 rõ" tasks, now that the plan is in
         except sqlite3.Error as exc:
             store.close()
@@ -344,7 +372,7 @@ class Store:
                     pk=("code", "period"),
                 )
         except sqlite3.DatabaseError as exc:
-            raise StoreError(_write_error(exc, self.path)) from exc
+            raise StoreError(write_error_message(exc, self.path)) from exc
         return Change(frozenset({(indicator.code, period_key)}), revision)
 
     def next_revision(self) -> int:
@@ -473,20 +501,6 @@ class Store:
         indicators = self.plan.indicators_of(unit_id) if unit_id else self.plan.indicators
         return [evaluate_period(i, period, readings.get(i.code, {}), baselines.get(i.code)) for i in indicators]
 
-    def assess_year(self, year: int, unit_id: str | None = None) -> list[Assessment]:
-        readings, baselines = self.readings(), self.baselines()
-        indicators = self.plan.indicators_of(unit_id) if unit_id else self.plan.indicators
-        return [
-            evaluate_year(
-                i,
-                year,
-                {k: r for k, r in readings.get(i.code, {}).items() if r.period.year == year},
-                baselines.get(i.code),
-                readings.get(i.code, {}),
-            )
-            for i in indicators
-        ]
-
     # ---- safety -----------------------------------------------------------------------------
 
     def check(self) -> list[str]:
@@ -515,21 +529,3 @@ def _clean_text(text: str | None) -> str:
     if not text:
         return ""
     return "".join(ch for ch in str(text) if ch in "\n" or ch >= " ").strip()
-
-
-def _write_error(exc: sqlite3.DatabaseError, path: Path) -> str:
-    message = str(exc).lower()
-    if "readonly" in message or "read-only" in message:
-        return f"Tệp dữ liệu {path} chỉ cho phép đọc: không ghi được. Số liệu cũ vẫn còn nguyên."
-    if "full" in message:
-        return "Ổ đĩa đã đầy: số liệu vừa nhập chưa được ghi. Hãy giải phóng chỗ trống rồi nhập lại."
-    if "locked" in message:
-        return "Tệp dữ liệu đang bận (một cửa sổ khác đang ghi). Hãy thử lại sau giây lát."
-    if "i/o error" in message:
-        # SQLite says only "disk I/O error" for a write the system refused (a disk or file size limit reached,
-        # a failing disk, a pulled USB stick); its transaction was rolled back.
-        return (
-            "Ổ đĩa không cho ghi thêm (ổ đầy, giới hạn dung lượng tệp, hoặc ổ bị lỗi): số liệu vừa nhập chưa được "
-            "ghi. Số liệu cũ vẫn còn nguyên. Hãy giải phóng chỗ trống hoặc kiểm tra ổ đĩa rồi nhập lại."
-        )
-    return f"Không ghi được vào tệp dữ liệu: {exc}. Số liệu cũ vẫn còn nguyên."

@@ -14,37 +14,15 @@ import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
-from ..domain.plan import Plan, PlanError, load_plan_text
+from ..domain.plan import Plan
 from ..tasks.edit import apply_changes, field_name, parse_field
 from ..tasks.model import FIELD_LABELS, NOT_STARTED, STORED_STATUSES, Task, TaskRefused, parse_due
 from ..tasks.rules import counts_by_status
-from ..tasks.seed import SEED_PC_ID, parse_seed_text
-from .files import StoreError
-from .store import Change, Store, _write_error, now_iso
-
-if TYPE_CHECKING:
-    from sqlite_utils import Database
-
-SEED_BY = "Kế hoạch"
-TASKS_FILE_SUFFIX = "-tasks.json"
-
-_LIST_COLUMNS = ("cooperating", "indicators")
-TASK_VALUE_COLUMNS = (  # what a task holds; two revisions equal on these say the same thing
-    "unit",
-    "cooperating",
-    "title",
-    "person",
-    "due",
-    "recurrence",
-    "deliverable",
-    "authority",
-    "status",
-    "progress",
-    "notes",
-    "indicators",
-)
+from ..tasks.seed import SEED_PC_ID
+from .files import StoreError, write_error_message
+from .store import Change, ChangeKind, Store, now_iso
+from .task_rows import TASK_VALUE_COLUMNS, insert_sql, seed_tasks, task_from_row
 
 
 @dataclass(frozen=True)
@@ -57,118 +35,6 @@ class TaskRevision:
     writer_unit: str | None
     supersedes: str | None
     received_at: str | None
-
-
-# ---- rows <-> tasks ---------------------------------------------------------------------------------------
-
-
-def _row_values(task: Task) -> dict:
-    return {
-        "task_id": task.id,
-        "unit": task.unit,
-        "cooperating": ",".join(task.cooperating),
-        "title": task.title,
-        "person": task.person,
-        "due": task.due.isoformat() if task.due else None,
-        "recurrence": task.recurrence,
-        "deliverable": task.deliverable,
-        "authority": task.authority,
-        "status": task.status,
-        "progress": int(task.progress),
-        "notes": task.notes,
-        "indicators": ",".join(task.indicators),
-        "source": task.source,
-        "ordinal": task.ordinal,
-    }
-
-
-def _task(row: dict, conflict_id: str | None = None) -> Task:
-    return Task(
-        id=row["task_id"],
-        unit=row["unit"],
-        title=row["title"],
-        person=row["person"],
-        cooperating=tuple(u for u in (row["cooperating"] or "").split(",") if u),
-        due=date.fromisoformat(row["due"]) if row["due"] else None,
-        recurrence=row["recurrence"],
-        deliverable=row["deliverable"],
-        authority=row["authority"],
-        status=row["status"],
-        progress=int(row["progress"]),
-        notes=row["notes"],
-        indicators=tuple(c for c in (row["indicators"] or "").split(",") if c),
-        source=row["source"],
-        ordinal=row["ordinal"],
-        revision_id=row["id"],
-        conflict_id=conflict_id,
-        entered_by=row["entered_by"],
-        entered_at=row["entered_at"],
-        pc_id=row["pc_id"],
-    )
-
-
-# ---- seeding ------------------------------------------------------------------------------------------------
-
-
-def seed_tasks(db: Database) -> int:
-    """Add the plan's tasks that this database does not have yet; the caller holds the transaction.
-
-    Does nothing for a database without a plan yet (a fresh file mid-creation) or a plan without a tasks file.
-    """
-    from ..paths import resource  # the tasks file sits beside the plan in resources/plan/
-
-    plan_rows = list(db.query("SELECT plan_id, body FROM plan_document LIMIT 1"))
-    if not plan_rows:
-        return 0
-    plan = load_plan_text(plan_rows[0]["body"])
-    path = resource("plan", plan.plan_id + TASKS_FILE_SUFFIX)
-    if not path.exists():
-        return 0
-    tasks, seeded_at = parse_seed_text(path.read_text(encoding="utf-8"), plan)
-    have = {r["task_id"] for r in db.query("SELECT task_id FROM tasks")}
-    known = {r["id"] for r in db.query("SELECT id FROM task_revisions WHERE pc_id = ?", [SEED_PC_ID])}
-    added = 0
-    for task in tasks:
-        if task.id in have or task.revision_id in known:
-            continue
-        db.execute(
-            *_insert_sql(task, deleted=False, by=SEED_BY, at=seeded_at, pc_id=SEED_PC_ID, pc_revision=task.ordinal)
-        )
-        db.execute(
-            "INSERT INTO tasks (task_id, revision_id, conflict_id) VALUES (?, ?, NULL)", [task.id, task.revision_id]
-        )
-        added += 1
-    return added
-
-
-def _insert_sql(
-    task: Task,
-    *,
-    deleted: bool,
-    by: str,
-    at: str,
-    pc_id: str,
-    pc_revision: int,
-    writer_unit: str | None = None,
-    supersedes: str | None = None,
-    merges: str | None = None,
-) -> tuple[str, list]:
-    row = {
-        "id": task.revision_id,
-        **_row_values(task),
-        "deleted": int(deleted),
-        "entered_by": by,
-        "entered_at": at,
-        "pc_id": pc_id,
-        "pc_revision": pc_revision,
-        "writer_unit": writer_unit,
-        "supersedes": supersedes,
-        "merges": merges,
-        "received_at": None,
-    }
-    columns = ", ".join(row)
-    marks = ", ".join("?" for _ in row)
-    return f"INSERT INTO task_revisions ({columns}) VALUES ({marks})", list(row.values())
 
 
 # ---- reading ------------------------------------------------------------------------------------------------
@@ -199,7 +65,7 @@ def list_tasks(store: Store, unit_id: str | None = None) -> list[Task]:
     if unit_id is not None:
         sql += " AND r.unit = ?"
         params.append(unit_id)
-    tasks = [_task(row, row["head_conflict_id"]) for row in store.rows(sql, params)]
+    tasks = [task_from_row(row, row["head_conflict_id"]) for row in store.rows(sql, params)]
     return _sorted(store.plan, tasks)
 
 
@@ -218,7 +84,7 @@ def find_task(store: Store, id_or_prefix: str) -> Task:
         raise TaskRefused(f"Không có nhiệm vụ mã “{id_or_prefix}”.")
     if len(rows) > 1:
         raise TaskRefused(f"Có {len(rows)} nhiệm vụ bắt đầu bằng “{id_or_prefix}”: hãy ghi thêm ký tự của mã.")
-    return _task(rows[0], rows[0]["head_conflict_id"])
+    return task_from_row(rows[0], rows[0]["head_conflict_id"])
 
 
 def task_history(store: Store, id_or_prefix: str) -> list[TaskRevision]:
@@ -230,7 +96,7 @@ def task_history(store: Store, id_or_prefix: str) -> list[TaskRevision]:
     )
     return [
         TaskRevision(
-            _task(r), bool(r["deleted"]), r["pc_revision"], r["writer_unit"], r["supersedes"], r["received_at"]
+            task_from_row(r), bool(r["deleted"]), r["pc_revision"], r["writer_unit"], r["supersedes"], r["received_at"]
         )
         for r in rows
     ]
@@ -302,7 +168,7 @@ def update_task(
         )
     updated = apply_changes(current, parsed, today or date.today())
     if all(getattr(updated, c) == getattr(current, c) for c in TASK_VALUE_COLUMNS):
-        return current, Change(kind="tasks")
+        return current, Change(kind=ChangeKind.TASKS)
     return _write(store, updated, by=by, supersedes=current.revision_id, merges=current.conflict_id)
 
 
@@ -312,6 +178,16 @@ def remove_task(store: Store, id_or_prefix: str, *, by: str = "") -> Change:
     _check_owner(store, current.unit, "xóa")
     _, change = _write(store, current, by=by, supersedes=current.revision_id, merges=current.conflict_id, deleted=True)
     return change
+
+
+def restore_task(store: Store, task: Task, *, by: str = "") -> tuple[Task, Change]:
+    """Write `task`'s content back as the task's newest revision, over whatever is current (removed too).
+
+    Undo and redo in the window use it: like any edit it supersedes the current revision, so it travels."""
+    _check_owner(store, task.unit, "sửa")
+    rows = list(store.db.query("SELECT revision_id, conflict_id FROM tasks WHERE task_id = ?", [task.id]))
+    current = rows[0] if rows else {"revision_id": None, "conflict_id": None}
+    return _write(store, task, by=by, supersedes=current["revision_id"], merges=current["conflict_id"])
 
 
 def _write(
@@ -327,7 +203,7 @@ def _write(
                 revision_id=uuid.uuid4().hex, conflict_id=None, entered_by=by, entered_at=now_iso(), pc_id=store.pc_id
             )
             store.db.execute(
-                *_insert_sql(
+                *insert_sql(
                     task,
                     deleted=deleted,
                     by=by,
@@ -345,8 +221,8 @@ def _write(
                 [task.id, task.revision_id],
             )
     except sqlite3.DatabaseError as exc:
-        raise StoreError(_write_error(exc, store.path)) from exc
-    return task, Change(revision=revision, kind="tasks")
+        raise StoreError(write_error_message(exc, store.path)) from exc
+    return task, Change(revision=revision, kind=ChangeKind.TASKS)
 
 
 # ---- conflicts ----------------------------------------------------------------------------------------------
@@ -358,7 +234,7 @@ def task_conflict(store: Store, id_or_prefix: str) -> tuple[Task, Task] | None:
     if not current.conflict_id:
         return None
     rows = list(store.db.query("SELECT * FROM task_revisions WHERE id = ?", [current.conflict_id]))
-    return current, _task(rows[0])
+    return current, task_from_row(rows[0])
 
 
 def resolve_task_conflict(store: Store, id_or_prefix: str, keep_revision_id: str, *, by: str = "") -> Change:
@@ -394,16 +270,6 @@ def row_owners(plan: Plan, row: dict) -> tuple[str, ...]:
     return (unit,)
 
 
-def row_label(plan: Plan, row: dict) -> str:
-    title = str(row.get("title") or "")
-    short = title if len(title) <= 60 else title[:57] + "…"
-    try:
-        unit = plan.unit_by_id(row["unit"]).short
-    except PlanError:
-        unit = str(row.get("unit"))
-    return f"Nhiệm vụ “{short}” ({unit})"
-
-
 __all__ = [
     "FIELD_LABELS",
     "SEED_PC_ID",
@@ -413,7 +279,7 @@ __all__ = [
     "list_tasks",
     "remove_task",
     "resolve_task_conflict",
-    "row_label",
+    "restore_task",
     "row_owners",
     "seed_tasks",
     "task_conflict",

@@ -108,10 +108,6 @@ def parse_field(plan: Plan, name: str, value):
     raise TaskRefused(f"Không có trường “{name}” của nhiệm vụ.")
 
 
-def parse_fields(plan: Plan, raw: dict) -> dict:
-    return {field_name(k): parse_field(plan, field_name(k), v) for k, v in raw.items()}
-
-
 def apply_changes(task: Task, changes: dict, today: date) -> Task:
     """The task after parsed `changes`, with the rules that tie status, progress and deadline together."""
     known = {f.name for f in dataclass_fields(Task)}

@@ -65,10 +65,6 @@ def effective_status(task: Task, today: date) -> str:
     return task.status
 
 
-def is_overdue(task: Task, today: date) -> bool:
-    return effective_status(task, today) == OVERDUE
-
-
 def is_due_soon(task: Task, today: date, days: int = DUE_SOON_DAYS) -> bool:
     """Unfinished and falling due within `days` days from today (today included)."""
     if effective_status(task, today) in (DONE, OVERDUE):

@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
 
 from .. import APP_NAME
-from ..domain.plan import PlanError
+from ..domain.errors import UserError
 from ..paths import default_plan_path, portable_settings_path, resource
 from ..storage.files import StoreError
 from ..storage.store import ALL_UNITS, Store
@@ -68,8 +68,30 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def _error(title: str, text: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Critical, title, text)
-    box.addButton(QCoreApplication.translate("app", "Đóng"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
     box.exec()
+
+
+def install_error_hook(window) -> None:
+    """The window's one catch-all for refusals: a UserError no view handled is shown as a message, not a crash.
+
+    Anything else goes on to the previous hook (a programming error keeps its traceback)."""
+    previous = sys.excepthook
+
+    def hook(kind, exc, tb) -> None:
+        if isinstance(exc, UserError):
+            show_user_error(window, exc)
+        else:
+            previous(kind, exc, tb)
+
+    sys.excepthook = hook
+
+
+def show_user_error(parent, exc: UserError) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Warning, "Không thực hiện được", str(exc), parent=parent)
+    box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
+    box.open()  # window-modal, does not block the slot that failed
+    return box
 
 
 def open_or_create(db: Path, snapshot: bool) -> Store | None:
@@ -103,15 +125,13 @@ def _open_existing(db: Path, snapshot: bool) -> Store | None:
         if snapshot:
             print(outcome.message, file=sys.stderr)
         else:
-            _notice(QCoreApplication.translate("app", "Đã khôi phục tệp dữ liệu"), outcome.message)
+            _notice("Đã khôi phục tệp dữ liệu", outcome.message)
         return outcome.store
     if outcome.status == NO_BACKUP and not snapshot and _ask_start_fresh(outcome.message):
         aside = start_fresh(db)
         _notice(
-            QCoreApplication.translate("app", "Tạo tệp dữ liệu mới"),
-            QCoreApplication.translate(
-                "app", "Tệp hỏng đã được giữ lại ở:\n{path}\n\nTiếp theo: chọn đơn vị và người nhập."
-            ).format(path=aside),
+            "Tạo tệp dữ liệu mới",
+            f"Tệp hỏng đã được giữ lại ở:\n{aside}\n\nTiếp theo: chọn đơn vị và người nhập.",
         )
         return open_or_create(db, snapshot)
     if outcome.status == NO_BACKUP:
@@ -124,17 +144,15 @@ def _open_existing(db: Path, snapshot: bool) -> Store | None:
 def _notice(title: str, text: str) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, title, text)
     box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 560px; }")  # a long message reads better wide than tall
-    box.addButton(QCoreApplication.translate("app", "Đã hiểu"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Đã hiểu", QMessageBox.ButtonRole.AcceptRole)
     box.exec()
 
 
 def _ask_start_fresh(text: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("app", "Tệp dữ liệu bị hỏng"), text)
+    box = QMessageBox(QMessageBox.Icon.Critical, "Tệp dữ liệu bị hỏng", text)
     box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 560px; }")  # a long message reads better wide than tall
-    fresh = box.addButton(
-        QCoreApplication.translate("app", "Tạo tệp dữ liệu mới (trống)"), QMessageBox.ButtonRole.AcceptRole
-    )
-    quit_button = box.addButton(QCoreApplication.translate("app", "Thoát"), QMessageBox.ButtonRole.RejectRole)
+    fresh = box.addButton("Tạo tệp dữ liệu mới (trống)", QMessageBox.ButtonRole.AcceptRole)
+    quit_button = box.addButton("Thoát", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(quit_button)
     box.exec()
     return box.clickedButton() is fresh
@@ -147,7 +165,7 @@ def run_app(args) -> int:
     app = make_application()
     try:
         store = open_or_create(Path(args.db), snapshot_dir is not None)
-    except (StoreError, PlanError, OSError) as exc:
+    except (UserError, OSError) as exc:
         if snapshot_dir is not None:
             print(f"Lỗi: {exc}", file=sys.stderr)
         else:
@@ -166,6 +184,7 @@ def run_app(args) -> int:
     try:
         if snapshot_dir is not None:
             return take_snapshots(app, window, snapshot_dir)
+        install_error_hook(window)
         window.show()
         # A checked, rotated copy in sao-luu/ at each start (never blocks starting), taken on the event loop's
         # first turn: the window shows without waiting for it, and no edit can be made before it.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 
@@ -91,7 +91,7 @@ class _Watcher(QObject):
         box = QMessageBox(
             QMessageBox.Icon.Warning, self.title, message, QMessageBox.StandardButton.Ok, self.parent_widget
         )
-        box.button(QMessageBox.StandardButton.Ok).setText(QCoreApplication.translate("background", "Đóng"))
+        box.button(QMessageBox.StandardButton.Ok).setText("Đóng")
         box.exec()
 
 
@@ -106,7 +106,7 @@ def run_in_background(
     on_error: Callable[[str], None] | None = None,
 ) -> _Job:
     """Start `work(progress)` in the background; returns the job (tests may wait on `job.signals`)."""
-    cancel_text = QCoreApplication.translate("background", "Hủy")
+    cancel_text = "Hủy"
     dialog = QProgressDialog(title, cancel_text, 0, 100, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)

@@ -1,7 +1,7 @@
 """Settling conflicts from the window: "Trao đổi dữ liệu → Xử lý số liệu xung đột…" and the cells' context menus.
 
-The dialog hands back the chosen revision; this writes it through the conflict store and announces the change
-on the service's one signal, so the grids, the task lists and Tổng hợp refresh themselves.
+The dialog hands back the chosen revision; this writes it through the service (StoreService.settle, undoable),
+which announces the change on its one signal, so the grids, the task lists and Tổng hợp refresh themselves.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
-from ..storage.files import StoreError
+from ..domain.errors import UserError
 
 if TYPE_CHECKING:  # the conflict code and its dialog load when first used, not at start
     from ..storage.conflict_store import Conflict
@@ -61,16 +61,15 @@ class ConflictActions(QObject):
         return dialog
 
     def _settle(self, conflict: Conflict, revision_id: str) -> None:
-        from ..storage.conflict_store import open_conflicts, settle
+        from ..storage.conflict_store import open_conflicts
 
         store = self.service.store
         try:
-            change = settle(store, conflict, revision_id, by=self.service.person)
-        except (StoreError, ValueError) as exc:  # refused by the store (TaskRefused is a ValueError): nothing written
+            self.service.settle(conflict, revision_id)
+        except UserError as exc:  # refused by the store: nothing written
             if self.dialog is not None:
                 self.dialog.show_message(str(exc), error=True)
             return
-        self.service.notify(change)
         kept = conflict.current if revision_id == conflict.current.revision_id else conflict.other
         what = kept.value if conflict.kind == "figure" else f"bản của {kept.pc_label}"
         message = f"Đã giữ {what} cho {conflict.label}."

@@ -12,20 +12,21 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
+from ..domain.errors import UserError
 from ..domain.evaluation import (
     NO_DATA,
     NOT_MET,
     Assessment,
+    ValueRefused,
     evaluate_period,
     expects_words,
     format_target,
     format_value,
 )
-from ..domain.numbers import NumberError, format_number, format_percent
-from ..domain.periods import BASELINE, Period, PeriodError
-from ..domain.plan import Indicator, PlanError
-from ..storage.files import StoreError
-from ..storage.store import Figure
+from ..domain.numbers import format_number, format_percent
+from ..domain.periods import BASELINE, Period
+from ..domain.plan import Indicator
+from ..storage.store import ChangeKind, Figure
 from .store_service import StoreService
 from .verdict_style import BACKGROUNDS, FOREGROUNDS, verdict_text
 
@@ -43,7 +44,6 @@ WORDS_ROLE = Qt.ItemDataRole.UserRole + 4  # allowed words for a word target, el
 RAW_VALUE_ROLE = Qt.ItemDataRole.UserRole + 5  # the stored value (float/str) or None
 CONFLICT_ROLE = Qt.ItemDataRole.UserRole + 6  # the storage Conflict of the cell's figure, or None
 
-USER_ERRORS = (ValueError, NumberError, PeriodError, PlanError, StoreError)
 READ_ONLY_BACKGROUND = QColor("#f3f4f6")
 HINT_COLOUR = QColor("#6b7280")
 CONFLICT_BACKGROUND = QColor("#fed7aa")  # orange: two PCs claim this figure, a person must choose
@@ -139,7 +139,7 @@ class FiguresTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, COLUMN_COUNT - 1))
 
     def _on_figures_changed(self, change) -> None:
-        if change.kind == "figures" and change.figures:
+        if change.kind is ChangeKind.FIGURES and change.figures:
             codes = {code for code, _ in change.figures} & self._codes
             if codes:
                 self._reload_codes(codes)
@@ -185,22 +185,20 @@ class FiguresTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return [
-                self.tr("STT"),
-                self.tr("Chỉ tiêu"),
-                self.tr("ĐVT"),
-                self.tr("Kế hoạch {year}").format(year=self.period.year),
-                self.tr("Thực hiện"),
-                self.tr("Ước/Chính thức"),
-                self.tr("% KH"),
-                self.tr("Đánh giá"),
-                self.tr("Ghi chú"),
+                "STT",
+                "Chỉ tiêu",
+                "ĐVT",
+                f"Kế hoạch {self.period.year}",
+                "Thực hiện",
+                "Ước/Chính thức",
+                "% KH",
+                "Đánh giá",
+                "Ghi chú",
             ][section]
         if role == Qt.ItemDataRole.ToolTipRole:
             return {
-                COL_ACTUAL: self.tr("Số thực hiện của kỳ {period}: gõ số rồi Enter để lưu ngay").format(
-                    period=self.period.label
-                ),
-                COL_PERCENT: self.tr("Phần trăm so với kế hoạch"),
+                COL_ACTUAL: f"Số thực hiện của kỳ {self.period.label}: gõ số rồi Enter để lưu ngay",
+                COL_PERCENT: "Phần trăm so với kế hoạch",
             }.get(section)
         return None
 
@@ -241,39 +239,48 @@ class FiguresTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
         if role == Qt.ItemDataRole.BackgroundRole:
-            if column == COL_ACTUAL and row.conflict is not None:
-                return CONFLICT_BACKGROUND
-            if column == COL_VERDICT and row.assessment is not None:
-                return BACKGROUNDS[row.assessment.verdict]
-            if not row.editable:
-                return READ_ONLY_BACKGROUND
-            return None
+            return self._background(row, column)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if column == COL_ACTUAL and row.conflict is not None:
-                return CONFLICT_FOREGROUND
-            if column == COL_VERDICT and row.assessment is not None:
-                return FOREGROUNDS[row.assessment.verdict]
-            if (column == COL_ACTUAL and row.figure is None) or (column == COL_NOTE and self._invites_note(row)):
-                return HINT_COLOUR
-            return None
+            return self._foreground(row, column)
         if role == Qt.ItemDataRole.FontRole:
-            if column == COL_ACTUAL and row.conflict is not None:
-                return _font(bold=True)
-            if column == COL_VERDICT and row.assessment is not None and row.assessment.verdict != NO_DATA:
-                return _font(bold=True)
-            if (column == COL_ACTUAL and row.figure is None and self._derived(row)) or (
-                column == COL_NOTE and self._invites_note(row)
-            ):
-                return _font(italic=True)
-            if column == COL_STT and row.indicator.stt and not row.baseline:
-                return _font(bold="." not in row.indicator.stt)
-            return None
+            return self._cell_font(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column in (COL_TARGET, COL_ACTUAL, COL_PERCENT):
                 return _ALIGN_RIGHT
-            if column in (COL_STT, COL_MEASURE, COL_KIND):
-                return _ALIGN_CENTER
-            return _ALIGN_LEFT
+            return _ALIGN_CENTER if column in (COL_STT, COL_MEASURE, COL_KIND) else _ALIGN_LEFT
+        return self._own_role(row, role)
+
+    def _background(self, row: _Row, column: int):
+        if column == COL_ACTUAL and row.conflict is not None:
+            return CONFLICT_BACKGROUND
+        if column == COL_VERDICT and row.assessment is not None:
+            return BACKGROUNDS[row.assessment.verdict]
+        return None if row.editable else READ_ONLY_BACKGROUND
+
+    def _foreground(self, row: _Row, column: int):
+        if column == COL_ACTUAL and row.conflict is not None:
+            return CONFLICT_FOREGROUND
+        if column == COL_VERDICT and row.assessment is not None:
+            return FOREGROUNDS[row.assessment.verdict]
+        if (column == COL_ACTUAL and row.figure is None) or (column == COL_NOTE and self._invites_note(row)):
+            return HINT_COLOUR
+        return None
+
+    def _cell_font(self, row: _Row, column: int):
+        if column == COL_ACTUAL and row.conflict is not None:
+            return _font(bold=True)
+        if column == COL_VERDICT and row.assessment is not None and row.assessment.verdict != NO_DATA:
+            return _font(bold=True)
+        if (column == COL_ACTUAL and row.figure is None and self._derived(row)) or (
+            column == COL_NOTE and self._invites_note(row)
+        ):
+            return _font(italic=True)
+        if column == COL_STT and row.indicator.stt and not row.baseline:
+            return _font(bold="." not in row.indicator.stt)
+        return None
+
+    def _own_role(self, row: _Row, role: int):
+        """The roles the views and tests read (code, period, verdict, words, raw value, conflict)."""
         if role == CODE_ROLE:
             return row.indicator.code
         if role == PERIOD_ROLE:
@@ -308,8 +315,8 @@ class FiguresTableModel(QAbstractTableModel):
     def _display(self, row: _Row, column: int):
         text = self._plain_display(row, column)
         if column == COL_ACTUAL and row.conflict is not None:
-            shown = text or self.tr("(đã xóa)")
-            return f"{shown}  {self.tr(CONFLICT_WORD)}"
+            shown = text or "(đã xóa)"
+            return f"{shown}  {CONFLICT_WORD}"
         return text
 
     def _plain_display(self, row: _Row, column: int):
@@ -319,7 +326,7 @@ class FiguresTableModel(QAbstractTableModel):
                 COL_NAME: "    ↳ " + indicator.baseline.label,
                 COL_MEASURE: indicator.baseline.measure,
                 COL_ACTUAL: format_value(figure.value) if figure else "",
-                COL_KIND: self.tr("Số gốc") if figure else "",
+                COL_KIND: "Số gốc" if figure else "",
             }.get(column, "")
         if column == COL_STT:
             return indicator.stt
@@ -329,23 +336,21 @@ class FiguresTableModel(QAbstractTableModel):
             return indicator.measure
         if column == COL_TARGET:
             target = indicator.target(self.period.year)
-            text = format_target(target) if target else self.tr("(không đặt)")
+            text = format_target(target) if target else "(không đặt)"
             if a is not None and a.judged_against is not None:
-                text += self.tr(" (kỳ này {value})").format(value=format_target(a.judged_against))
+                text += f" (kỳ này {format_target(a.judged_against)})"
             return text
         if column == COL_ACTUAL:
             if figure is not None:
                 if a is not None and a.ratio is not None and not a.derived:
-                    return self.tr("{value} ({ratio} lần)").format(
-                        value=format_value(figure.value), ratio=format_number(a.ratio)
-                    )
+                    return f"{format_value(figure.value)} ({format_number(a.ratio)} lần)"
                 return format_value(figure.value)
             if self._derived(row):
-                return self.tr("{value} (tính)").format(value=format_value(a.actual))
+                return f"{format_value(a.actual)} (tính)"
             return ""
         if column == COL_KIND:
             if figure is not None:
-                return self.tr("Ước") if figure.estimate else self.tr("Chính thức")
+                return "Ước" if figure.estimate else "Chính thức"
             return ""
         if column == COL_PERCENT:
             if a is None or a.percent is None:
@@ -357,7 +362,7 @@ class FiguresTableModel(QAbstractTableModel):
             if figure is not None and figure.note:
                 return figure.note
             if self._invites_note(row):
-                return self.tr("Chưa đạt: ghi giải trình (nguyên nhân, giải pháp)…")
+                return "Chưa đạt: ghi giải trình (nguyên nhân, giải pháp)…"
             return ""
         return None
 
@@ -366,7 +371,7 @@ class FiguresTableModel(QAbstractTableModel):
         if column == COL_ACTUAL:
             return format_value(figure.value) if figure else ""
         if column == COL_KIND:
-            return (self.tr("Ước") if figure.estimate else self.tr("Chính thức")) if figure else ""
+            return ("Ước" if figure.estimate else "Chính thức") if figure else ""
         if column == COL_NOTE:
             return figure.note if figure else ""
         return self._plain_display(row, column) or ""
@@ -377,39 +382,39 @@ class FiguresTableModel(QAbstractTableModel):
             parts.append(self._conflict_tooltip(row.conflict))
         if not row.editable:
             owners = ", ".join(self.service.store.plan.owner_names(row.indicator))
-            parts.append(self.tr("Chỉ xem: chỉ tiêu này do {owners} nhập.").format(owners=owners))
+            parts.append(f"Chỉ xem: chỉ tiêu này do {owners} nhập.")
         if column == COL_NAME:
-            parts.append(self.tr("Mã chỉ tiêu: {code}").format(code=row.indicator.code))
+            parts.append(f"Mã chỉ tiêu: {row.indicator.code}")
             parts.extend(row.indicator.notes)
         if column in (COL_ACTUAL, COL_PERCENT, COL_VERDICT) and row.assessment is not None:
             if row.assessment.reason:
                 parts.append(row.assessment.reason)
             if row.assessment.derived and row.figure is None and row.assessment.actual is not None:
-                parts.append(self.tr("Số tính từ các kỳ đã nhập; gõ số để nhập số của cả kỳ."))
+                parts.append("Số tính từ các kỳ đã nhập; gõ số để nhập số của cả kỳ.")
         if column in (COL_ACTUAL, COL_NOTE, COL_KIND) and row.figure is not None and row.conflict is None:
             parts.append(
-                self.tr("Nhập bởi {who} lúc {when}").format(
-                    who=row.figure.entered_by or self.tr("(không ghi tên)"), when=_short_time(row.figure.entered_at)
+                "Nhập bởi {who} lúc {when}".format(
+                    who=row.figure.entered_by or "(không ghi tên)", when=_short_time(row.figure.entered_at)
                 )
             )
         if column == COL_NOTE and row.figure is None and row.editable and not row.baseline:
-            parts.append(self.tr("Nhập số thực hiện trước, rồi ghi chú."))
+            parts.append("Nhập số thực hiện trước, rồi ghi chú.")
         return "\n".join(parts) or None
 
     def _conflict_tooltip(self, conflict: Conflict) -> str:
-        lines = [self.tr("⚠ Xung đột: hai máy ghi hai số khác nhau cho ô này; đang tạm dùng số thứ nhất.")]
-        for label, side in ((self.tr("Đang dùng"), conflict.current), (self.tr("Máy khác gửi"), conflict.other)):
+        lines = ["⚠ Xung đột: hai máy ghi hai số khác nhau cho ô này; đang tạm dùng số thứ nhất."]
+        for label, side in (("Đang dùng", conflict.current), ("Máy khác gửi", conflict.other)):
             lines.append(
-                self.tr("{label}: {value} — {who}, {when}, {pc}").format(
+                "{label}: {value} — {who}, {when}, {pc}".format(
                     label=label,
                     value=side.value,
-                    who=side.entered_by or self.tr("(không ghi tên)"),
+                    who=side.entered_by or "(không ghi tên)",
                     when=_short_time(side.entered_at),
                     pc=side.pc_label,
                 )
             )
         if conflict.can_settle:
-            lines.append(self.tr("Nhấn chuột phải → “Xử lý xung đột…” để chọn số giữ lại."))
+            lines.append("Nhấn chuột phải → “Xử lý xung đột…” để chọn số giữ lại.")
         else:
             lines.append(conflict.why_not)
         return "\n".join(lines)
@@ -432,33 +437,31 @@ class FiguresTableModel(QAbstractTableModel):
                     if figure is None:
                         return True
                     self.service.clear(code, period)
-                    message = self.tr("Đã xóa số liệu {code} ({period}); lịch sử vẫn giữ số cũ.")
+                    message = "Đã xóa số liệu {code} ({period}); lịch sử vẫn giữ số cũ."
                 else:
                     if figure is not None and format_value(figure.value) == text:
                         return True
                     estimate = figure.estimate if figure else False
                     note = figure.note if figure else ""
                     self.service.record(code, period, text, estimate=estimate, note=note)
-                    message = self.tr("Đã lưu {code} ({period}).")
+                    message = "Đã lưu {code} ({period})."
             elif column == COL_KIND:
-                estimate = _is_estimate_word(text, self.tr("Ước"))
+                estimate = _is_estimate_word(text, "Ước")
                 if estimate is None:
-                    raise ValueError(self.tr("Chọn “Ước” hoặc “Chính thức”."))
+                    raise ValueRefused("Chọn “Ước” hoặc “Chính thức”.")
                 if estimate == figure.estimate:
                     return True
                 self.service.record(code, period, figure.value, estimate=estimate, note=figure.note)
-                message = self.tr("Đã đổi {code} ({period}) thành số ") + (
-                    self.tr("ước.") if estimate else self.tr("chính thức.")
-                )
+                message = "Đã đổi {code} ({period}) thành số " + ("ước." if estimate else "chính thức.")
             else:
                 if text == figure.note:
                     return True
                 self.service.record(code, period, figure.value, estimate=figure.estimate, note=text)
-                message = self.tr("Đã lưu ghi chú {code} ({period}).")
-        except USER_ERRORS as exc:
+                message = "Đã lưu ghi chú {code} ({period})."
+        except UserError as exc:
             self.value_refused.emit(r, column, text, str(exc))
             return False
-        label = self.tr("số gốc") if period == BASELINE else self.period.label
+        label = "số gốc" if period == BASELINE else self.period.label
         self.value_saved.emit(r, column, message.format(code=code, period=label))
         return True
 

@@ -47,7 +47,7 @@ class FigureDelegate(QStyledItemDelegate):
             words = index.data(WORDS_ROLE)
             return [""] + list(words) if words else None
         if index.column() == COL_KIND:
-            return [self.tr("Chính thức"), self.tr("Ước")]
+            return ["Chính thức", "Ước"]
         return None
 
     def setEditorData(self, editor, index):  # noqa: N802
@@ -186,7 +186,7 @@ class FiguresView(QTableView):
         self._refused_during_commit = True
         index = self.model().index(row, column)
         self.setCurrentIndex(index)
-        text = self.tr("Không nhận “{typed}”: {reason}\nChưa ghi gì vào dữ liệu.").format(typed=typed, reason=reason)
+        text = f"Không nhận “{typed}”: {reason}\nChưa ghi gì vào dữ liệu."
         self.bubble.show_beside(self.visualRect(index), text)
 
     # ---- paste a column from Excel -------------------------------------------------------------
@@ -205,16 +205,12 @@ class FiguresView(QTableView):
         refusals: list[str] = []
         model.value_refused.disconnect(self._on_value_refused)
         collect = lambda r, c, typed, reason: refusals.append(  # noqa: E731
-            self.tr("dòng {stt}: “{typed}” – {reason}").format(
-                stt=model.index(r, COL_STT).data() or model.index(r, COL_NAME).data().strip(),
-                typed=typed,
-                reason=reason,
-            )
+            f"dòng {model.index(r, COL_STT).data() or model.index(r, COL_NAME).data().strip()}: “{typed}” – {reason}"
         )
         model.value_refused.connect(collect)
         service = getattr(model, "service", None)
         try:
-            context = service.batch(self.tr("Dán từ Excel")) if service else _nothing()
+            context = service.batch("Dán từ Excel") if service else _nothing()
             with context:
                 for offset, line in enumerate(lines):
                     row = start.row() + offset
@@ -228,9 +224,7 @@ class FiguresView(QTableView):
                         if not index.flags() & Qt.ItemFlag.ItemIsEditable:
                             if cell.strip():
                                 refusals.append(
-                                    self.tr("dòng {stt}: ô không nhập được").format(
-                                        stt=model.index(row, COL_STT).data() or row + 1
-                                    )
+                                    f"dòng {model.index(row, COL_STT).data() or row + 1}: ô không nhập được"
                                 )
                             continue
                         if model.setData(index, cell, Qt.ItemDataRole.EditRole):
@@ -238,12 +232,12 @@ class FiguresView(QTableView):
         finally:
             model.value_refused.disconnect(collect)
             model.value_refused.connect(self._on_value_refused)
-        message = self.tr("Đã dán {n} ô.").format(n=saved)
+        message = f"Đã dán {saved} ô."
         if refusals:
-            message += " " + self.tr("Không nhận {n} ô (chưa ghi gì): ").format(n=len(refusals)) + "; ".join(refusals)
+            message += " " + f"Không nhận {len(refusals)} ô (chưa ghi gì): " + "; ".join(refusals)
             self.bubble.show_beside(self.visualRect(start), message)
         if refused:
-            message += " " + self.tr("Bỏ qua các dòng thừa ở cuối.")
+            message += " " + "Bỏ qua các dòng thừa ở cuối."
         self.paste_finished.emit(message)
 
 

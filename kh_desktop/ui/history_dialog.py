@@ -33,12 +33,12 @@ class HistoryTableModel(QAbstractTableModel):
         if not 0 <= section < self.COLUMNS:
             return None
         return [
-            self.tr("Thời điểm"),
-            self.tr("Người nhập"),
-            self.tr("Số cũ"),
-            self.tr("Số mới"),
-            self.tr("Loại"),
-            self.tr("Ghi chú"),
+            "Thời điểm",
+            "Người nhập",
+            "Số cũ",
+            "Số mới",
+            "Loại",
+            "Ghi chú",
         ][section]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -48,9 +48,9 @@ class HistoryTableModel(QAbstractTableModel):
         column = index.column()
         if column == 0:
             text = _short_time(revision.entered_at)
-            return text + (self.tr(" (nhận từ máy khác)") if revision.received_at else "")
+            return text + (" (nhận từ máy khác)" if revision.received_at else "")
         if column == 1:
-            return revision.entered_by or self.tr("(không ghi tên)")
+            return revision.entered_by or "(không ghi tên)"
         if column == 2:
             return self._value(old) if old else "—"
         if column == 3:
@@ -58,17 +58,17 @@ class HistoryTableModel(QAbstractTableModel):
         if column == 4:
             if revision.deleted:
                 return ""
-            return self.tr("Ước") if revision.estimate else self.tr("Chính thức")
+            return "Ước" if revision.estimate else "Chính thức"
         return revision.note
 
     def _value(self, revision: Revision) -> str:
-        return self.tr("(đã xóa)") if revision.deleted else format_value(revision.value)
+        return "(đã xóa)" if revision.deleted else format_value(revision.value)
 
 
 class HistoryDialog(QDialog):
     def __init__(self, title: str, revisions: list[Revision], parent=None):
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Lịch sử số liệu"))
+        self.setWindowTitle("Lịch sử số liệu")
         self.resize(760, 360)
         layout = QVBoxLayout(self)
         heading = QLabel(title)
@@ -76,7 +76,7 @@ class HistoryDialog(QDialog):
         heading.setStyleSheet("font-weight: bold;")
         layout.addWidget(heading)
         if not revisions:
-            layout.addWidget(QLabel(self.tr("Chưa có số liệu nào cho kỳ này.")))
+            layout.addWidget(QLabel("Chưa có số liệu nào cho kỳ này."))
         self.model = HistoryTableModel(revisions, self)
         table = QTableView()
         table.setModel(self.model)
@@ -85,6 +85,6 @@ class HistoryDialog(QDialog):
         table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(table)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Đóng"))
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("Đóng")
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

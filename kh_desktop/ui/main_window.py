@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBo
 
 from .. import APP_NAME
 from ..domain.periods import Period
+from ..storage.store import ChangeKind
 from .period_selector import SETTINGS_KEY, PeriodSelector, remembered_period
 from .store_service import StoreService
 from .summary_tab import SummaryTab
@@ -38,7 +39,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.summary_tab = SummaryTab(service, period)
         self.summary_tab.unit_activated.connect(self.open_unit)
-        self.tabs.addTab(self.summary_tab, self.tr("Tổng hợp"))
+        self.tabs.addTab(self.summary_tab, "Tổng hợp")
         self.unit_tabs: dict[str, UnitTab] = {}
         for unit in plan.units:
             tab = UnitTab(service, unit.id, period)
@@ -79,7 +80,7 @@ class MainWindow(QMainWindow):
 
     def tab_pages(self) -> list[tuple[str, QWidget]]:
         """(title, widget) of every top-level tab, in order (the snapshot names its files from them)."""
-        pages = [(self.tr("Tổng hợp"), self.summary_tab)]
+        pages = [("Tổng hợp", self.summary_tab)]
         pages += [(tab.unit.name, tab) for tab in self.unit_tabs.values()]
         return pages
 
@@ -87,25 +88,25 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = self.menus["file"] = bar.addMenu(self.tr("&Tệp"))
-        edit_menu = self.menus["edit"] = bar.addMenu(self.tr("&Sửa"))
-        self.menus["reports"] = bar.addMenu(self.tr("&Báo cáo"))
-        self.menus["exchange"] = bar.addMenu(self.tr("Trao đổi &dữ liệu"))
-        help_menu = self.menus["help"] = bar.addMenu(self.tr("Trợ &giúp"))
+        file_menu = self.menus["file"] = bar.addMenu("&Tệp")
+        edit_menu = self.menus["edit"] = bar.addMenu("&Sửa")
+        self.menus["reports"] = bar.addMenu("&Báo cáo")
+        self.menus["exchange"] = bar.addMenu("Trao đổi &dữ liệu")
+        help_menu = self.menus["help"] = bar.addMenu("Trợ &giúp")
 
-        settings_action = QAction(self.tr("Cài đặt (đơn vị, người nhập)…"), self)
+        settings_action = QAction("Cài đặt (đơn vị, người nhập)…", self)
         settings_action.triggered.connect(self.open_settings)
         file_menu.addAction(settings_action)
         file_menu.addSeparator()
-        quit_action = QAction(self.tr("Thoát"), self)
+        quit_action = QAction("Thoát", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
         stack = self.service.undo_stack
-        self.undo_action = stack.createUndoAction(self, self.tr("Hoàn tác"))
+        self.undo_action = stack.createUndoAction(self, "Hoàn tác")
         self.undo_action.setShortcuts([QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Z)])
-        self.redo_action = stack.createRedoAction(self, self.tr("Làm lại"))
+        self.redo_action = stack.createRedoAction(self, "Làm lại")
         self.redo_action.setShortcuts(
             [
                 QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Y),
@@ -117,13 +118,13 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(action)
             self.addAction(action)
 
-        about = QAction(self.tr("Giới thiệu…"), self)
+        about = QAction("Giới thiệu…", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
-        how = QAction(self.tr("Cách nhập số liệu"), self)
+        how = QAction("Cách nhập số liệu", self)
         how.triggered.connect(self._how_to)
         help_menu.addAction(how)
-        fingerprint = QAction(self.tr("&Mã máy này…"), self)
+        fingerprint = QAction("&Mã máy này…", self)
         fingerprint.triggered.connect(self.show_fingerprint)
         help_menu.addAction(fingerprint)
 
@@ -139,28 +140,24 @@ class MainWindow(QMainWindow):
     def show_fingerprint(self) -> QMessageBox:
         """This PC's fingerprint, to read on the phone to Văn phòng when it approves this PC."""
         store = self.service.store
-        unit = store.plan.unit_by_id(store.pc_unit).name if store.pc_unit else self.tr("mọi đơn vị")
+        unit = store.plan.unit_by_id(store.pc_unit).name if store.pc_unit else "mọi đơn vị"
         box = QMessageBox(self)
-        box.setWindowTitle(self.tr("Mã máy này"))
+        box.setWindowTitle("Mã máy này")
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setText(
-            self.tr(
-                "Mã máy này: <span style='font-size:18pt; font-weight:bold'>{code}</span><br>Máy của: {unit}<br><br>"
-                "Khi Văn phòng gọi điện để xác nhận máy, hãy đọc mã này. Văn phòng chỉ nhận số liệu của máy có mã "
-                "đã được xác nhận.<br><small>Mã đầy đủ: {pc_id}</small>"
-            ).format(code=store.identity.fingerprint, unit=unit, pc_id=store.pc_id)
+            f"Mã máy này: <span style='font-size:18pt; font-weight:bold'>{store.identity.fingerprint}</span><br>Máy của: {unit}<br><br>"
+            "Khi Văn phòng gọi điện để xác nhận máy, hãy đọc mã này. Văn phòng chỉ nhận số liệu của máy có mã "
+            f"đã được xác nhận.<br><small>Mã đầy đủ: {store.pc_id}</small>"
         )
         from ..paths import is_portable
 
         if is_portable():
             box.setInformativeText(
-                self.tr(
-                    "Chế độ di động: khóa định danh của máy nằm trên ổ USB cùng chương trình. Ổ USB này chính là "
-                    "“máy” mà Văn phòng xác nhận: ai cầm ổ này gửi số liệu dưới mã này. Hãy giữ ổ cẩn thận."
-                )
+                "Chế độ di động: khóa định danh của máy nằm trên ổ USB cùng chương trình. Ổ USB này chính là "
+                "“máy” mà Văn phòng xác nhận: ai cầm ổ này gửi số liệu dưới mã này. Hãy giữ ổ cẩn thận."
             )
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.addButton(self.tr("Đóng"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
         self.fingerprint_box = box
         box.open()
         return box
@@ -169,30 +166,28 @@ class MainWindow(QMainWindow):
         from .. import __version__  # looked up when asked for (kh_desktop/__init__.py)
 
         box = QMessageBox(self)
-        box.setWindowTitle(self.tr("Giới thiệu"))
+        box.setWindowTitle("Giới thiệu")
         box.setText(
-            self.tr(
-                "{app} {version}\nTheo dõi tiến độ Kế hoạch phát triển kinh tế - xã hội {commune} 2026–2030."
-            ).format(app=APP_NAME, version=__version__, commune=self.service.store.plan.text("commune_full", ""))
+            "{app} {version}\nTheo dõi tiến độ Kế hoạch phát triển kinh tế - xã hội {commune} 2026–2030.".format(
+                app=APP_NAME, version=__version__, commune=self.service.store.plan.text("commune_full", "")
+            )
         )
-        box.addButton(self.tr("Đóng"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
         box.exec()
 
     def _how_to(self) -> None:
         box = QMessageBox(self)
-        box.setWindowTitle(self.tr("Cách nhập số liệu"))
+        box.setWindowTitle("Cách nhập số liệu")
         box.setText(
-            self.tr(
-                "1. Chọn kỳ báo cáo (năm và quý, 6 tháng hoặc cả năm) ở phía trên.\n"
-                "2. Mở tab của đơn vị, gõ số vào cột “Thực hiện”, nhấn Enter: số được lưu ngay.\n"
-                "3. Số thập phân dùng dấu phẩy (97,5); hàng nghìn dùng dấu chấm (1.500).\n"
-                "4. Cột “Ước/Chính thức”: chọn Ước nếu là số ước thực hiện.\n"
-                "5. Chỉ tiêu không đạt: ghi giải trình ở cột “Ghi chú”.\n"
-                "6. Ctrl+Z hoàn tác, Ctrl+Y làm lại. Nhấn chuột phải vào ô để xem lịch sử.\n"
-                "7. Có thể dán một cột số chép từ Excel (Ctrl+V)."
-            )
+            "1. Chọn kỳ báo cáo (năm và quý, 6 tháng hoặc cả năm) ở phía trên.\n"
+            "2. Mở tab của đơn vị, gõ số vào cột “Thực hiện”, nhấn Enter: số được lưu ngay.\n"
+            "3. Số thập phân dùng dấu phẩy (97,5); hàng nghìn dùng dấu chấm (1.500).\n"
+            "4. Cột “Ước/Chính thức”: chọn Ước nếu là số ước thực hiện.\n"
+            "5. Chỉ tiêu không đạt: ghi giải trình ở cột “Ghi chú”.\n"
+            "6. Ctrl+Z hoàn tác, Ctrl+Y làm lại. Nhấn chuột phải vào ô để xem lịch sử.\n"
+            "7. Có thể dán một cột số chép từ Excel (Ctrl+V)."
         )
-        box.addButton(self.tr("Đóng"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
         box.exec()
 
     # ---- reacting ---------------------------------------------------------------------------------
@@ -202,21 +197,17 @@ class MainWindow(QMainWindow):
         self.period_changed.emit(period)
 
     def _on_figures_changed(self, change) -> None:
-        if change.kind == "settings":
+        if change.kind is ChangeKind.SETTINGS:
             self._update_identity()
 
     def _update_identity(self) -> None:
         store = self.service.store
         plan = store.plan
-        unit = plan.unit_by_id(store.pc_unit).name if store.pc_unit else self.tr("Tất cả đơn vị")
+        unit = plan.unit_by_id(store.pc_unit).name if store.pc_unit else "Tất cả đơn vị"
         commune = plan.text("commune_full", plan.commune)
-        self.setWindowTitle(
-            self.tr("{app} – {commune} – {unit} – {path}").format(
-                app=APP_NAME, commune=commune, unit=unit, path=store.path
-            )
-        )
-        person = self.service.person or self.tr("(chưa ghi tên)")
-        self.identity_label.setText(self.tr("Máy của: {unit} · Người nhập: {person}").format(unit=unit, person=person))
+        self.setWindowTitle(f"{APP_NAME} – {commune} – {unit} – {store.path}")
+        person = self.service.person or "(chưa ghi tên)"
+        self.identity_label.setText(f"Máy của: {unit} · Người nhập: {person}")
 
 
 from . import report_actions  # noqa: E402 - installers register once the window class exists

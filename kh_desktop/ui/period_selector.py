@@ -43,10 +43,10 @@ class PeriodSelector(QWidget):
         self._period = period
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel(self.tr("Kỳ báo cáo:")))
+        layout.addWidget(QLabel("Kỳ báo cáo:"))
         self.year_box = QComboBox()
         for year in range(first_year, last_year + 1):
-            self.year_box.addItem(self.tr("Năm {year}").format(year=year), year)
+            self.year_box.addItem(f"Năm {year}", year)
         self.kind_box = QComboBox()
         for p in periods_of_year(first_year):
             self.kind_box.addItem(p.short_label, f"{p.kind}{p.index}")  # plain strings: findData compares them

@@ -23,15 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.errors import UserError
 from ..domain.periods import ReportPeriod
 from ..storage.store import Store
 from .background import run_in_background
-
-
-def _t(text: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    return QCoreApplication.translate("report_actions", text)
 
 
 def _current_unit(window) -> str | None:
@@ -63,32 +58,28 @@ class ImportPreviewDialog(QDialog):
 
     def __init__(self, preview, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(_t("Nhập từ Excel: xem trước"))
+        self.setWindowTitle("Nhập từ Excel: xem trước")
         self.resize(820, 480)
         layout = QVBoxLayout(self)
         text = QPlainTextEdit(readOnly=True)
         buttons = QDialogButtonBox()
         if preview.problems:
-            head = _t("Tệp có {n} ô sai. Chưa nhập gì: hãy sửa các ô dưới đây rồi nhập lại.").format(
-                n=len(preview.problems)
-            )
+            head = f"Tệp có {len(preview.problems)} ô sai. Chưa nhập gì: hãy sửa các ô dưới đây rồi nhập lại."
             text.setPlainText("\n".join(str(p) for p in preview.problems))
-            buttons.addButton(_t("Đóng"), QDialogButtonBox.ButtonRole.RejectRole)
+            buttons.addButton("Đóng", QDialogButtonBox.ButtonRole.RejectRole)
         elif not preview.changes:
-            head = _t("Tệp không có số liệu nào khác với dữ liệu hiện có. Không thay đổi gì.")
-            buttons.addButton(_t("Đóng"), QDialogButtonBox.ButtonRole.RejectRole)
+            head = "Tệp không có số liệu nào khác với dữ liệu hiện có. Không thay đổi gì."
+            buttons.addButton("Đóng", QDialogButtonBox.ButtonRole.RejectRole)
         else:
-            head = _t("Sẽ thay đổi {n} số liệu (ghi một lần, có thể xem lại trong lịch sử):").format(
-                n=len(preview.changes)
-            )
+            head = f"Sẽ thay đổi {len(preview.changes)} số liệu (ghi một lần, có thể xem lại trong lịch sử):"
             text.setPlainText("\n".join(str(c) for c in preview.changes))
             self.apply_button = buttons.addButton(
-                _t("Nhập {n} số liệu").format(n=len(preview.changes)), QDialogButtonBox.ButtonRole.AcceptRole
+                f"Nhập {len(preview.changes)} số liệu", QDialogButtonBox.ButtonRole.AcceptRole
             )
-            buttons.addButton(_t("Hủy"), QDialogButtonBox.ButtonRole.RejectRole)
+            buttons.addButton("Hủy", QDialogButtonBox.ButtonRole.RejectRole)
         if preview.skipped_sheets:
             text.appendPlainText(
-                "\n" + _t("Bỏ qua trang (chỉ để xem): {names}").format(names=", ".join(preview.skipped_sheets))
+                "\n" + "Bỏ qua trang (chỉ để xem): {names}".format(names=", ".join(preview.skipped_sheets))
             )
         label = QLabel(head)
         label.setWordWrap(True)
@@ -103,28 +94,28 @@ class ReportActions:
     def __init__(self, window):
         self.window = window
         reports = window.menus["reports"]
-        self._add(reports, _t("Xem trước khi in…"), self.print_preview)
-        self._add(reports, _t("In báo cáo…"), self.print_report)
-        self._add(reports, _t("Lưu báo cáo PDF…"), self.save_pdf)
+        self._add(reports, "Xem trước khi in…", self.print_preview)
+        self._add(reports, "In báo cáo…", self.print_report)
+        self._add(reports, "Lưu báo cáo PDF…", self.save_pdf)
         reports.addSeparator()
         plan = window.service.store.plan
         mid = ReportPeriod(plan.first_year, plan.mid_term_year)
         final = ReportPeriod(plan.first_year, plan.last_year)
         self._add(
             reports,
-            _t("Báo cáo đánh giá giữa kỳ ({a} - {b})…").format(a=mid.start_year, b=mid.end_year),
+            f"Báo cáo đánh giá giữa kỳ ({mid.start_year} - {mid.end_year})…",
             lambda: self.save_pdf(mid),
         )
         self._add(
             reports,
-            _t("Báo cáo đánh giá cuối kỳ ({a} - {b})…").format(a=final.start_year, b=final.end_year),
+            f"Báo cáo đánh giá cuối kỳ ({final.start_year} - {final.end_year})…",
             lambda: self.save_pdf(final),
         )
         file_menu = window.menus["file"]
         file_menu.addSeparator()
-        self._add(file_menu, _t("Xuất Excel…"), self.export_excel)
-        self._add(file_menu, _t("Mẫu nhập liệu Excel…"), self.write_template)
-        self._add(file_menu, _t("Nhập từ Excel…"), self.import_excel)
+        self._add(file_menu, "Xuất Excel…", self.export_excel)
+        self._add(file_menu, "Mẫu nhập liệu Excel…", self.write_template)
+        self._add(file_menu, "Nhập từ Excel…", self.import_excel)
 
     def _add(self, menu, text: str, slot) -> QAction:
         action = QAction(text, self.window)
@@ -177,7 +168,7 @@ class ReportActions:
         content, _ = self._content()
         printer = self._printer(content)
         dialog = QPrintPreviewDialog(printer, self.window)
-        dialog.setWindowTitle(_t("Xem trước: {subject}").format(subject=content.subject))
+        dialog.setWindowTitle(f"Xem trước: {content.subject}")
         dialog.paintRequested.connect(lambda p: self._paint(p, content))
         dialog.resize(1000, 800)
         dialog.exec()
@@ -188,7 +179,7 @@ class ReportActions:
         content, _ = self._content()
         printer = self._printer(content)
         dialog = QPrintDialog(printer, self.window)
-        dialog.setWindowTitle(_t("In báo cáo"))
+        dialog.setWindowTitle("In báo cáo")
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._paint(printer, content)
 
@@ -196,7 +187,7 @@ class ReportActions:
         rp = rp or _current_report_period(self.window)
         unit_id = _current_unit(self.window)
         path = self._ask_save_path(
-            _t("Lưu báo cáo PDF"), _file_name(self.window, rp, unit_id, ".pdf"), _t("Tệp PDF (*.pdf)"), ".pdf"
+            "Lưu báo cáo PDF", _file_name(self.window, rp, unit_id, ".pdf"), "Tệp PDF (*.pdf)", ".pdf"
         )
         if not path:
             return
@@ -207,22 +198,22 @@ class ReportActions:
             from ..reports.render import write_pdf
 
             with Store.open(db) as store:
-                progress(20, _t("Đang lập báo cáo…"))
+                progress(20, "Đang lập báo cáo…")
                 content = build_report(store, rp, unit_id)
                 return write_pdf(content, path, store.plan.last_year)
 
         run_in_background(
             self.window,
-            _t("Lưu báo cáo PDF"),
+            "Lưu báo cáo PDF",
             work,
-            lambda pages: self._announce(_t("Đã lưu báo cáo ({pages} trang): {path}").format(pages=pages, path=path)),
+            lambda pages: self._announce(f"Đã lưu báo cáo ({pages} trang): {path}"),
         )
 
     # ---- Excel ----------------------------------------------------------------------------------
 
     def export_excel(self) -> None:
         default = str(Path(_documents_dir()) / "chi-tieu-kien-hai.xlsx")
-        path = self._ask_save_path(_t("Xuất Excel"), default, _t("Bảng tính Excel (*.xlsx)"), ".xlsx")
+        path = self._ask_save_path("Xuất Excel", default, "Bảng tính Excel (*.xlsx)", ".xlsx")
         if not path:
             return
         db = self.store.path
@@ -235,9 +226,9 @@ class ReportActions:
 
         run_in_background(
             self.window,
-            _t("Xuất Excel"),
+            "Xuất Excel",
             work,
-            lambda out: self._announce(_t("Đã xuất tệp Excel: {path}").format(path=out)),
+            lambda out: self._announce(f"Đã xuất tệp Excel: {out}"),
         )
 
     def write_template(self) -> None:
@@ -245,7 +236,7 @@ class ReportActions:
         unit_id = _current_unit(self.window) or self.store.pc_unit
         if unit_id is None:
             names = [u.name for u in plan.units]
-            name, ok = QInputDialog.getItem(self.window, _t("Mẫu nhập liệu"), _t("Mẫu cho đơn vị:"), names, 0, False)
+            name, ok = QInputDialog.getItem(self.window, "Mẫu nhập liệu", "Mẫu cho đơn vị:", names, 0, False)
             if not ok:
                 return
             unit_id = plan.unit(name).id
@@ -253,9 +244,9 @@ class ReportActions:
         unit = plan.unit_by_id(unit_id)
         default = str(Path(_documents_dir()) / f"mau-nhap-{rp.key}-{unit.id}.xlsx")
         path = self._ask_save_path(
-            _t("Mẫu nhập liệu: {unit}, {period}").format(unit=unit.name, period=rp.label),
+            f"Mẫu nhập liệu: {unit.name}, {rp.label}",
             default,
-            _t("Bảng tính Excel (*.xlsx)"),
+            "Bảng tính Excel (*.xlsx)",
             ".xlsx",
         )
         if not path:
@@ -270,14 +261,14 @@ class ReportActions:
 
         run_in_background(
             self.window,
-            _t("Mẫu nhập liệu"),
+            "Mẫu nhập liệu",
             work,
-            lambda out: self._announce(_t("Đã tạo mẫu nhập liệu: {path}").format(path=out)),
+            lambda out: self._announce(f"Đã tạo mẫu nhập liệu: {out}"),
         )
 
     def import_excel(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self.window, _t("Nhập từ Excel"), _documents_dir(), _t("Bảng tính Excel (*.xlsx);;Mọi tệp (*)")
+            self.window, "Nhập từ Excel", _documents_dir(), "Bảng tính Excel (*.xlsx);;Mọi tệp (*)"
         )
         if not path:
             return
@@ -287,25 +278,21 @@ class ReportActions:
             from ..excel.importer import preview_import
 
             with Store.open(db) as store:
-                progress(10, _t("Đang kiểm tra tệp…"))
+                progress(10, "Đang kiểm tra tệp…")
                 return preview_import(store, path)
 
-        run_in_background(self.window, _t("Nhập từ Excel"), work, self._confirm_import)
+        run_in_background(self.window, "Nhập từ Excel", work, self._confirm_import)
 
     def _confirm_import(self, preview) -> None:
-        from ..excel.common import ExcelError
-        from ..excel.importer import apply_import
-
         dialog = ImportPreviewDialog(preview, self.window)
         if dialog.exec() != QDialog.DialogCode.Accepted or not preview.ok or not preview.changes:
             return
         try:
-            change = apply_import(self.store, preview, by=self.window.service.person)
-        except (ExcelError, ValueError) as exc:
-            QMessageBox.warning(self.window, _t("Nhập từ Excel"), str(exc))
+            self.window.service.apply_import(preview)
+        except UserError as exc:
+            QMessageBox.warning(self.window, "Nhập từ Excel", str(exc))
             return
-        self.window.service.notify(change)
-        self._announce(_t("Đã nhập {n} số liệu.").format(n=len(preview.changes)))
+        self._announce(f"Đã nhập {len(preview.changes)} số liệu.")
 
 
 def install(window) -> None:

@@ -23,46 +23,40 @@ class SettingsDialog(QDialog):
     def __init__(self, units: list[Unit], unit_id: str | None, person: str, *, first_start: bool = False, parent=None):
         super().__init__(parent)
         self.first_start, self.previous_unit = first_start, unit_id
-        self.setWindowTitle(self.tr("Bắt đầu sử dụng") if first_start else self.tr("Cài đặt"))
+        self.setWindowTitle("Bắt đầu sử dụng" if first_start else "Cài đặt")
         self.setMinimumWidth(480)
         layout = QVBoxLayout(self)
         if first_start:
             intro = QLabel(
-                self.tr(
-                    "Chào mừng đến với chương trình theo dõi Kế hoạch 2026–2030.\n"
-                    "Hãy cho biết máy này của đơn vị nào và ai nhập số liệu. Có thể đổi sau trong menu Tệp → Cài đặt."
-                )
+                "Chào mừng đến với chương trình theo dõi Kế hoạch 2026–2030.\n"
+                "Hãy cho biết máy này của đơn vị nào và ai nhập số liệu. Có thể đổi sau trong menu Tệp → Cài đặt."
             )
             intro.setWordWrap(True)
             layout.addWidget(intro)
         form = QFormLayout()
         self.unit_box = QComboBox()
         if first_start:  # no default: a wrong guess would send the wrong unit's rights to Văn phòng
-            self.unit_box.addItem(self.tr("— Chọn đơn vị —"), "")
+            self.unit_box.addItem("— Chọn đơn vị —", "")
         for unit in units:
             self.unit_box.addItem(unit.name, unit.id)
-        self.unit_box.addItem(self.tr("Tất cả đơn vị trên máy này (máy tổng hợp của Văn phòng)"), None)
+        self.unit_box.addItem("Tất cả đơn vị trên máy này (máy tổng hợp của Văn phòng)", None)
         position = 0 if first_start else (self.unit_box.findData(unit_id) if unit_id else self.unit_box.count() - 1)
         self.unit_box.setCurrentIndex(max(position, 0))
-        form.addRow(self.tr("Máy này của đơn vị:"), self.unit_box)
+        form.addRow("Máy này của đơn vị:", self.unit_box)
         self.person_edit = QLineEdit(person)
-        self.person_edit.setPlaceholderText(self.tr("Họ và tên người nhập số liệu"))
-        form.addRow(self.tr("Người nhập số liệu:"), self.person_edit)
+        self.person_edit.setPlaceholderText("Họ và tên người nhập số liệu")
+        form.addRow("Người nhập số liệu:", self.person_edit)
         layout.addLayout(form)
         note = QLabel(
-            self.tr(
-                "Máy của một đơn vị chỉ nhập được các chỉ tiêu của đơn vị đó; chỉ tiêu của đơn vị khác chỉ xem. "
-                "Chọn “Tất cả đơn vị trên máy này” nếu cả xã dùng chung một máy."
-            )
+            "Máy của một đơn vị chỉ nhập được các chỉ tiêu của đơn vị đó; chỉ tiêu của đơn vị khác chỉ xem. "
+            "Chọn “Tất cả đơn vị trên máy này” nếu cả xã dùng chung một máy."
         )
         note.setWordWrap(True)
         note.setStyleSheet("color: #4b5563;")
         layout.addWidget(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
-            self.tr("Bắt đầu") if first_start else self.tr("Lưu")
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Bắt đầu" if first_start else "Lưu")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -82,8 +76,8 @@ class SettingsDialog(QDialog):
     def confirm_all_units(self) -> bool:
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            self.tr("Chuyển máy sang tất cả đơn vị"),
-            self.tr(
+            "Chuyển máy sang tất cả đơn vị",
+            (
                 "Máy này đang là máy của một đơn vị. Chuyển sang “Tất cả đơn vị” cho phép nhập số liệu của mọi đơn vị "
                 "trên máy này, nhưng Văn phòng vẫn chỉ nhận từ máy này số liệu của đơn vị mà Văn phòng đã xác nhận "
                 "cho nó: số liệu của đơn vị khác nhập ở đây sẽ bị từ chối khi gửi về. Chỉ máy tổng hợp của Văn phòng "
@@ -92,8 +86,8 @@ class SettingsDialog(QDialog):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             self,
         )
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Vẫn chuyển"))
-        box.button(QMessageBox.StandardButton.No).setText(self.tr("Không"))
+        box.button(QMessageBox.StandardButton.Yes).setText("Vẫn chuyển")
+        box.button(QMessageBox.StandardButton.No).setText("Không")
         box.setDefaultButton(QMessageBox.StandardButton.No)
         self.confirm_box = box
         return box.exec() == QMessageBox.StandardButton.Yes

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from ..domain.evaluation import EXCEEDED, MET, NO_DATA, NOT_MET, VERDICT_LABELS, VERDICT_SYMBOLS, VERDICTS
 from ..domain.periods import Period
-from ..storage.store import Store
+from ..storage.store import ChangeKind, Store
 from .figures_table_model import _short_time
 from .store_service import StoreService
 from .table_setup import RowListModel, setup_row_table
@@ -59,7 +59,7 @@ def summarize(store: Store, period: Period) -> list[UnitSummary]:
     for unit in plan.units:
         codes = [i.code for i in plan.indicators_of(unit.id)]
         rows.append(_summary(unit.id, unit.name, unit.short, codes, verdicts, figures))
-    whole = QCoreApplication.translate("SummaryTab", "Toàn xã")
+    whole = "Toàn xã"
     rows.append(_summary(None, whole, whole, [i.code for i in plan.indicators], verdicts, figures))
     return rows
 
@@ -103,11 +103,11 @@ class SummaryTableModel(RowListModel):
             return None
         verdict_headers = [f"{VERDICT_SYMBOLS[v]} {VERDICT_LABELS[v]}" for v in VERDICTS]
         return [
-            self.tr("Đơn vị"),
-            self.tr("Số chỉ tiêu"),
+            "Đơn vị",
+            "Số chỉ tiêu",
             *verdict_headers,
-            self.tr("Đã nhập kỳ này"),
-            self.tr("Lần nhập gần nhất"),
+            "Đã nhập kỳ này",
+            "Lần nhập gần nhất",
         ][section]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -123,7 +123,7 @@ class SummaryTableModel(RowListModel):
                 return row.counts[VERDICTS[column - COL_VERDICT_FIRST]] if row.indicators else ""
             if column == COL_ENTERED:
                 if not row.indicators:
-                    return self.tr("Không có chỉ tiêu")
+                    return "Không có chỉ tiêu"
                 return f"{row.entered}/{row.indicators}"
             if column == COL_LAST:
                 if not row.last_entered_at:
@@ -150,7 +150,7 @@ class SummaryTableModel(RowListModel):
             if column == COL_VERDICT_FIRST + 2 and row.counts.get(NOT_MET):
                 return QColor("#fee2e2")
         if role == Qt.ItemDataRole.ToolTipRole and row.unit_id is not None:
-            return self.tr("Nhấn để mở tab {unit}").format(unit=row.name)
+            return f"Nhấn để mở tab {row.name}"
         return None
 
 
@@ -194,7 +194,7 @@ class SummaryTab(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([300, 300, 420])
         layout.addWidget(splitter, 1)
-        hint = QLabel(self.tr("Nhấn vào tên một đơn vị để mở tab nhập số liệu của đơn vị đó."))
+        hint = QLabel("Nhấn vào tên một đơn vị để mở tab nhập số liệu của đơn vị đó.")
         hint.setStyleSheet("color: #4b5563;")
         layout.addWidget(hint)
         self.refresh()
@@ -205,7 +205,7 @@ class SummaryTab(QWidget):
         self._refresh_when_seen()
 
     def _on_figures_changed(self, change) -> None:
-        if change.kind == "tasks":
+        if change.kind is ChangeKind.TASKS:
             return
         self._refresh_when_seen()
 
@@ -242,7 +242,7 @@ class SummaryTab(QWidget):
         self.model.set_rows(rows, self.period.label)
         whole = rows[-1]
         self.heading.setText(
-            self.tr(
+            (
                 "<b style='font-size:13pt'>Tổng hợp kết quả {period}</b> &nbsp; xã {commune}: "
                 "{exceeded} vượt, {met} đạt, {not_met} không đạt, {no_data} chưa có số liệu / {total} chỉ tiêu"
             ).format(
@@ -267,7 +267,7 @@ class SummaryTab(QWidget):
         if plot.legend is not None:
             plot.legend.scene() and plot.legend.scene().removeItem(plot.legend)
             plot.legend = None
-        plot.setTitle(self.tr("Số chỉ tiêu theo kết quả đánh giá, từng đơn vị"), color="#1f2937", size="11pt")
+        plot.setTitle("Số chỉ tiêu theo kết quả đánh giá, từng đơn vị", color="#1f2937", size="11pt")
         legend = plot.addLegend(offset=(-10, 4), colCount=4, labelTextColor="#1f2937", labelTextSize="9pt")
         legend.setBrush(pg.mkBrush(255, 255, 255, 230))
         n = len(rows)
@@ -299,7 +299,7 @@ class SummaryTab(QWidget):
         axis.setTextPen(pg.mkPen("#1f2937"))
         bottom = plot.getAxis("bottom")
         bottom.setTextPen(pg.mkPen("#1f2937"))
-        bottom.setLabel(self.tr("số chỉ tiêu"), color="#1f2937")
+        bottom.setLabel("số chỉ tiêu", color="#1f2937")
         most = max((r.indicators for r in rows), default=1)
         bottom.setTicks([[(k, str(k)) for k in range(0, most + 2, 2 if most > 10 else 1)], []])
         plot.setXRange(0, most + 1, padding=0)

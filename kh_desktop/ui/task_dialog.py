@@ -36,22 +36,20 @@ class TaskDialog(QDialog):
     ):
         super().__init__(parent)
         self.plan = plan
-        self.setWindowTitle(self.tr("Sửa nhiệm vụ") if task else self.tr("Thêm nhiệm vụ"))
+        self.setWindowTitle("Sửa nhiệm vụ" if task else "Thêm nhiệm vụ")
         self.setMinimumWidth(640)
         task = task or Task(id="", unit=unit_id, title="", status=NOT_STARTED)
 
         layout = QVBoxLayout(self)
         intro = QLabel(
-            self.tr(
-                "Nguyên tắc “06 rõ”: rõ người, rõ việc, rõ trách nhiệm, rõ thời gian, rõ sản phẩm, rõ thẩm quyền. "
-                "Ô nền vàng là phần còn thiếu."
-            )
+            "Nguyên tắc “06 rõ”: rõ người, rõ việc, rõ trách nhiệm, rõ thời gian, rõ sản phẩm, rõ thẩm quyền. "
+            "Ô nền vàng là phần còn thiếu."
         )
         intro.setWordWrap(True)
         intro.setStyleSheet("color: #374151;")
         layout.addWidget(intro)
         if task.source:
-            source = QLabel(self.tr("Nhiệm vụ theo Kế hoạch, mục {source}.").format(source=task.source))
+            source = QLabel(f"Nhiệm vụ theo Kế hoạch, mục {task.source}.")
             source.setStyleSheet("color: #4b5563;")
             layout.addWidget(source)
 
@@ -60,18 +58,18 @@ class TaskDialog(QDialog):
         self.title_edit = QPlainTextEdit(task.title)
         self.title_edit.setTabChangesFocus(True)
         self.title_edit.setFixedHeight(84)
-        form.addRow(self.tr("Rõ việc – nhiệm vụ:"), self.title_edit)
+        form.addRow("Rõ việc – nhiệm vụ:", self.title_edit)
 
         self.unit_combo = QComboBox()
         for unit in plan.units:
             self.unit_combo.addItem(unit.name, unit.id)
         self.unit_combo.setCurrentIndex(max(self.unit_combo.findData(task.unit), 0))
         self.unit_combo.setEnabled(units_editable)
-        form.addRow(self.tr("Rõ trách nhiệm – đơn vị chủ trì:"), self.unit_combo)
+        form.addRow("Rõ trách nhiệm – đơn vị chủ trì:", self.unit_combo)
 
         self.person_edit = QLineEdit(task.person)
-        self.person_edit.setPlaceholderText(self.tr("Họ tên, chức vụ người phụ trách"))
-        form.addRow(self.tr("Rõ người – người phụ trách:"), self.person_edit)
+        self.person_edit.setPlaceholderText("Họ tên, chức vụ người phụ trách")
+        form.addRow("Rõ người – người phụ trách:", self.person_edit)
 
         self.cooperating_list = QListWidget()
         self.cooperating_list.setFixedHeight(96)
@@ -81,12 +79,12 @@ class TaskDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if unit.id in task.cooperating else Qt.CheckState.Unchecked)
             self.cooperating_list.addItem(item)
-        form.addRow(self.tr("Đơn vị phối hợp:"), self.cooperating_list)
+        form.addRow("Đơn vị phối hợp:", self.cooperating_list)
 
         due_row = QWidget()
         due_layout = QHBoxLayout(due_row)
         due_layout.setContentsMargins(0, 0, 0, 0)
-        self.has_due = QCheckBox(self.tr("Có thời hạn:"))
+        self.has_due = QCheckBox("Có thời hạn:")
         self.due_edit = QDateEdit()
         self.due_edit.setCalendarPopup(True)
         self.due_edit.setDisplayFormat("dd/MM/yyyy")
@@ -97,24 +95,24 @@ class TaskDialog(QDialog):
         self.has_due.toggled.connect(self.due_edit.setEnabled)
         self.has_due.toggled.connect(self._mark_gaps)
         self.recurrence_combo = QComboBox()
-        self.recurrence_combo.addItem(self.tr("không lặp lại"), None)
+        self.recurrence_combo.addItem("không lặp lại", None)
         for code, label in RECURRENCE_LABELS.items():
             self.recurrence_combo.addItem(label, code)
         self.recurrence_combo.setCurrentIndex(max(self.recurrence_combo.findData(task.recurrence), 0))
         self.recurrence_combo.currentIndexChanged.connect(self._mark_gaps)
         due_layout.addWidget(self.has_due)
         due_layout.addWidget(self.due_edit)
-        due_layout.addWidget(QLabel(self.tr("lặp lại:")))
+        due_layout.addWidget(QLabel("lặp lại:"))
         due_layout.addWidget(self.recurrence_combo)
         due_layout.addStretch(1)
-        form.addRow(self.tr("Rõ thời gian – thời hạn:"), due_row)
+        form.addRow("Rõ thời gian – thời hạn:", due_row)
 
         self.deliverable_edit = QLineEdit(task.deliverable)
-        self.deliverable_edit.setPlaceholderText(self.tr("Báo cáo, kế hoạch, công trình… là kết quả đầu ra"))
-        form.addRow(self.tr("Rõ sản phẩm:"), self.deliverable_edit)
+        self.deliverable_edit.setPlaceholderText("Báo cáo, kế hoạch, công trình… là kết quả đầu ra")
+        form.addRow("Rõ sản phẩm:", self.deliverable_edit)
         self.authority_edit = QLineEdit(task.authority)
-        self.authority_edit.setPlaceholderText(self.tr("Cấp phê duyệt, ví dụ: Chủ tịch UBND xã"))
-        form.addRow(self.tr("Rõ thẩm quyền:"), self.authority_edit)
+        self.authority_edit.setPlaceholderText("Cấp phê duyệt, ví dụ: Chủ tịch UBND xã")
+        form.addRow("Rõ thẩm quyền:", self.authority_edit)
 
         status_row = QWidget()
         status_layout = QHBoxLayout(status_row)
@@ -128,23 +126,23 @@ class TaskDialog(QDialog):
         self.progress_spin.setSuffix(" %")
         self.progress_spin.setValue(task.progress)
         status_layout.addWidget(self.status_combo)
-        status_layout.addWidget(QLabel(self.tr("tiến độ:")))
+        status_layout.addWidget(QLabel("tiến độ:"))
         status_layout.addWidget(self.progress_spin)
         status_layout.addStretch(1)
-        form.addRow(self.tr("Trạng thái:"), status_row)
+        form.addRow("Trạng thái:", status_row)
 
         self.indicators_edit = QLineEdit(", ".join(task.indicators))
-        self.indicators_edit.setPlaceholderText(self.tr("Mã chỉ tiêu, cách nhau dấu phẩy, ví dụ: 2, 4b"))
-        form.addRow(self.tr("Chỉ tiêu liên quan:"), self.indicators_edit)
+        self.indicators_edit.setPlaceholderText("Mã chỉ tiêu, cách nhau dấu phẩy, ví dụ: 2, 4b")
+        form.addRow("Chỉ tiêu liên quan:", self.indicators_edit)
         self.notes_edit = QPlainTextEdit(task.notes)
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setFixedHeight(64)
-        form.addRow(self.tr("Ghi chú:"), self.notes_edit)
+        form.addRow("Ghi chú:", self.notes_edit)
         layout.addLayout(form)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Lưu"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Lưu")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
         self.buttons.accepted.connect(self._on_accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -163,7 +161,7 @@ class TaskDialog(QDialog):
 
     def _on_accept(self) -> None:
         if not self.title_edit.toPlainText().strip():
-            self.problem.setText(self.tr("Hãy ghi nội dung nhiệm vụ."))
+            self.problem.setText("Hãy ghi nội dung nhiệm vụ.")
             self.title_edit.setFocus()
             return
         self.accept()

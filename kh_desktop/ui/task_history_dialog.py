@@ -26,7 +26,7 @@ class TaskHistoryModel(QAbstractTableModel):
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.tr(HEADERS[section]) if 0 <= section < len(HEADERS) else None
+            return HEADERS[section] if 0 <= section < len(HEADERS) else None
         return None
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -41,10 +41,10 @@ class TaskHistoryModel(QAbstractTableModel):
             due = f"{due} ({RECURRENCE_LABELS[t.recurrence]})".strip()
         cells = (
             _short_time(t.entered_at) if t.entered_at else "",
-            t.entered_by + (self.tr(" (nhận từ máy khác)") if revision.received_at else ""),
+            t.entered_by + (" (nhận từ máy khác)" if revision.received_at else ""),
             t.person,
             due,
-            self.tr("(đã xóa)") if revision.deleted else STATUS_LABELS[t.status],
+            "(đã xóa)" if revision.deleted else STATUS_LABELS[t.status],
             f"{t.progress}%",
             t.deliverable,
             t.notes,
@@ -55,7 +55,7 @@ class TaskHistoryModel(QAbstractTableModel):
 class TaskHistoryDialog(QDialog):
     def __init__(self, plan: Plan, task: Task, revisions: list[TaskRevision], parent=None):
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Lịch sử nhiệm vụ"))
+        self.setWindowTitle("Lịch sử nhiệm vụ")
         self.resize(900, 360)
         layout = QVBoxLayout(self)
         title = QLabel(f"<b>{plan.unit_by_id(task.unit).name}</b>: {task.title}")
@@ -69,6 +69,6 @@ class TaskHistoryDialog(QDialog):
         view.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(view, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Đóng"))
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("Đóng")
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
-from ..storage.store import Store
+from ..storage.store import ChangeKind, Store
 from ..storage.task_store import list_tasks
 from ..tasks.model import DONE, IN_PROGRESS, NOT_STARTED, OVERDUE, STATUS_LABELS
 from ..tasks.rules import counts_by_status, gaps, is_due_soon
@@ -49,7 +49,7 @@ def summarize_tasks(store: Store, today: date) -> list[UnitTasks]:
     rows = []
     for unit in store.plan.units:
         rows.append(_row(unit.id, unit.name, [t for t in tasks if t.unit == unit.id], today))
-    rows.append(_row(None, QCoreApplication.translate("TaskSummary", "Toàn xã"), tasks, today))
+    rows.append(_row(None, "Toàn xã", tasks, today))
     return rows
 
 
@@ -80,14 +80,14 @@ class TaskSummaryTableModel(RowListModel):
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         headers = [
-            self.tr("Nhiệm vụ của đơn vị"),
-            self.tr("Tổng số"),
-            self.tr("Quá hạn"),
-            self.tr("Sắp đến hạn"),
-            self.tr("Chưa bắt đầu"),
-            self.tr("Đang thực hiện"),
-            self.tr("Hoàn thành"),
-            self.tr("Thiếu người / thời hạn"),
+            "Nhiệm vụ của đơn vị",
+            "Tổng số",
+            "Quá hạn",
+            "Sắp đến hạn",
+            "Chưa bắt đầu",
+            "Đang thực hiện",
+            "Hoàn thành",
+            "Thiếu người / thời hạn",
         ]
         return headers[section] if 0 <= section < COLUMN_COUNT else None
 
@@ -129,7 +129,7 @@ class TaskSummaryTableModel(RowListModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ToolTipRole and row.unit_id is not None:
-            return self.tr("Nhấn để mở nhiệm vụ của {unit}").format(unit=row.name)
+            return f"Nhấn để mở nhiệm vụ của {row.name}"
         return None
 
 
@@ -155,7 +155,7 @@ class TaskSummaryView(QWidget):
         layout.addWidget(self.table, 1)
         self.refresh()
         # A typed figure changes no task: only task, settings, exchange and restore changes recount.
-        service.figures_changed.connect(lambda change: change.kind == "figures" or self.refresh())
+        service.figures_changed.connect(lambda change: change.kind is ChangeKind.FIGURES or self.refresh())
 
     @property
     def today(self) -> date:
@@ -170,17 +170,9 @@ class TaskSummaryView(QWidget):
         self.model.set_rows(rows)
         whole = rows[-1]
         self.heading.setText(
-            self.tr(
-                "<b>Nhiệm vụ “06 rõ”</b>: {total} nhiệm vụ · <span style='color:#991b1b'><b>{overdue} {overdue_word}"
-                "</b></span> · {soon} sắp đến hạn · <span style='background:#fde68a'>&nbsp;{gaps} thiếu người phụ trách "
-                "hoặc thời hạn&nbsp;</span>"
-            ).format(
-                total=whole.total,
-                overdue=whole.counts[OVERDUE],
-                overdue_word=STATUS_LABELS[OVERDUE],
-                soon=whole.due_soon,
-                gaps=whole.gaps,
-            )
+            f"<b>Nhiệm vụ “06 rõ”</b>: {whole.total} nhiệm vụ · <span style='color:#991b1b'><b>{whole.counts[OVERDUE]} {STATUS_LABELS[OVERDUE]}"
+            f"</b></span> · {whole.due_soon} sắp đến hạn · <span style='background:#fde68a'>&nbsp;{whole.gaps} thiếu người phụ trách "
+            "hoặc thời hạn&nbsp;</span>"
         )
 
     def _on_clicked(self, index) -> None:

@@ -1,7 +1,7 @@
 """ "Nhiệm vụ": one unit's "06 rõ" tasks — a grid with a status filter, add / edit through a dialog, history.
 
-Writes go through the task store; after each the panel announces a Change(kind="tasks") on the service's one
-signal, and every view (this panel, Tổng hợp) refreshes itself from that signal.
+Writes go through the service (StoreService.add_task / update_task, undoable), which announces a
+Change(kind=ChangeKind.TASKS) on its one signal; every view (this panel, Tổng hợp) refreshes itself from it.
 """
 
 from __future__ import annotations
@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..storage.task_store import add_task, find_task, list_tasks, task_history, update_task
+from ..domain.errors import UserError
+from ..storage.store import ChangeKind
+from ..storage.task_store import find_task, list_tasks, task_history
 from ..tasks.edit import parse_field
 from ..tasks.model import OVERDUE, Task
 from ..tasks.rules import counts_by_status, gaps, is_due_soon
@@ -64,21 +66,21 @@ class TasksPanel(QWidget):
         layout.addWidget(self.heading)
 
         bar = QHBoxLayout()
-        bar.addWidget(QLabel(self.tr("Xem:")))
+        bar.addWidget(QLabel("Xem:"))
         self.filter_combo = QComboBox()
         for key, label in FILTERS:
-            self.filter_combo.addItem(self.tr(label), key)
+            self.filter_combo.addItem(label, key)
         self.filter_combo.currentIndexChanged.connect(self._on_filter_changed)
         bar.addWidget(self.filter_combo)
         bar.addStretch(1)
-        self.add_button = QPushButton(self.tr("Thêm nhiệm vụ…"))
+        self.add_button = QPushButton("Thêm nhiệm vụ…")
         self.add_button.clicked.connect(self.add_task)
-        self.edit_button = QPushButton(self.tr("Sửa / phân công…"))
+        self.edit_button = QPushButton("Sửa / phân công…")
         self.edit_button.clicked.connect(self.edit_current)
-        self.history_button = QPushButton(self.tr("Lịch sử…"))
+        self.history_button = QPushButton("Lịch sử…")
         self.history_button.clicked.connect(self.show_history)
-        self.conflict_button = QPushButton(self.tr("⚠ Xử lý xung đột…"))
-        self.conflict_button.setToolTip(self.tr("Hai máy sửa nhiệm vụ này khác nhau: chọn bản giữ lại"))
+        self.conflict_button = QPushButton("⚠ Xử lý xung đột…")
+        self.conflict_button.setToolTip("Hai máy sửa nhiệm vụ này khác nhau: chọn bản giữ lại")
         self.conflict_button.clicked.connect(self.settle_current)
         for button in (self.add_button, self.edit_button, self.history_button, self.conflict_button):
             bar.addWidget(button)
@@ -120,10 +122,8 @@ class TasksPanel(QWidget):
         layout.addWidget(self.status)
         self.refresh()
         self._set_status(
-            self.tr(
-                "Nền đỏ: quá hạn; nền vàng nhạt: sắp đến hạn (trong 14 ngày); ô vàng đậm: còn thiếu người phụ trách "
-                "hoặc thời hạn. Nhấn đúp một dòng để phân công, ghi thời hạn, cập nhật tiến độ."
-            )
+            "Nền đỏ: quá hạn; nền vàng nhạt: sắp đến hạn (trong 14 ngày); ô vàng đậm: còn thiếu người phụ trách "
+            "hoặc thời hạn. Nhấn đúp một dòng để phân công, ghi thời hạn, cập nhật tiến độ."
         )
         service.figures_changed.connect(self._on_store_changed)
 
@@ -161,12 +161,12 @@ class TasksPanel(QWidget):
         access = (
             ""
             if self.editable
-            else self.tr(" · Chỉ xem: máy này thuộc {unit}.").format(
+            else " · Chỉ xem: máy này thuộc {unit}.".format(
                 unit=store.plan.unit_by_id(store.pc_unit).name if store.pc_unit else ""
             )
         )
         self.heading.setText(
-            self.tr(
+            (
                 "<b>{total} nhiệm vụ</b> do {unit} chủ trì: "
                 "<span style='color:#991b1b'><b>{overdue} quá hạn</b></span>, "
                 "<span style='color:#92400e'>{soon} sắp đến hạn</span>, {doing} đang thực hiện, "
@@ -186,9 +186,7 @@ class TasksPanel(QWidget):
         if conflicts:
             self.heading.setText(
                 self.heading.text()
-                + self.tr(" · <span style='background:#fed7aa'>&nbsp;⚠ {n} xung đột chờ xử lý&nbsp;</span>").format(
-                    n=len(conflicts)
-                )
+                + f" · <span style='background:#fed7aa'>&nbsp;⚠ {len(conflicts)} xung đột chờ xử lý&nbsp;</span>"
             )
         self.add_button.setEnabled(self.editable)
         self.edit_button.setEnabled(self.editable)
@@ -226,7 +224,7 @@ class TasksPanel(QWidget):
     def edit_current(self) -> None:
         task = self.current_task()
         if task is None:
-            self._set_status(self.tr("Hãy chọn một nhiệm vụ trong bảng."), error=True)
+            self._set_status("Hãy chọn một nhiệm vụ trong bảng.", error=True)
             return
         if not self.editable:
             self.show_history()
@@ -243,13 +241,12 @@ class TasksPanel(QWidget):
         """Add a task from a dialog's values; a refusal is shown, nothing written."""
         values = {k: v for k, v in values.items() if k != "unit"}
         try:
-            task, change = add_task(self.service.store, unit=self.unit_id, by=self.service.person, **values)
-        except ValueError as exc:  # TaskRefused, StoreError
+            task, _change = self.service.add_task(self.unit_id, values)
+        except UserError as exc:  # TaskRefused, StoreError
             self._set_status(str(exc), error=True)
             return None
-        self.service.notify(change)
         self.select_task(task.id)
-        self._set_status(self.tr("Đã thêm nhiệm vụ."))
+        self._set_status("Đã thêm nhiệm vụ.")
         return task
 
     def save_changes(self, task_id: str, values: dict) -> Task | None:
@@ -266,22 +263,21 @@ class TasksPanel(QWidget):
                     pass  # the store refuses it with its message
                 changes[name] = value
             if not changes:
-                self._set_status(self.tr("Không có gì thay đổi."))
+                self._set_status("Không có gì thay đổi.")
                 return current
-            task, change = update_task(store, task_id, changes, by=self.service.person, today=self.today)
-        except ValueError as exc:
+            task, _change = self.service.update_task(task_id, changes, today=self.today)
+        except UserError as exc:
             self._set_status(str(exc), error=True)
             return None
-        self.service.notify(change)
         if task.unit == self.unit_id:
             self.select_task(task.id)
-        self._set_status(self.tr("Đã lưu nhiệm vụ."))
+        self._set_status("Đã lưu nhiệm vụ.")
         return task
 
     def show_history(self) -> None:
         task = self.current_task()
         if task is None:
-            self._set_status(self.tr("Hãy chọn một nhiệm vụ trong bảng."), error=True)
+            self._set_status("Hãy chọn một nhiệm vụ trong bảng.", error=True)
             return
         from .task_history_dialog import TaskHistoryDialog
 
@@ -291,7 +287,7 @@ class TasksPanel(QWidget):
         """Ask the window to open the conflict list at the selected task."""
         task = self.current_task()
         if task is None or not task.conflict_id:
-            self._set_status(self.tr("Nhiệm vụ đang chọn không có xung đột."), error=True)
+            self._set_status("Nhiệm vụ đang chọn không có xung đột.", error=True)
             return
         self.conflict_requested.emit("task", (task.id,))
 
@@ -300,15 +296,15 @@ class TasksPanel(QWidget):
         menu = QMenu(self)
         task = self.model.task_at(self.proxy.mapToSource(index).row()) if index.isValid() else None
         if task is not None and task.conflict_id:
-            settle = QAction(self.tr("⚠ Xử lý xung đột (chọn bản giữ lại)…"), menu)
+            settle = QAction("⚠ Xử lý xung đột (chọn bản giữ lại)…", menu)
             settle.triggered.connect(self.settle_current)
             menu.addAction(settle)
             menu.addSeparator()
         if self.editable:
-            edit = QAction(self.tr("Sửa / phân công…"), menu)
+            edit = QAction("Sửa / phân công…", menu)
             edit.triggered.connect(self.edit_current)
             menu.addAction(edit)
-        history = QAction(self.tr("Lịch sử…"), menu)
+        history = QAction("Lịch sử…", menu)
         history.triggered.connect(self.show_history)
         menu.addAction(history)
         return menu
@@ -329,7 +325,7 @@ class TasksPanel(QWidget):
     # ---- reacting --------------------------------------------------------------------------------
 
     def _on_store_changed(self, change) -> None:
-        if change.kind == "figures":  # a typed figure changes no task; refreshing 8 panels cost ~40 ms
+        if change.kind is ChangeKind.FIGURES:  # a typed figure changes no task; refreshing 8 panels cost ~40 ms
             return
         self.refresh()
 

@@ -81,17 +81,17 @@ class TasksTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Vertical:
             return section + 1 if 0 <= section < len(self._tasks) else None
         headers = [
-            self.tr("Mục KH"),
-            self.tr("Nhiệm vụ"),
-            self.tr("Người phụ trách"),
-            self.tr("Thời hạn"),
-            self.tr("Trạng thái"),
-            self.tr("Tiến độ"),
-            self.tr("Sản phẩm"),
-            self.tr("Thẩm quyền"),
-            self.tr("Phối hợp"),
-            self.tr("Chỉ tiêu"),
-            self.tr("06 rõ"),
+            "Mục KH",
+            "Nhiệm vụ",
+            "Người phụ trách",
+            "Thời hạn",
+            "Trạng thái",
+            "Tiến độ",
+            "Sản phẩm",
+            "Thẩm quyền",
+            "Phối hợp",
+            "Chỉ tiêu",
+            "06 rõ",
         ]
         return headers[section] if 0 <= section < COLUMN_COUNT else None
 
@@ -126,21 +126,7 @@ class TasksTableModel(QAbstractTableModel):
         if role == GAPS_ROLE:
             return list(missing)
         if role == Qt.ItemDataRole.BackgroundRole:
-            if column == COL_STATUS and task.conflict_id:
-                return CONFLICT_BACKGROUND
-            if column == COL_GAPS and missing:
-                return GAP_BACKGROUND
-            if column in (COL_PERSON,) and "thiếu người phụ trách" in missing:
-                return GAP_BACKGROUND
-            if column == COL_DUE and "thiếu thời hạn" in missing:
-                return GAP_BACKGROUND
-            if status == OVERDUE:
-                return ROW_BACKGROUNDS[OVERDUE]
-            if soon:
-                return ROW_BACKGROUNDS["due_soon"]
-            if status == DONE:
-                return ROW_BACKGROUNDS[DONE]
-            return None
+            return self._background(task, column, status, soon, missing)
         if role == Qt.ItemDataRole.ForegroundRole and column in (COL_STATUS, COL_DUE):
             key = OVERDUE if status == OVERDUE else "due_soon" if soon else status
             return STATUS_FOREGROUNDS.get(key)
@@ -153,6 +139,21 @@ class TasksTableModel(QAbstractTableModel):
                 return int(Qt.AlignmentFlag.AlignCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    @staticmethod
+    def _background(task: Task, column: int, status: str, soon: bool, missing: list[str]):
+        """A gap marks its own cell; a conflict marks the status; otherwise overdue, due soon and done mark the row."""
+        if column == COL_STATUS and task.conflict_id:
+            return CONFLICT_BACKGROUND
+        gap_cells = {COL_GAPS: bool(missing), COL_PERSON: "thiếu người phụ trách" in missing}
+        gap_cells[COL_DUE] = "thiếu thời hạn" in missing
+        if gap_cells.get(column):
+            return GAP_BACKGROUND
+        if status == OVERDUE:
+            return ROW_BACKGROUNDS[OVERDUE]
+        if soon:
+            return ROW_BACKGROUNDS["due_soon"]
+        return ROW_BACKGROUNDS[DONE] if status == DONE else None
 
     def _conflict_tooltip(self, task: Task, status_text: str) -> str:
         conflict = self.conflicts.get(task.id)

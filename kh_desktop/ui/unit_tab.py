@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.periods import BASELINE, Period
+from ..storage.store import ChangeKind
 from .figures_table_model import COL_ACTUAL, COL_KIND, COL_NOTE, FiguresTableModel
 from .figures_view import FiguresView
 from .progress_chart import ProgressChart
@@ -77,10 +78,10 @@ class UnitTab(QWidget):
         self.sections.setDocumentMode(True)
         indicators = self.service.store.plan.indicators_of(self.unit_id)
         page = self._figures_page() if indicators else self._empty_page()
-        self.sections.addTab(page, self.tr("Chỉ tiêu"))
+        self.sections.addTab(page, "Chỉ tiêu")
         self.tasks_panel = TasksPanel(self.service, self.unit_id, self)
         self.tasks_panel.conflict_requested.connect(self.conflict_requested)
-        self.add_section(self.tasks_panel, self.tr("Nhiệm vụ"))
+        self.add_section(self.tasks_panel, "Nhiệm vụ")
         if not indicators:  # a unit with no annex row works from its tasks
             self.sections.setCurrentWidget(self.tasks_panel)
         self.layout().addWidget(self.sections, 1)
@@ -104,9 +105,7 @@ class UnitTab(QWidget):
         self.view.editor_closed.connect(self._draw_requested_chart)  # Enter: saved, moved down, one chart drawn
         self.model.value_saved.connect(lambda _r, _c, text: self._set_status(text))
         self.model.value_refused.connect(
-            lambda _r, _c, typed, reason: self._set_status(
-                self.tr("Không nhận “{typed}”: {reason}").format(typed=typed, reason=reason), error=True
-            )
+            lambda _r, _c, typed, reason: self._set_status(f"Không nhận “{typed}”: {reason}", error=True)
         )
 
         grid = QWidget()
@@ -114,10 +113,8 @@ class UnitTab(QWidget):
         grid_layout.setContentsMargins(0, 0, 0, 0)
         grid_layout.addWidget(self.view, 1)
         self.status = QLabel(
-            self.tr(
-                "Gõ số vào cột “Thực hiện”, Enter để lưu và xuống dòng. Số thập phân dùng dấu phẩy (97,5). "
-                "Mỗi số được lưu ngay; Ctrl+Z để hoàn tác. Nhấn đúp cột chỉ xem hoặc nhấn chuột phải để xem lịch sử."
-            )
+            "Gõ số vào cột “Thực hiện”, Enter để lưu và xuống dòng. Số thập phân dùng dấu phẩy (97,5). "
+            "Mỗi số được lưu ngay; Ctrl+Z để hoàn tác. Nhấn đúp cột chỉ xem hoặc nhấn chuột phải để xem lịch sử."
         )
         self.status.setWordWrap(True)
         self.status.setStyleSheet("color: #374151; padding: 2px;")
@@ -130,7 +127,7 @@ class UnitTab(QWidget):
         chart_layout.addWidget(self.chart, 1)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        save = QPushButton(self.tr("Lưu biểu đồ thành ảnh PNG…"))
+        save = QPushButton("Lưu biểu đồ thành ảnh PNG…")
         save.clicked.connect(self._save_chart)
         buttons.addWidget(save)
         chart_layout.addLayout(buttons)
@@ -152,12 +149,10 @@ class UnitTab(QWidget):
         layout = QVBoxLayout(page)
         layout.addStretch(1)
         message = QLabel(
-            self.tr(
-                "<h3>{unit} không được giao chỉ tiêu nào trong Phụ lục của Kế hoạch.</h3>"
-                "<p>Đơn vị không cần nhập số liệu chỉ tiêu ở đây. Các số liệu của xã được các phòng, ban khác nhập; "
-                "xem kết quả chung ở tab “Tổng hợp”.</p>"
-                "<p>Nhiệm vụ Kế hoạch giao cho đơn vị ở mục “Nhiệm vụ”.</p>"
-            ).format(unit=self.unit.name)
+            f"<h3>{self.unit.name} không được giao chỉ tiêu nào trong Phụ lục của Kế hoạch.</h3>"
+            "<p>Đơn vị không cần nhập số liệu chỉ tiêu ở đây. Các số liệu của xã được các phòng, ban khác nhập; "
+            "xem kết quả chung ở tab “Tổng hợp”.</p>"
+            "<p>Nhiệm vụ Kế hoạch giao cho đơn vị ở mục “Nhiệm vụ”.</p>"
         )
         message.setWordWrap(True)
         message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -171,18 +166,14 @@ class UnitTab(QWidget):
         store = self.service.store
         count = len(store.plan.indicators_of(self.unit_id))
         if count == 0:
-            access = self.tr("Đơn vị không được giao chỉ tiêu nào trong Phụ lục.")
+            access = "Đơn vị không được giao chỉ tiêu nào trong Phụ lục."
         elif store.pc_unit is not None and store.pc_unit != self.unit_id:
             mine = store.plan.unit_by_id(store.pc_unit).name
-            access = self.tr("Chỉ xem: máy này thuộc {unit}; các chỉ tiêu do đơn vị này nhập có nền xám.").format(
-                unit=mine
-            )
+            access = f"Chỉ xem: máy này thuộc {mine}; các chỉ tiêu do đơn vị này nhập có nền xám."
         else:
-            access = self.tr("Nhập số liệu trực tiếp vào bảng; số được lưu ngay khi nhấn Enter.")
+            access = "Nhập số liệu trực tiếp vào bảng; số được lưu ngay khi nhấn Enter."
         self.heading.setText(
-            self.tr("<b style='font-size:13pt'>{unit}</b> &nbsp; {count} chỉ tiêu · {period} · {access}").format(
-                unit=self.unit.name, count=count, period=self.period.label, access=access
-            )
+            f"<b style='font-size:13pt'>{self.unit.name}</b> &nbsp; {count} chỉ tiêu · {self.period.label} · {access}"
         )
 
     # ---- reacting --------------------------------------------------------------------------------
@@ -195,9 +186,9 @@ class UnitTab(QWidget):
         self._update_heading()
 
     def _on_figures_changed(self, change) -> None:
-        if change.kind == "settings":
+        if change.kind is ChangeKind.SETTINGS:
             self._update_heading()
-        if change.kind == "tasks" or not self._built:  # an unbuilt tab reads everything when built
+        if change.kind is ChangeKind.TASKS or not self._built:  # an unbuilt tab reads everything when built
             return
         if not self.isVisible():  # a hidden tab redraws its chart when shown (8 tabs, one visible)
             self._chart_stale = True
@@ -205,7 +196,11 @@ class UnitTab(QWidget):
         if self.view is None:
             return
         shown = self.model.indicator_at(max(self.view.currentIndex().row(), 0))
-        if change.kind == "figures" and change.figures and all(code != shown.code for code, _ in change.figures):
+        if (
+            change.kind is ChangeKind.FIGURES
+            and change.figures
+            and all(code != shown.code for code, _ in change.figures)
+        ):
             return  # the chart's indicator did not change
         self._request_chart()
 
@@ -272,28 +267,26 @@ class UnitTab(QWidget):
         menu = QMenu(self)
         conflict = self.model.conflict_at(row)
         if conflict is not None:
-            settle = QAction(self.tr("⚠ Xử lý xung đột (chọn số giữ lại)…"), menu)
+            settle = QAction("⚠ Xử lý xung đột (chọn số giữ lại)…", menu)
             settle.triggered.connect(lambda: self.conflict_requested.emit(conflict.kind, conflict.key))
             menu.addAction(settle)
             menu.addSeparator()
-        history = QAction(self.tr("Xem lịch sử thay đổi…"), menu)
+        history = QAction("Xem lịch sử thay đổi…", menu)
         history.triggered.connect(lambda: self._open_history(index))
         menu.addAction(history)
         editable = bool(self.model.index(row, COL_ACTUAL).flags() & Qt.ItemFlag.ItemIsEditable)
         has_figure = self.model.index(row, COL_ACTUAL).data(Qt.ItemDataRole.EditRole) != ""
         if editable and has_figure and not self.model.is_baseline_row(row):
             kind = self.model.index(row, COL_KIND)
-            toggle = QAction(self.tr("Đổi Ước ↔ Chính thức"), menu)
-            estimate = kind.data(Qt.ItemDataRole.EditRole) == self.tr("Ước")
-            toggle.triggered.connect(
-                lambda: self.model.setData(kind, self.tr("Chính thức") if estimate else self.tr("Ước"))
-            )
+            toggle = QAction("Đổi Ước ↔ Chính thức", menu)
+            estimate = kind.data(Qt.ItemDataRole.EditRole) == "Ước"
+            toggle.triggered.connect(lambda: self.model.setData(kind, "Chính thức" if estimate else "Ước"))
             menu.addAction(toggle)
-            note = QAction(self.tr("Ghi chú / giải trình…"), menu)
+            note = QAction("Ghi chú / giải trình…", menu)
             note.triggered.connect(lambda: self.view.edit(self.model.index(row, COL_NOTE)))
             menu.addAction(note)
         if editable and has_figure:
-            clear = QAction(self.tr("Xóa số liệu kỳ này (vẫn giữ trong lịch sử)"), menu)
+            clear = QAction("Xóa số liệu kỳ này (vẫn giữ trong lịch sử)", menu)
             clear.triggered.connect(lambda: self.model.setData(self.model.index(row, COL_ACTUAL), ""))
             menu.addAction(clear)
         return menu
@@ -303,10 +296,8 @@ class UnitTab(QWidget):
         indicator = self.model.indicator_at(row)
         period = self.model.period_key(row)
         revisions = self.service.store.history(indicator.code, period)
-        label = self.tr("số gốc (hiện nay)") if period == BASELINE else self.period.label
-        title = self.tr("{stt} {name} – {period}").format(
-            stt=indicator.stt or indicator.code, name=indicator.name, period=label
-        )
+        label = "số gốc (hiện nay)" if period == BASELINE else self.period.label
+        title = f"{indicator.stt or indicator.code} {indicator.name} – {label}"
         from .history_dialog import HistoryDialog
 
         HistoryDialog(title, revisions, self).exec()
@@ -314,9 +305,7 @@ class UnitTab(QWidget):
     def _save_chart(self) -> None:
         indicator = self.model.indicator_at(max(self.view.currentIndex().row(), 0))
         suggested = f"bieu-do-chi-tieu-{indicator.code}.png" if indicator else "bieu-do.png"
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Lưu biểu đồ"), str(Path.home() / suggested), self.tr("Ảnh PNG (*.png)")
-        )
+        path, _ = QFileDialog.getSaveFileName(self, "Lưu biểu đồ", str(Path.home() / suggested), "Ảnh PNG (*.png)")
         if not path:
             return
         if not path.lower().endswith(".png"):
@@ -324,6 +313,6 @@ class UnitTab(QWidget):
         try:
             self.chart.save_png(path)
         except OSError as exc:
-            QMessageBox.warning(self, self.tr("Lưu biểu đồ"), str(exc))
+            QMessageBox.warning(self, "Lưu biểu đồ", str(exc))
             return
-        self._set_status(self.tr("Đã lưu biểu đồ vào {path}").format(path=path))
+        self._set_status(f"Đã lưu biểu đồ vào {path}")
