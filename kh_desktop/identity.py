@@ -127,12 +127,22 @@ def load_identity(folder: Path | None = None) -> Identity:
     from nacl.signing import SigningKey
 
     folder = Path(folder) if folder is not None else key_dir()
+    try:
+        return _load_or_make(folder)
+    except OSError as exc:  # a folder this account may not read or write, a full disk, a pulled stick
+        raise IdentityError(
+            f"Không đọc hoặc ghi được khóa định danh của máy này trong {folder} ({exc.strerror or exc}). "
+            "Hãy kiểm tra quyền truy cập thư mục đó, hoặc liên hệ người quản trị."
+        ) from exc
+
+
+def _load_or_make(folder: Path) -> Identity:
     path = folder / KEY_FILE
     replaced = False
     if path.exists():
         try:
             seed = _unseal(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError) as exc:
             raise IdentityError(
                 f"Không đọc được khóa định danh của máy này ({path}). Tệp khóa bị hỏng; hãy liên hệ người quản trị."
             ) from exc
@@ -143,11 +153,8 @@ def load_identity(folder: Path | None = None) -> Identity:
         _set_aside(folder / MARK_FILE)
         replaced = True
     key = SigningKey.generate()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        _write_atomically(path, json.dumps(_seal(bytes(key))).encode())
-    except OSError as exc:
-        raise IdentityError(f"Không ghi được khóa định danh của máy này vào {folder}: {exc.strerror}.") from exc
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomically(path, json.dumps(_seal(bytes(key))).encode())
     return Identity(folder, key, replaced_foreign=replaced)
 
 

@@ -251,9 +251,9 @@ def step_excel(ctx: Context) -> str:
 
 
 def step_exchange(ctx: Context) -> str:
+    from .exchange.approval import approve
     from .exchange.receive import receive_files
     from .exchange.send import send
-    from .exchange.trust import approve
     from .storage.store import Store
 
     plan = ctx.store.plan

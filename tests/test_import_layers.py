@@ -34,13 +34,8 @@ ALLOWED = {
 }
 # Modules that may import more than their package: the program's entry starts the window when no command is given.
 ENTRY = {"kh_desktop.cli.main": {"ui"}}
-# Imports that break the rule (or close a cycle) today, each with the reason it is allowed for now.
-KNOWN = {
-    # issue 11 split: the receipt prints unit names with exchange.receive.unit_label; the exchange rewrite moves it.
-    ("kh_desktop.reports.receipt", "kh_desktop.exchange.receive"),
-    # issue 11 split: trust imports receive inside a function while receive imports trust (a module cycle).
-    ("kh_desktop.exchange.trust", "kh_desktop.exchange.receive"),
-}
+# Imports that break the rule (or close a cycle) today, each with the reason it is allowed for now: none.
+KNOWN: set[tuple[str, str]] = set()
 
 
 def module_name(path: Path) -> str:

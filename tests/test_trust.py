@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kh_desktop.exchange import trust
+from kh_desktop.exchange import approval as trust
 from kh_desktop.exchange.backups import backup_now, restore
 from kh_desktop.exchange.receive import receive_files
 from kh_desktop.exchange.send import send
@@ -566,3 +566,12 @@ def test_two_databases_open_on_one_pc_never_share_a_number(tmp_path, plan_text):
             store.record("4", f"2026-Q{index % 4 + 1}", str(index + 1))
             numbers.append(store.revision)
     assert len(numbers) == len(set(numbers)) == 2 * (RESERVE_BLOCK + 5)
+
+
+def test_an_unreadable_key_folder_is_a_message_not_a_traceback(tmp_path):
+    from kh_desktop.identity import IdentityError
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the key folder should be")
+    with pytest.raises(IdentityError, match="Không đọc hoặc ghi được khóa định danh"):
+        load_identity(blocker / "keys")

@@ -74,7 +74,8 @@ def cmd_send(args) -> int:
 
 
 def cmd_receive(args) -> int:
-    from ..exchange.receive import receive_files, unit_label
+    from ..exchange.receive import receive_files
+    from ..storage.trust_store import unit_name as unit_label
 
     with open_store(args) as store:
         result = receive_files(store, [Path(f) for f in args.files], dry_run=args.dry_run, person=args.by)
@@ -110,8 +111,8 @@ def print_summaries(result, labels: dict, *, as_json: bool, dry_run: bool) -> No
 
 
 def cmd_imports(args) -> int:
-    from ..exchange.receive import unit_label
     from ..storage.exchange_store import import_log
+    from ..storage.trust_store import unit_name as unit_label
 
     with open_store(args) as store:
         rows = import_log(store)
@@ -128,9 +129,9 @@ def cmd_imports(args) -> int:
 
 
 def cmd_conflicts(args) -> int:
-    from ..exchange.receive import unit_label
     from ..storage.conflict_store import conflict_json, task_conflict_list
     from ..storage.exchange_store import conflicts
+    from ..storage.trust_store import unit_name as unit_label
 
     with open_store(args) as store:
         rows = conflicts(store)

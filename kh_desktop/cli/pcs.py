@@ -71,8 +71,8 @@ def _pc_json(row: dict) -> dict:
 
 
 def cmd_approve(args) -> int:
-    from ..exchange.receive import unit_label
-    from ..exchange.trust import approve
+    from ..exchange.approval import approve
+    from ..storage.trust_store import unit_name as unit_label
     from .exchange import print_summaries
 
     with open_store(args) as store:
@@ -86,7 +86,7 @@ def cmd_approve(args) -> int:
 
 
 def cmd_revoke(args) -> int:
-    from ..exchange.trust import revoke
+    from ..exchange.approval import revoke
 
     with open_store(args) as store:
         try:

@@ -98,7 +98,7 @@ def check_backup(path: Path, plan_sha256: str | None = None) -> dict:
         from ..storage.exchange_store import describe_database  # the receive code: not needed to start
 
         facts = describe_database(path)
-    except Exception as exc:  # noqa: BLE001 - any failure to read means: not usable
+    except Exception as exc:  # any failure to read means: not usable
         raise StoreError(f"Không đọc được bản sao lưu {path.name}: {exc}. Hãy chọn bản khác.") from exc
     if plan_sha256 and facts["plan_sha256"] != plan_sha256:
         raise StoreError(f"Bản sao lưu {path.name} thuộc một kế hoạch khác. Hãy chọn bản khác.")

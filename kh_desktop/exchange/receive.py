@@ -19,7 +19,7 @@ from ..storage.exchange_store import (
     read_exchange_file,
     write_transaction,
 )
-from ..storage.store import ALL_UNITS, Change, Store
+from ..storage.store import Change, Store
 from .backups import backup_now
 from .folders import CHECKING_FOLDER, HELD_FOLDER, REFUSED_FOLDER, received_dir, stamp
 from .trust import judge_sender
@@ -267,14 +267,3 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
     except OSError:
         pass
-
-
-def unit_label(store: Store, unit: str) -> str:
-    if not unit:
-        return ""
-    if unit == ALL_UNITS:
-        return "Tổng hợp mọi đơn vị"
-    try:
-        return store.plan.unit_by_id(unit).name
-    except Exception:  # noqa: BLE001
-        return unit

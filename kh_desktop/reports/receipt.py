@@ -8,8 +8,8 @@ from pathlib import Path
 
 from ..domain.merge import COUNT_LABELS
 from ..domain.numbers import format_number
-from ..exchange.receive import unit_label
 from ..storage.store import Store
+from ..storage.trust_store import unit_name as unit_label
 from .content import vietnamese_date_line
 
 COUNT_COLUMNS = COUNT_LABELS  # the same words as the receive dialog and the command line

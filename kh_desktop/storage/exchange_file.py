@@ -90,7 +90,7 @@ def expected_schema(version: int) -> frozenset[tuple[str, str, str, str]]:
         from sqlite_utils import Database
 
         db = Database(memory=True)
-        names = [m.name for m in migrations._migrations]
+        names = [m.name for m in migrations.pending(db)]
         reached = None
         for index in range(len(names)):
             migrations.apply(db, stop_before=names[index + 1 :])

@@ -17,7 +17,7 @@ from ..domain.periods import PeriodError
 from ..domain.plan import Plan, PlanError
 from ..identity import MAX_REVISION
 from .exchange_file import _PC_ID, ExchangeData
-from .files import StoreError
+from .files import StoreError, import_write_message
 from .record_kinds import _OPTIONAL_TEXT, RECORD_KINDS, RecordKind
 from .store import Store, now_iso
 from .trust_store import Sender
@@ -381,7 +381,7 @@ class write_transaction:  # noqa: N801 - used like a function: `with write_trans
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
-            raise StoreError(_busy_message(exc)) from exc
+            raise StoreError(import_write_message(exc)) from exc
         return self
 
     def __exit__(self, exc_type, exc, tb) -> bool:
@@ -393,21 +393,10 @@ class write_transaction:  # noqa: N801 - used like a function: `with write_trans
         except sqlite3.DatabaseError as error:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
-            raise StoreError(_busy_message(error)) from error
+            raise StoreError(import_write_message(error)) from error
         if isinstance(exc, sqlite3.DatabaseError):
-            raise StoreError(_busy_message(exc)) from exc
+            raise StoreError(import_write_message(exc)) from exc
         return False
-
-
-def _busy_message(exc: Exception) -> str:
-    if isinstance(exc, sqlite3.IntegrityError):  # a row the checks let through: say so, not SQLite's words
-        return (
-            "Tệp nhận có dòng số liệu không hợp lệ nên không ghi được; số liệu cũ vẫn còn nguyên. "
-            "Hãy xin đơn vị gửi lại tệp."
-        )
-    if "locked" in str(exc).lower():
-        return "Tệp dữ liệu đang bận (một cửa sổ khác đang ghi). Hãy thử lại sau giây lát."
-    return f"Không ghi được số liệu nhận vào tệp dữ liệu: {exc}. Số liệu cũ vẫn còn nguyên."
 
 
 def apply_in_transaction(

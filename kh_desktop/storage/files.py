@@ -199,3 +199,15 @@ def _discard(path: Path) -> None:
         path.unlink(missing_ok=True)
     except OSError:
         pass  # the folder itself may be gone (a pulled USB stick)
+
+
+def import_write_message(exc: Exception) -> str:
+    """Why a received file could not be written into the working database (its transaction rolled back)."""
+    if isinstance(exc, sqlite3.IntegrityError):  # a row the checks let through: say so, not SQLite's words
+        return (
+            "Tệp nhận có dòng số liệu không hợp lệ nên không ghi được; số liệu cũ vẫn còn nguyên. "
+            "Hãy xin đơn vị gửi lại tệp."
+        )
+    if "locked" in str(exc).lower():
+        return "Tệp dữ liệu đang bận (một cửa sổ khác đang ghi). Hãy thử lại sau giây lát."
+    return f"Không ghi được số liệu nhận vào tệp dữ liệu: {exc}. Số liệu cũ vẫn còn nguyên."

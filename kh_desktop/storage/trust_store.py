@@ -64,8 +64,11 @@ def list_pcs(store: Store) -> list[dict]:
 
 
 def unit_name(store: Store, unit: str | None) -> str:
+    """A unit's name for lists and receipts ("" for none, the all-units PC's words for '*')."""
+    if not unit:
+        return ""
     if unit == ALL_UNITS:
-        return "Mọi đơn vị (Văn phòng tổng hợp)"
+        return "Tổng hợp mọi đơn vị"
     try:
         return store.plan.unit_by_id(unit).name
     except Exception:  # noqa: BLE001 - a claim we cannot name is shown as written

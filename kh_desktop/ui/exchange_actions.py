@@ -69,7 +69,8 @@ def _message(parent: QWidget, title: str, text: str, icon=QMessageBox.Icon.Infor
 
 def _receive_labelled(db: Path, files: list[str], **options) -> tuple[ReceiveResult, dict[str, str]]:
     """Receive (or, with dry_run, preview) `files` with a Store of this thread's own; the units' display names."""
-    from ..exchange.receive import receive_files, unit_label
+    from ..exchange.receive import receive_files
+    from ..storage.trust_store import unit_name as unit_label
 
     with Store.open(db) as store:
         result = receive_files(store, [Path(f) for f in files], **options)
@@ -211,7 +212,7 @@ class ExchangeActions(QObject):
                 "từ chối; số liệu đã nhận từ máy này vẫn được giữ.",
             )
             if answer == QMessageBox.StandardButton.Yes:
-                from ..exchange.trust import revoke as revoke_pc
+                from ..exchange.approval import revoke as revoke_pc
 
                 revoke_pc(self.service.store, pc["pc_id"], person=self.service.person)
                 dialog.load(self.service.store)
@@ -238,8 +239,8 @@ class ExchangeActions(QObject):
             unit = dialog.chosen_unit()
 
             def work(progress):
-                from ..exchange.receive import unit_label
-                from ..exchange.trust import approve
+                from ..exchange.approval import approve
+                from ..storage.trust_store import unit_name as unit_label
 
                 progress(10, "Đang xác nhận máy và nhận các tệp đang chờ…")
                 with Store.open(db) as own:
@@ -383,9 +384,9 @@ class ImportLogDialog(QDialog):
     """Every file received at this PC, with a receipt (biên nhận) to print or save as PDF."""
 
     def __init__(self, store: Store, parent: QWidget | None = None):
-        from ..exchange.receive import unit_label
         from ..reports.receipt import COUNT_COLUMNS, received_when
         from ..storage.exchange_store import import_log
+        from ..storage.trust_store import unit_name as unit_label
 
         super().__init__(parent)
         self.store = store

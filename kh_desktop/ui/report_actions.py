@@ -2,7 +2,7 @@
 
 Installed into the main window through ACTION_INSTALLERS. Writing files and reading workbooks run
 through run_in_background with their own Store (a sqlite3 connection never crosses threads); the
-import is applied on the UI thread after the user confirms, and announced with service.notify().
+import is applied on the UI thread after the user confirms, through service.apply_import (one undo step).
 """
 
 from __future__ import annotations
