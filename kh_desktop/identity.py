@@ -124,8 +124,6 @@ class Identity:
 
 def load_identity(folder: Path | None = None) -> Identity:
     """This PC's identity from `folder` (default: key_dir()), made on first use."""
-    from nacl.signing import SigningKey
-
     folder = Path(folder) if folder is not None else key_dir()
     try:
         return _load_or_make(folder)
@@ -137,6 +135,8 @@ def load_identity(folder: Path | None = None) -> Identity:
 
 
 def _load_or_make(folder: Path) -> Identity:
+    from nacl.signing import SigningKey
+
     path = folder / KEY_FILE
     replaced = False
     if path.exists():
