@@ -80,7 +80,7 @@ def test_an_older_file_is_still_upgraded(tmp_path):
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
-def test_summary_chart_follows_the_first_paint(qtbot, store, ui_settings):
+def test_summary_counts_and_chart_follow_the_first_paint(qtbot, store, ui_settings):
     store.record("1", "2026-Q1", "3,5")
     window = MainWindow(StoreService(store), ui_settings)
     qtbot.addWidget(window)
@@ -88,6 +88,18 @@ def test_summary_chart_follows_the_first_paint(qtbot, store, ui_settings):
     plot = summary.plot.getPlotItem()
     assert plot.listDataItems() == []  # nothing drawn while the window is being built
     window.show()
-    assert plot.listDataItems() == []  # nor before its first paint
+    assert plot.listDataItems() == [] and summary.model.rowCount() == 0  # nor before its first paint
     qtbot.waitUntil(lambda: len(plot.listDataItems()) == 4)  # one bar series a verdict, right after it
     assert summary._chart_rows is None
+    rows = {summary.model.row(r).unit_id: summary.model.row(r) for r in range(summary.model.rowCount())}
+    assert len(rows) == len(store.plan.units) + 1 and rows["kinh-te"].entered == 1
+
+
+def test_summary_hidden_before_its_first_paint_is_counted(qtbot, store, ui_settings):
+    store.record("1", "2026-Q1", "3,5")
+    window = MainWindow(StoreService(store), ui_settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_unit("kinh-te")  # before any turn of the event loop
+    model = window.summary_tab.model
+    assert {model.row(r).unit_id for r in range(model.rowCount())} >= {"kinh-te", None}

@@ -197,7 +197,10 @@ class SummaryTab(QWidget):
         hint = QLabel("Nhấn vào tên một đơn vị để mở tab nhập số liệu của đơn vị đó.")
         hint.setStyleSheet("color: #4b5563;")
         layout.addWidget(hint)
-        self.refresh()
+        # Counted right after the window's first paint (paintEvent), or when the tab is first hidden: the window
+        # shows without waiting for every unit's verdicts (issue 17, start-up).
+        self._stale, self._counted, self._painted, self._after_paint_posted = True, False, False, False
+        self._chart_rows: list[UnitSummary] | None = None
         service.figures_changed.connect(self._on_figures_changed)
 
     def set_period(self, period: Period) -> None:
@@ -219,25 +222,35 @@ class SummaryTab(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
-        if getattr(self, "_stale", False):
+        if self._stale and self._painted:
+            self.refresh()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().hideEvent(event)
+        if not self._counted:  # hidden before its first counts (another tab opened at once): count them now
             self.refresh()
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().paintEvent(event)
-        # The chart (bars, counts and legend for every unit: ~20 ms of pyqtgraph items) waits for the tab's first
-        # paint: the window shows with its tables filled, and the chart follows on the next turn of the event loop.
-        if getattr(self, "_chart_rows", None) is not None and not getattr(self, "_chart_posted", False):
-            self._chart_posted = True
-            QTimer.singleShot(0, self._draw_waiting_chart)
+        self._painted = True
+        # The counts (every unit's verdicts) and the chart (~20 ms of pyqtgraph items) wait for the tab's first
+        # paint: the window shows at once, and they follow on the next turn of the event loop.
+        if (self._stale or self._chart_rows is not None) and not self._after_paint_posted:
+            self._after_paint_posted = True
+            QTimer.singleShot(0, self._after_paint)
 
-    def _draw_waiting_chart(self) -> None:
-        self._chart_posted = False
-        if self._chart_rows is not None and self.isVisible():
+    def _after_paint(self) -> None:
+        self._after_paint_posted = False
+        if not self.isVisible():
+            return  # counted when hidden or shown again
+        if self._stale:
+            self.refresh()  # visible: the chart too
+        elif self._chart_rows is not None:
             rows, self._chart_rows = self._chart_rows, None
             self._draw_chart(rows)
 
     def refresh(self) -> None:
-        self._stale = False
+        self._stale, self._counted = False, True
         rows = summarize(self.service.store, self.period)
         self.model.set_rows(rows, self.period.label)
         whole = rows[-1]
