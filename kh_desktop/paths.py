@@ -30,6 +30,13 @@ def resource(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
 
 
+def guide_path() -> Path:
+    """The user guide: docs/ of the source tree, or the same relative path inside a PyInstaller bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    base = Path(bundle) if bundle else program_dir()
+    return base / "docs" / "huong-dan-su-dung.md"
+
+
 def default_plan_path() -> Path:
     return resource("plan", "kien-hai-2026-2030.json")
 

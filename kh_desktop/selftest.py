@@ -220,6 +220,31 @@ def step_report(ctx: Context) -> str:
     return f"{path.name}: {pages} trang, {len(data) // 1024} KB"
 
 
+def step_word_and_site(ctx: Context) -> str:
+    """The Word report (python-docx and its template in the bundle) and the công khai site, read back."""
+    import zipfile
+
+    from .domain.periods import parse_report_period
+    from .reports.content import build_report
+    from .reports.docx_report import write_docx
+    from .reports.narrative import draft_sentences
+    from .reports.publish import publish_site
+
+    store = ctx.store
+    plan = store.plan
+    rp = parse_report_period(str(ctx.year), plan.first_year, plan.last_year)
+    path = write_docx(build_report(store, rp), draft_sentences(store, rp), ctx.folder / "bao-cao.docx", plan.last_year)
+    with zipfile.ZipFile(path) as docx:
+        body = docx.read("word/document.xml").decode("utf-8")
+    _ensure("BÁO CÁO" in body and "Times New Roman" in body, "tệp Word thiếu tiêu đề hoặc phông chữ.")
+    pages = publish_site(store, ctx.folder / "cong-khai", rp)
+    index = pages[0].read_text(encoding="utf-8")
+    missing = [i.code for i in plan.indicators if f'data-code="{i.code}"' not in index]
+    _ensure(not missing, f"trang công khai thiếu chỉ tiêu {', '.join(missing)}.")
+    _ensure("<script" not in index and "http" not in index, "trang công khai có mã lệnh hoặc liên kết ra ngoài.")
+    return f"{path.name}: {len(body) // 1024} KB; trang công khai: {len(pages)} trang"
+
+
 def step_excel(ctx: Context) -> str:
     import openpyxl
 
@@ -285,6 +310,28 @@ def step_exchange(ctx: Context) -> str:
     return f"{sent.name}: {unit.short} gửi, Văn phòng nhận {summary.counts['added']} số liệu mới"
 
 
+def step_plan(ctx: Context) -> str:
+    """The annex exported by the program reads back to the plan; an adjustment makes version 2."""
+    from .domain.annex import target_key
+    from .excel.annex_import import import_annex
+    from .storage.plan_store import adjust_plan
+
+    store = ctx.store
+    plan = store.plan
+    result = import_annex(ctx.folder / "so-lieu.xlsx")
+    _ensure(not result.problems, f"đọc lại phụ lục báo lỗi: {result.problems[:1]}")
+    codes = [i["code"] for i in result.plan["indicators"]]
+    _ensure(codes == [i.code for i in plan.indicators], "phụ lục đọc lại khác các chỉ tiêu của kế hoạch.")
+    indicator = next(i for i in plan.indicators if i.target(plan.last_year) and not i.target(plan.last_year).is_text)
+    old = indicator.target(plan.last_year).to_json()
+    changed = {**old, "value": (old.get("value") or 0) + 1} if "value" in old else {**old, "high": old["high"] + 1}
+    change = {"kind": "target", "code": indicator.code, "year": plan.last_year, "target": changed}
+    adjust_plan(store, [change], "01/NQ-HĐND", f"{plan.last_year}-01-02")
+    now = store.plan.indicator(indicator.code).target(plan.last_year)
+    _ensure(store.plan.version == 2 and target_key(now.to_json()) == target_key(changed), "điều chỉnh kế hoạch.")
+    return f"{len(codes)} chỉ tiêu đọc lại từ phụ lục; bản điều chỉnh {store.plan.version}"
+
+
 STEPS: list[tuple[str, Callable[[Context], str]]] = [
     ("phiên bản các thành phần", step_versions),
     ("tài nguyên kèm theo (kế hoạch, phông chữ, biểu tượng)", step_resources),
@@ -293,8 +340,10 @@ STEPS: list[tuple[str, Callable[[Context], str]]] = [
     ("đánh giá kết quả", step_judge),
     ("vẽ biểu đồ ra ảnh PNG", step_chart),
     ("in báo cáo ra tệp PDF", step_report),
+    ("báo cáo Word và trang công khai", step_word_and_site),
     ("xuất Excel, đọc lại và nhập lại", step_excel),
     ("gửi và nhận tệp trao đổi số liệu", step_exchange),
+    ("đọc phụ lục chỉ tiêu, điều chỉnh kế hoạch", step_plan),
 ]
 
 

@@ -34,6 +34,14 @@ FIXTURE_TASK_CHANGES = [
     {"status": "đang thực hiện", "progress": "40", "notes": "=1+1"},
 ]
 
+# The adjustment a file of schema 5 and later carries (indicator 2, 2029: ≥17 becomes ≥16).
+FIXTURE_ADJUSTMENT = {
+    "kind": "target",
+    "code": "2",
+    "year": 2029,
+    "target": {"op": "ge", "value": 16, "as_written": "≥16"},
+}
+
 
 def main() -> None:
     dest = ROOT / "db" / f"schema-v{SCHEMA_VERSION}.sqlite"
@@ -57,6 +65,10 @@ def _fill(dest: Path, plan_text: str, keys: str) -> None:
             first = list_tasks(store, "kinh-te")[0]
             update_task(store, first.id, FIXTURE_TASK_CHANGES[0], by="Người kiểm thử")
             update_task(store, first.id, FIXTURE_TASK_CHANGES[1], by="Người kiểm thử")
+        if SCHEMA_VERSION >= 5:  # schema 5 added plan versions: one adjustment by resolution
+            from kh_desktop.storage.plan_store import adjust_plan
+
+            adjust_plan(store, [FIXTURE_ADJUSTMENT], "15/NQ-HĐND", "2028-07-20")
 
 
 if __name__ == "__main__":

@@ -21,15 +21,21 @@ def test_model_of_a_range_target_with_an_estimate(store):
     store.record("2", "2026", "15,5")
     store.record("2", "2027-Q2", "14", estimate=True)
     plan = store.plan
+    # A growth rate takes only a figure entered for the year itself: a quarter's growth makes no 2027 bar (issue 14).
+    early = chart_data(plan.indicator("2"), store.readings()["2"], None, plan.years)
+    assert [(b.year, b.value, b.label) for b in early.bars] == [(2026, 15.5, "15,5")]
+    store.record("2", "2027-9T", "14", estimate=True)
+    assert [b.year for b in chart_data(plan.indicator("2"), store.readings()["2"], None, plan.years).bars] == [2026]
+    store.record("2", "2027", "14", estimate=True)
     data = chart_data(plan.indicator("2"), store.readings()["2"], None, plan.years)
-    assert [(b.year, b.value, b.label) for b in data.bars] == [(2026, 15.5, "15,5"), (2027, 14.0, "14* (ước)")]
+    assert [(b.year, b.value, b.label) for b in data.bars] == [(2026, 15.5, "15,5"), (2027, 14.0, "14 (ước)")]
     assert [b.mark for b in data.bars] == [Mark.OFFICIAL, Mark.ESTIMATE]
     assert data.bands == [(2030, 15.0, 17.0)]
     assert data.legend == [Mark.TARGET, Mark.BAND, Mark.OFFICIAL, Mark.ESTIMATE]
     y_max, ticks = data.scale
     # highest value 17 with room for its label (17 × 1,15 = 19,55) in steps of 5
     assert y_max == 20 and [t for _, t in ticks] == ["0", "5", "10", "15", "20"]
-    assert data.footnotes == ["* Số tính đến kỳ gần nhất, chưa đủ cả năm."]
+    assert data.footnotes == []
     assert data.arrow is None and data.x_range == (2025.5, 2030.5)
 
 

@@ -15,6 +15,7 @@ from kh_desktop.storage.conflict_store import open_conflicts
 from kh_desktop.storage.task_store import find_task, list_tasks, task_history, update_task
 from kh_desktop.ui.conflict_actions import MENU_TEXT
 from kh_desktop.ui.figures_table_model import COL_ACTUAL, CONFLICT_BACKGROUND, CONFLICT_ROLE
+from kh_desktop.ui.keyboard import plain_text
 from kh_desktop.ui.main_window import MainWindow
 from kh_desktop.ui.store_service import StoreService
 from kh_desktop.ui.tasks_table_model import COL_STATUS
@@ -113,7 +114,7 @@ def test_settling_from_the_cell_menu_keeps_the_chosen_figure(qtbot, window, offi
 
 def test_menu_lists_every_conflict_and_settles_a_task(qtbot, window, office):
     store, task_id = office
-    entries = [a for a in window.menus["exchange"].actions() if a.text() == MENU_TEXT]
+    entries = [a for a in window.menus["exchange"].actions() if plain_text(a.text()) == MENU_TEXT]
     assert len(entries) == 1
     entries[0].trigger()
     dialog = window.conflict_actions.dialog

@@ -124,9 +124,13 @@ def test_level_year_takes_the_latest_reading():
 
 def test_own_year_figure_wins_and_estimate_is_carried():
     level = next(i for i in PLAN.indicators if i.aggregation == "level" and i.target(2026).op == "ge")
-    data = readings(Y2026_est=level.target(2026).value - 1, Q2026_4=level.target(2026).value + 10)
+    data = readings(Y2026_est=level.target(2026).value - 1, Q2026_4_est=level.target(2026).value + 10)
     result = evaluate_year(level, 2026, data)
     assert not result.derived and result.estimate and result.verdict == NOT_MET
+    # An official quarter IV outranks an estimated year of the same date (issue 12: no clock decides).
+    data = readings(Y2026_est=level.target(2026).value - 1, Q2026_4=level.target(2026).value + 10)
+    result = evaluate_year(level, 2026, data)
+    assert result.derived and not result.estimate and result.verdict == EXCEEDED
 
 
 def test_no_data_and_no_target():

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from kh_desktop.exchange.backups import list_backups
 from kh_desktop.exchange.send import send
+from kh_desktop.ui.keyboard import plain_text
 from kh_desktop.ui.main_window import MainWindow
 from kh_desktop.ui.store_service import StoreService
 from tests.exchange_helpers import approve_pcs, make_pc
@@ -29,7 +30,7 @@ def window(qtbot, store, ui_settings):
 
 
 def test_menu_has_the_exchange_actions(window):
-    texts = [a.text() for a in window.menus["exchange"].actions() if a.text()]
+    texts = [plain_text(a.text()) for a in window.menus["exchange"].actions() if a.text()]
     for wanted in ("Gửi số liệu về Văn phòng", "Nhận số liệu từ đơn vị", "Nhật ký nhận số liệu", "Sao lưu ngay"):
         assert any(t.startswith(wanted) for t in texts), texts
     assert any(t.startswith("Khôi phục") for t in texts)

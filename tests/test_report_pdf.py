@@ -105,7 +105,7 @@ def test_commune_half_year_report(store, tmp_path, qapp_once):
     for page in reader.pages[1:]:
         page_text = flat(page.extract_text())
         if "Nơi nhận" not in page_text or re.search(r"\b2[0-2]\b", page_text):
-            assert "STT" in page_text and "% so với KH" in page_text
+            assert "STT" in page_text and "% KH năm" in page_text
 
 
 def test_pages_are_a4_with_the_margins(store, tmp_path, qapp_once):

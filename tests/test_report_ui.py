@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from kh_desktop.excel.export import export_workbook
 from kh_desktop.excel.importer import apply_import, preview_import
+from kh_desktop.ui.keyboard import plain_text
 from kh_desktop.ui.main_window import MainWindow
 from kh_desktop.ui.report_actions import ImportPreviewDialog
 from kh_desktop.ui.store_service import StoreService
@@ -22,7 +23,7 @@ def window(qtbot, store, ui_settings):
 
 
 def texts(menu) -> list[str]:
-    return [a.text() for a in menu.actions() if a.text()]
+    return [plain_text(a.text()) for a in menu.actions() if a.text()]  # without the Alt-letter marks
 
 
 def test_menus_hold_report_and_excel_actions(window):
@@ -79,3 +80,41 @@ def test_import_preview_dialog_lists_changes_and_refuses_bad_files(qtbot, window
         not hasattr(dialog, "apply_button")
         and "ô sai" in dialog.findChild(type(dialog.layout().itemAt(0).widget())).text()
     )
+
+
+def test_word_report_saved_from_the_window(qtbot, window, store, tmp_path, monkeypatch):
+    from docx import Document
+    from PySide6.QtWidgets import QFileDialog
+
+    from kh_desktop.domain.periods import Period
+
+    assert "Lưu báo cáo Word (sửa tiếp trong Word)…" in texts(window.menus["reports"])
+    store.record("4", "2026-Q1", 50)
+    store.record("4", "2026-Q2", 60)
+    store.record("4", "2026-Q3", 61)
+    window.period_selector.set_period(Period(2026, "T", 9))
+    window.open_unit("ban-qlda")
+    out = tmp_path / "bao-cao.docx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(out), "")))
+    window.report_actions.save_docx()
+    qtbot.waitUntil(out.exists, timeout=20000)
+    doc = Document(str(out))
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "9 tháng năm 2026" in body and "đạt 171 tỷ đồng, bằng 81,4% kế hoạch năm" in body
+
+
+def test_public_site_exported_from_the_window(qtbot, window, store, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from kh_desktop.domain.periods import Period
+
+    assert "Xuất trang công khai…" in texts(window.menus["reports"])
+    store.record("12", "2026-9T", 1200)
+    window.period_selector.set_period(Period(2026, "T", 9))
+    folder = tmp_path / "cong-khai"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(folder)))
+    window.report_actions.publish()
+    qtbot.waitUntil((folder / "vh-xh.html").exists, timeout=20000)
+    qtbot.waitUntil((folder / "index.html").exists, timeout=20000)
+    text = (folder / "vh-xh.html").read_text(encoding="utf-8")
+    assert "9 tháng năm 2026" in text and "1.200" in text

@@ -420,6 +420,7 @@ def test_relayed_figures_reach_a_unit_only_from_its_approved_van_phong(office):
 
 
 def test_an_unsigned_file_of_the_previous_release_waits_for_its_own_approval(office):
+    """Received by a Văn phòng on today's plan document, which replaces the released one (replaces_sha256)."""
     (summary,) = office.receive(DATA / "exchange-v3-kinh-te.khtd")
     assert summary.status == "pending"
     assert "không có chữ ký" in summary.reason
@@ -575,3 +576,67 @@ def test_an_unreadable_key_folder_is_a_message_not_a_traceback(tmp_path):
     blocker.write_text("a file where the key folder should be")
     with pytest.raises(IdentityError, match="Không đọc hoặc ghi được khóa định danh"):
         load_identity(blocker / "keys")
+
+
+# ---- plan versions travel only from Văn phòng ----------------------------------------------------------------
+
+TO_16 = {"kind": "target", "code": "2", "year": 2029, "target": {"op": "ge", "value": 16, "as_written": "≥16"}}
+
+
+def _target_2029(store: Store, code: str):
+    return store.plan.indicator(code).targets[2029].value
+
+
+def test_a_plan_adjustment_reaches_a_unit_only_in_its_approved_van_phong_file(office):
+    from kh_desktop.storage.plan_store import adjust_plan, plan_versions
+
+    kt = office.pc("kt", "kinh-te")
+    office.approve(kt)
+    issued = _target_2029(kt, "2")
+    adjust_plan(office.vp, [TO_16], "15/NQ-HĐND", "2028-07-20")
+    consolidated = office.send(office.vp)
+    (waiting,) = office.receive(consolidated, at=kt)
+    assert waiting.status == "pending" and _target_2029(kt, "2") == issued  # nothing from an unapproved PC
+    (summary,) = trust.approve(kt, office.vp.pc_id, ALL_UNITS).summaries
+    assert (summary.status, summary.plan_versions) == ("applied", 1)
+    assert (_target_2029(kt, "2"), _target_2029(kt, "2") != issued) == (16, True)
+    assert [v["decision"] for v in plan_versions(kt)] == ["15/NQ-HĐND"]
+    # A file written by the unit under the issued plan is still received at Văn phòng after the adjustment.
+    kt.record("4", "2026-Q1", "48")
+    (old_version,) = office.receive(office.send(kt))
+    assert (old_version.status, old_version.counts["added"]) == ("applied", 1)
+
+
+def test_plan_versions_in_a_unit_pcs_file_are_ignored(office):
+    """A unit PC (here VH-XH's, approved at P. Kinh tế as VH-XH's) cannot change another PC's plan."""
+    from kh_desktop.storage.plan_store import adjust_plan, adopt_plan_versions, plan_versions
+
+    kt, vh = office.pc("kt", "kinh-te"), office.pc("vh", "vh-xh")
+    adjust_plan(office.vp, [TO_16], "15/NQ-HĐND", "2028-07-20")
+    vh_plan_before = _target_2029(vh, "2")
+    adopt_plan_versions(vh, plan_versions(office.vp))  # VH-XH got the version earlier, from Văn phòng
+    office.approve(vh, at=kt)
+    vh.record("10", "2026", "97")
+    (summary,) = office.receive(office.send(vh), at=kt)
+    assert (summary.status, summary.plan_versions) == ("applied", 0)
+    assert _target_2029(kt, "2") == vh_plan_before and plan_versions(kt) == []
+
+
+def test_a_database_of_the_previous_plan_document_takes_the_shipped_one_and_both_exchange(tmp_path, plan_text):
+    """The released plan document (before growth rows became 'none') is replaced, not refused: databases made
+    with it take the shipped document when opened, and their files are received by PCs on the new one."""
+    import sqlite3 as sql
+
+    old_text = sql.connect(DATA / "exchange-v3-kinh-te.khtd").execute("SELECT body FROM plan_document").fetchone()[0]
+    old = Store.create(tmp_path / "old.sqlite", old_text, "kinh-te", identity=load_identity(tmp_path / "k" / "old"))
+    assert old.plan.indicator("1").aggregation == "level"  # what the released document said
+    old.record("4", "2026-Q1", "48")
+    old_file = send(old, tmp_path / "old.khtd")  # written before the program was updated
+    old.close()
+    vp = Store.create(tmp_path / "vp.sqlite", plan_text, ALL_UNITS, identity=load_identity(tmp_path / "k" / "vp"))
+    reopened = Store.open(tmp_path / "old.sqlite", identity=load_identity(tmp_path / "k" / "old"))
+    assert reopened.plan.indicator("1").aggregation == "none" and reopened.plan_sha256 == vp.plan_sha256
+    trust_store.register_pc(vp, reopened.pc_id, reopened.identity.public_key, "kinh-te")
+    (summary,) = receive_files(vp, [old_file]).summaries
+    assert (summary.status, summary.counts["added"]) == ("applied", 1)
+    assert value(vp, "4", "2026-Q1") == 48.0

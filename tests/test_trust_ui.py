@@ -93,3 +93,17 @@ def test_first_start_has_no_default_unit(qtbot, plan_text):
     assert not dialog.ok_button.isEnabled()
     dialog.unit_box.setCurrentIndex(dialog.unit_box.findData("kinh-te"))
     assert dialog.ok_button.isEnabled() and dialog.values() == ("kinh-te", "")
+
+
+def test_enter_never_approves_a_pc(qtbot, tmp_path, plan_text):
+    from PySide6.QtCore import Qt
+
+    from kh_desktop.ui.pcs_dialog import ApprovalDialog
+
+    vp = _pc(tmp_path, "vp", plan_text, ALL_UNITS)
+    pc = {"pc_id": "b" * 32, "unit": "kinh-te", "unit_name": "Phòng Kinh tế", "fingerprint": "1234 5678 9012"}
+    dialog = ApprovalDialog(vp, pc, ["y.khtd"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert dialog.result() == dialog.DialogCode.Rejected

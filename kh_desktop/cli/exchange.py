@@ -102,6 +102,8 @@ def print_summaries(result, labels: dict, *, as_json: bool, dry_run: bool) -> No
             print(f"  Sau khi so mã máy với đơn vị qua điện thoại: kh-desktop pcs approve {s.pc_id}")
             continue
         print("  " + ", ".join(f"{s.counts[key]} {label}" for key, label in COUNT_LABELS))
+        if s.plan_versions:
+            print(f"  Nhận {s.plan_versions} bản điều chỉnh kế hoạch từ Văn phòng (xem lệnh plan versions).")
         for row in s.refused:
             print(f"  Từ chối: {row['label']} — {row['reason']}")
         for row in s.conflicts:

@@ -22,13 +22,19 @@ def register(sub) -> None:
     p.add_argument("--person", default="", help="tên người nhập liệu")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("plan", help="các chỉ tiêu của kế hoạch")
+    p = sub.add_parser("plan", help="các chỉ tiêu của kế hoạch (đang áp dụng); điều chỉnh: plan adjust, plan versions")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_plan)
+    from .plans import register_plan_subcommands  # plan adjust, plan versions (issue 13)
+
+    register_plan_subcommands(p)
 
     p = sub.add_parser("set", help="ghi số liệu thực hiện: set CODE PERIOD VALUE")
     p.add_argument("code")
-    p.add_argument("period", help="2026, 2026-H1, 2026-Q3 hoặc baseline (số hiện nay)")
+    p.add_argument(
+        "period",
+        help="2026, 2026-Q1, 2026-H1, 2026-9T (9 tháng), 2026-Q3, 2025 (số liệu so sánh) hoặc baseline (số hiện nay)",
+    )
     p.add_argument("value")
     p.add_argument("--estimate", action="store_true", help="số ước thực hiện")
     p.add_argument("--note", default="")
@@ -43,7 +49,7 @@ def register(sub) -> None:
 
     p = sub.add_parser("status", help="đánh giá kết quả so với chỉ tiêu")
     p.add_argument("--year", type=int)
-    p.add_argument("--period", help="một kỳ trong năm: 2026-H1, 2026-Q3")
+    p.add_argument("--period", help="quý I 2026-Q1, 6 tháng 2026-H1, 9 tháng 2026-9T, cả năm 2026, quý 2026-Q3")
     p.add_argument("--unit")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_status)
@@ -103,6 +109,7 @@ def cmd_plan(args) -> int:
                 "baseline": i.baseline.label if i.baseline else None,
                 "words": list(i.allowed_words),
                 "notes": list(i.notes),
+                "version": i.version,
             }
             for i in plan.indicators
         ]
@@ -146,6 +153,7 @@ def cmd_status(args) -> int:
         else:
             raise CommandError("Hãy cho biết năm (--year 2026) hoặc kỳ (--period 2026-H1).")
         assessments = store.assess(period, unit_id(store, args.unit))
+        earlier = store.same_period(period, unit_id(store, args.unit))
     rows = [
         {
             "code": a.code,
@@ -161,17 +169,38 @@ def cmd_status(args) -> int:
             "ratio": a.ratio,
             "partial": a.partial,
             "reason": a.reason,
+            "disagreement": a.disagreement,
+            "same_period_last_year": earlier[a.code].previous,
+            "same_period_last_year_estimate": earlier[a.code].estimate,
+            # percentage points for rows measured in %, percent of last year's figure otherwise
+            "change": round(earlier[a.code].change, 2) if earlier[a.code].change is not None else None,
+            "change_unit": ("điểm %" if earlier[a.code].in_points else "%")
+            if earlier[a.code].change is not None
+            else None,
         }
         for a in assessments
     ]
     if args.json:
         print_json(rows)
         return 0
-    print(f"Đánh giá {period.label.lower()}:")
+    print(
+        f"Đánh giá {period.label.lower()} (số liệu tính từ đầu năm đến hết kỳ):"
+        if period.cumulative and period.kind != "Q"
+        else f"Đánh giá {period.label.lower()}:"
+    )
     for a in assessments:
         actual = format_value(a.actual) + (" (ước)" if a.estimate else "") + (" *" if a.derived else "")
         percent = format_number(a.percent, 1) + "%" if a.percent is not None else ""
-        print(f"{a.code:>5}  {format_target(a.target):>12}  {actual:>14}  {percent:>8}  {VERDICT_LABELS[a.verdict]}")
+        same = earlier[a.code]
+        compared = f"  cùng kỳ {same.previous_text}" if same.previous is not None else ""
+        compared += f" ({same.change_text})" if same.change_text else ""
+        flags = ("  [chưa đủ kỳ]" if a.partial else "") + ("  [số liệu không khớp]" if a.disagreement else "")
+        print(
+            f"{a.code:>5}  {format_target(a.target):>12}  {actual:>14}  {percent:>8}  "
+            f"{VERDICT_LABELS[a.verdict]}{compared}{flags}"
+        )
+    if any(a.derived for a in assessments):
+        print("* số liệu suy ra từ các kỳ đã nhập.")
     return 0
 
 

@@ -8,9 +8,9 @@ import sys
 from .. import APP_NAME
 from ..domain.errors import UserError
 from ..paths import default_db_path
-from . import exchange, figures, pcs, reports, tasks
+from . import exchange, figures, pcs, plans, reports, tasks
 
-COMMAND_GROUPS = [figures, exchange, pcs, reports, tasks]
+COMMAND_GROUPS = [figures, plans, exchange, pcs, reports, tasks]
 
 
 class _VersionAction(argparse.Action):

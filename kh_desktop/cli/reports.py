@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..domain.periods import parse_report_period
+from ..domain.periods import PeriodError, ReportPeriod, parse_period, parse_report_period
 from .common import CommandError, open_store, unit_id
 
 
 def register(sub) -> None:
-    p = sub.add_parser("report", help="in báo cáo kết quả thực hiện chỉ tiêu ra tệp PDF")
-    p.add_argument("out", metavar="OUT.pdf")
-    p.add_argument("--period", required=True, help="2026, 2026-H1, 2026-Q3, 2026-2028 (giữa kỳ) hoặc 2026-2030")
+    p = sub.add_parser("report", help="báo cáo kết quả thực hiện chỉ tiêu: tệp PDF hoặc Word (.docx) theo đuôi tên tệp")
+    p.add_argument("out", metavar="OUT.pdf|OUT.docx")
+    p.add_argument(
+        "--period",
+        required=True,
+        help="quý I 2026-Q1, 6 tháng 2026-H1, 9 tháng 2026-9T, cả năm 2026, một quý 2026-Q3, "
+        "2026-2028 (giữa kỳ) hoặc 2026-2030",
+    )
     p.add_argument("--unit", help="báo cáo của một đơn vị (mặc định: toàn xã)")
     p.add_argument("--charts", action="store_true", help="thêm trang biểu đồ tiến độ cho từng chỉ tiêu")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("publish", help="trang công khai (HTML tĩnh, không cần mạng) cho một kỳ: toàn xã và từng đơn vị")
+    p.add_argument("out_dir", metavar="OUT_DIR")
+    p.add_argument("--period", required=True, help="quý I 2026-Q1, 6 tháng 2026-H1, 9 tháng 2026-9T, cả năm 2026")
+    p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("export-xlsx", help="xuất toàn bộ chỉ tiêu và số liệu ra tệp Excel")
     p.add_argument("out", metavar="OUT.xlsx")
@@ -23,7 +33,11 @@ def register(sub) -> None:
     p = sub.add_parser("template-xlsx", help="mẫu Excel nhập số liệu cho một đơn vị và một kỳ")
     p.add_argument("out", metavar="OUT.xlsx")
     p.add_argument("--unit", required=True)
-    p.add_argument("--period", required=True, help="2026, 2026-H1 hoặc 2026-Q3")
+    p.add_argument(
+        "--period",
+        required=True,
+        help="quý I 2026-Q1, 6 tháng 2026-H1, 9 tháng 2026-9T, cả năm 2026, một quý 2026-Q3; 2025 (số liệu so sánh)",
+    )
     p.set_defaults(func=cmd_template)
 
     p = sub.add_parser("import-xlsx", help="nhập số liệu từ tệp Excel (đã xuất hoặc mẫu nhập liệu)")
@@ -45,12 +59,27 @@ def cmd_report(args) -> int:
     from ..reports.render import ReportError, write_pdf
 
     out = Path(args.out)
-    if out.suffix.lower() != ".pdf":
-        raise CommandError(f"Tên tệp phải có đuôi .pdf: {out}")
+    suffix = out.suffix.lower()
+    if suffix not in (".pdf", ".docx"):
+        raise CommandError(f"Tên tệp phải có đuôi .pdf (in) hoặc .docx (Word, để sửa tiếp): {out}")
     with open_store(args) as store:
         plan = store.plan
         rp = parse_report_period(args.period, plan.first_year, plan.last_year)
-        content = build_report(store, rp, unit_id(store, args.unit))
+        unit = unit_id(store, args.unit)
+        content = build_report(store, rp, unit)
+        if suffix == ".docx":
+            from ..reports.docx_report import write_docx
+            from ..reports.narrative import draft_sentences
+
+            try:
+                write_docx(content, draft_sentences(store, rp, unit), out, plan.last_year)
+            except ReportError as exc:
+                raise CommandError(str(exc)) from exc
+            who = content.unit_name or "toàn xã"
+            print(
+                f"Đã ghi báo cáo {rp.label} ({who}) vào {out} (Word): phần I đã soạn sẵn từ số liệu, hãy đọc lại và sửa."
+            )
+            return 0
         extra = None
         if args.charts:
             from ..reports.charts import chart_pages
@@ -62,6 +91,21 @@ def cmd_report(args) -> int:
             raise CommandError(str(exc)) from exc
     who = content.unit_name or "toàn xã"
     print(f"Đã ghi báo cáo {rp.label} ({who}) vào {out}: {pages} trang.")
+    return 0
+
+
+def cmd_publish(args) -> int:
+    from ..reports.publish import publish_site
+    from ..reports.render import ReportError
+
+    with open_store(args) as store:
+        plan = store.plan
+        rp = parse_report_period(args.period, plan.first_year, plan.last_year)
+        try:
+            pages = publish_site(store, Path(args.out_dir), rp)
+        except ReportError as exc:
+            raise CommandError(str(exc)) from exc
+    print(f"Đã ghi trang công khai {rp.label} vào {args.out_dir}: {len(pages)} trang (mở {pages[0].name}).")
     return 0
 
 
@@ -86,7 +130,12 @@ def cmd_template(args) -> int:
     out = _xlsx_out(args.out)
     with open_store(args) as store:
         plan = store.plan
-        rp = parse_report_period(args.period, plan.first_year, plan.last_year)
+        try:
+            rp = parse_report_period(args.period, plan.first_year, plan.last_year)
+        except PeriodError:
+            # The year before the plan has no report, but its reference figures may be entered from a template.
+            period = parse_period(args.period, plan.first_year, plan.last_year)
+            rp = ReportPeriod(period.year, period.year, period)
         unit = plan.unit(args.unit)
         try:
             write_template(store, out, unit.id, rp)

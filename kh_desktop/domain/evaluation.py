@@ -54,7 +54,7 @@ class Reading:
     period: Period
     value: Value
     estimate: bool = False
-    order: int = 0  # later entries win ties between periods ending in the same month
+    order: int = 0  # the order of entry: kept for display, never used to decide between figures
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ class Assessment:
     partial: bool = False  # a derived figure that does not yet cover the whole period
     ratio: float | None = None  # for indicators measured against a baseline
     judged_against: Target | None = None  # a period's share of a flow's yearly target, when that decided
+    disagreement: str = ""  # another figure for the same months says something else (Vietnamese)
 
     @property
     def verdict_label(self) -> str:
@@ -147,36 +148,118 @@ def _validate_number(indicator: Indicator, raw: Value, baseline: bool) -> float:
     return value
 
 
-# ---- the figure for a year ----------------------------------------------------------------
+# ---- the figure for a period ---------------------------------------------------------------
+#
+# A fixed rule, never the order of entry, decides between figures (no PC's clock can change a report):
+# - "none" (growth rates): only a figure entered for the period itself; nine months' growth is not the
+#   third quarter's, and a year's is not its latest quarter's.
+# - "flow" (adds up): a figure entered for the period wins over the sum of its parts; otherwise the parts
+#   that cover most months, in the fewest and longest pieces (9 tháng + quý IV before 6 tháng + 6 tháng).
+# - "level" (carries over): the reading at the latest date inside the period; among readings of that same
+#   date an official figure before an estimate, then the longer period.
+# When another figure for the same months says something else, the result carries the disagreement.
 
 
-def _numeric(readings: list[Reading]) -> list[Reading]:
-    return [r for r in readings if isinstance(r.value, (int, float))]
+@dataclass(frozen=True)
+class PeriodFigure:
+    value: Value | None
+    derived: bool = False
+    estimate: bool = False
+    partial: bool = False
+    disagreement: str = ""  # Vietnamese: which other figure for the same months differs
+
+    def astuple(self):
+        return self.value, self.derived, self.estimate, self.partial
+
+
+_NOTHING = PeriodFigure(None)
+
+
+def _same(a: Value, b: Value) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(float(a) - float(b)) <= _EPSILON * max(1.0, abs(float(a)))
+    return a == b
+
+
+def _reading_text(r: Reading) -> str:
+    return f"{r.period.short_label} {format_value(r.value)}" + (" (ước)" if r.estimate else "")
+
+
+def period_figure(indicator: Indicator, period: Period, readings: dict[str, Reading]) -> PeriodFigure:
+    """The figure of a period: its own, or one derived from the figures inside it (see the rule above)."""
+    inside = [r for r in readings.values() if period.contains(r.period)]
+    own = next((r for r in inside if r.period == period), None)
+    if indicator.aggregation == "none":
+        return PeriodFigure(own.value, False, own.estimate) if own else _NOTHING
+    if indicator.aggregation == "flow":
+        return _flow_figure(period, inside, own)
+    return _level_figure(period, inside)
+
+
+def _level_figure(period: Period, inside: list[Reading]) -> PeriodFigure:
+    if not inside:
+        return _NOTHING
+    last = max(r.period.end_month for r in inside)
+    same_day = [r for r in inside if r.period.end_month == last]
+    chosen = max(same_day, key=lambda r: (not r.estimate, r.period.months))
+    others = [r for r in same_day if r is not chosen and not _same(r.value, chosen.value)]
+    disagreement = ""
+    if others:
+        disagreement = "Số liệu cùng thời điểm khác nhau: " + "; ".join(_reading_text(r) for r in [chosen, *others])
+    return PeriodFigure(chosen.value, chosen.period != period, chosen.estimate, last < period.end_month, disagreement)
+
+
+def _covers(pos: int, end: int, by_start: dict[int, list[Reading]]):
+    """Every way to lay figures end to end from month `pos` to `end`, a quarter left out where none starts."""
+    if pos >= end:
+        yield ()
+        return
+    for r in by_start.get(pos, ()):
+        if r.period.end_month <= end:
+            for rest in _covers(r.period.end_month, end, by_start):
+                yield (r, *rest)
+    for rest in _covers(pos + 3, end, by_start):
+        yield rest
+
+
+def _flow_figure(period: Period, inside: list[Reading], own: Reading | None) -> PeriodFigure:
+    parts = [r for r in inside if r is not own and isinstance(r.value, (int, float))]
+    by_start: dict[int, list[Reading]] = {}
+    for r in parts:
+        by_start.setdefault(r.period.start_month, []).append(r)
+    covers = [c for c in _covers(period.start_month, period.end_month, by_start) if c]
+    full = [c for c in covers if sum(r.period.months for r in c) == period.months]
+
+    def cover_text(cover) -> str:
+        total = sum(float(r.value) for r in cover)
+        return " + ".join(r.period.short_label for r in cover) + f" = {format_value(total)}"
+
+    if own is not None:
+        differing = [c for c in full if not _same(sum(float(r.value) for r in c), own.value)]
+        disagreement = ""
+        if differing and isinstance(own.value, (int, float)):
+            disagreement = (
+                f"Số liệu {period.short_label.lower()} ({format_value(own.value)}) khác tổng các kỳ: "
+                + "; ".join(cover_text(c) for c in differing[:2])
+            )
+        return PeriodFigure(own.value, False, own.estimate, False, disagreement)
+    if not covers:
+        return _NOTHING
+    best = max(covers, key=lambda c: (sum(r.period.months for r in c), -len(c), [r.period.months for r in c]))
+    total = sum(float(r.value) for r in best)
+    months = sum(r.period.months for r in best)
+    differing = [c for c in full if not _same(sum(float(r.value) for r in c), total)]
+    disagreement = ""
+    if differing:
+        disagreement = "Các cách cộng cho kết quả khác nhau: " + "; ".join(
+            cover_text(c) for c in [best, *differing[:2]]
+        )
+    return PeriodFigure(total, True, any(r.estimate for r in best), months < period.months, disagreement)
 
 
 def year_figure(indicator: Indicator, y: int, readings: dict[str, Reading]):
     """(value, derived, estimate, partial) for a year: its own figure, or one derived from its parts."""
-    own = readings.get(str(y))
-    if own is not None:
-        return own.value, False, own.estimate, False
-    parts = [r for r in readings.values() if r.period.year == y and r.period.kind != "Y"]
-    if not parts:
-        return None, False, False, False
-    if indicator.aggregation == "flow":
-        total, months, estimate = 0.0, 0, False
-        for half in (1, 2):
-            h = readings.get(f"{y}-H{half}")
-            quarters = [readings.get(f"{y}-Q{q}") for q in (2 * half - 1, 2 * half)]
-            chosen = [h] if h is not None else [q for q in quarters if q is not None]
-            for r in _numeric(chosen):
-                total += float(r.value)
-                months += r.period.months
-                estimate = estimate or r.estimate
-        if months == 0:
-            return None, False, False, False
-        return total, True, estimate, months < 12
-    latest = max(parts, key=lambda r: (r.period.end_month, r.order))
-    return latest.value, True, latest.estimate, latest.period.end_month < 12
+    return period_figure(indicator, year_period(y), readings).astuple()
 
 
 # ---- judging ------------------------------------------------------------------------------
@@ -205,6 +288,9 @@ def judge(target: Target, actual: Value, direction: str = "higher") -> tuple[str
         if x > v + _EPSILON:
             return NOT_MET, percent
         return (MET if abs(x - v) <= _EPSILON else EXCEEDED), percent
+    if target.op == "lt":  # "dưới …": strictly below
+        percent = v / x * 100 if x > _EPSILON else None
+        return (MET if x < v - _EPSILON else NOT_MET), percent
     percent = x / v * 100 if v else None
     if target.op == "gt":
         return (MET if x > v + _EPSILON else NOT_MET), percent
@@ -223,13 +309,28 @@ def evaluate_year(
 ) -> Assessment:
     """The verdict for a year. `all_readings` (every year's figures) is needed for period totals."""
     target = indicator.target(y)
-    period = year_period(y)
-    value, derived, estimate, partial = year_figure(indicator, y, readings)
     if target is not None and target.op == "total":
         return _evaluate_total(indicator, y, target, all_readings or readings)
-    if value is None:
-        return Assessment(indicator.code, period, None, False, False, None, NO_DATA, target, reason="Chưa có số liệu")
-    return _assess(indicator, period, target, value, derived, estimate, partial, baseline)
+    return _evaluate_figure(
+        indicator, year_period(y), target, period_figure(indicator, year_period(y), readings), baseline
+    )
+
+
+def _no_data_reason(indicator: Indicator, period: Period, readings: dict[str, Reading]) -> str:
+    if indicator.aggregation == "none" and any(period.contains(r.period) for r in readings.values()):
+        return (
+            f"Chỉ tiêu tăng trưởng: chỉ tính số liệu nhập cho đúng kỳ {period.short_label.lower()}, "
+            "không suy ra từ các kỳ khác"
+        )
+    return "Chưa có số liệu"
+
+
+def _evaluate_figure(indicator, period, target, figure: PeriodFigure, baseline, readings=None) -> Assessment:
+    if figure.value is None:
+        reason = _no_data_reason(indicator, period, readings or {})
+        return Assessment(indicator.code, period, None, False, False, None, NO_DATA, target, reason=reason)
+    a = _assess(indicator, period, target, figure.value, figure.derived, figure.estimate, figure.partial, baseline)
+    return replace(a, disagreement=figure.disagreement) if figure.disagreement else a
 
 
 def _assess(indicator, period, target, value, derived, estimate, partial, baseline) -> Assessment:
@@ -307,54 +408,37 @@ def _of_year(readings: dict[str, Reading], y: int) -> dict[str, Reading]:
     return {k: r for k, r in readings.items() if r.period.year == y}
 
 
-def _half_from_quarters(indicator: Indicator, half: Period, readings: dict[str, Reading]):
-    """(value, derived, estimate, partial) of a half year that has only quarterly figures."""
-    quarters = [
-        readings[key]
-        for key in (f"{half.year}-Q{2 * half.index - 1}", f"{half.year}-Q{2 * half.index}")
-        if key in readings
-    ]
-    if not quarters:
-        return None, False, False, False
-    if indicator.aggregation == "flow":
-        numbers = _numeric(quarters)
-        if not numbers:
-            return None, False, False, False
-        return sum(float(q.value) for q in numbers), True, any(q.estimate for q in numbers), len(numbers) < 2
-    latest = max(quarters, key=lambda r: (r.period.end_month, r.order))
-    return latest.value, True, latest.estimate, latest.period.end_month < half.end_month
-
-
 def evaluate_period(
     indicator: Indicator, period: Period, readings: dict[str, Reading], baseline: float | None = None
 ) -> Assessment:
     """Whether a figure for a period is on track for its year's target.
 
-    Flows are compared with the share of the yearly target that the period's months make up;
-    levels and words are compared with the year's target itself.
+    Flows are compared with the share of the yearly target that the period's months make up (9/12 for
+    9 tháng); levels, growth rates and words are compared with the year's target itself.
     """
     year_readings = _of_year(readings, period.year)
     if period.kind == "Y":
-        return evaluate_year(indicator, period.year, year_readings, baseline, readings)
+        assessment = evaluate_year(indicator, period.year, year_readings, baseline, readings)
+        if assessment.actual is None:
+            return replace(assessment, reason=_no_data_reason(indicator, period, year_readings))
+        return assessment
     target = indicator.target(period.year)
-    own = readings.get(period.key)
-    value, derived, estimate, partial = (own.value, False, own.estimate, False) if own else (None, False, False, False)
-    if own is None and period.kind == "H":
-        value, derived, estimate, partial = _half_from_quarters(indicator, period, readings)
-    if value is None:
-        return Assessment(indicator.code, period, None, False, False, None, NO_DATA, target, reason="Chưa có số liệu")
+    figure = period_figure(indicator, period, year_readings)
+    if figure.value is None:
+        return _evaluate_figure(indicator, period, target, figure, baseline, year_readings)
+    value = figure.value
     if target is not None and indicator.aggregation == "flow" and not target.is_text and target.reference:
         # A flow is on track when the period brings its share of the year's target; the percentage
-        # stays "% of the year's plan", as Vietnamese period reports write it.
+        # stays "% of the year's plan" (% KH năm), as Vietnamese period reports write it.
         share = period.months / 12
         pro_rata = Target(op="ge", value=float(target.reference) * share)
-        judged = _assess(indicator, period, pro_rata, value, derived, estimate, partial, baseline)
+        judged = _evaluate_figure(indicator, period, pro_rata, figure, baseline)
         percent = float(value) / float(target.reference) * 100 if isinstance(value, (int, float)) else None
         reason = (f"{judged.reason}; " if judged.reason else "") + (
             f"so với {period.months}/12 kế hoạch năm ({format_number(pro_rata.value)})"
         )
         return replace(judged, target=target, percent=percent, reason=reason, judged_against=pro_rata)
-    return _assess(indicator, period, target, value, derived, estimate, partial, baseline)
+    return _evaluate_figure(indicator, period, target, figure, baseline)
 
 
 def remaining_to_final(
@@ -370,7 +454,10 @@ def remaining_to_final(
         gap = max(0.0, float(target.value) - so_far)
         text = "Đã đạt tổng giai đoạn" if gap == 0 else f"Còn thiếu {format_number(gap)} {indicator.measure}"
         return Remaining(so_far, None, target, gap, gap == 0, text)
-    ordered = sorted(readings.values(), key=lambda r: (r.period.year, r.period.end_month, r.order))
+    # The latest date; on one date an official figure, then the longer period (never the order of entry).
+    ordered = sorted(
+        readings.values(), key=lambda r: (r.period.year, r.period.end_month, not r.estimate, r.period.months)
+    )
     if not ordered:
         return Remaining(None, None, target, None, False, "Chưa có số liệu")
     latest = ordered[-1]
@@ -391,7 +478,7 @@ def remaining_to_final(
     if verdict in (MET, EXCEEDED):
         return Remaining(value, latest.period, target, 0.0, True, "Đã đạt chỉ tiêu năm cuối")
     unit = "lần" if indicator.baseline is not None else indicator.measure
-    if target.op == "le":
+    if target.op in ("le", "lt"):
         gap = comparable - float(target.value)
         return Remaining(value, latest.period, target, gap, False, f"Cần giảm thêm {format_number(gap)} {unit}")
     gap = float(target.reference) - comparable
@@ -409,8 +496,8 @@ def remaining_to_final(
 def format_target(target: Target | None) -> str:
     if target is None:
         return ""
-    if target.op in ("ge", "gt", "le"):
-        return {"ge": "≥", "gt": ">", "le": "≤"}[target.op] + format_number(target.value)
+    if target.op in ("ge", "gt", "le", "lt"):
+        return {"ge": "≥", "gt": ">", "le": "≤", "lt": "<"}[target.op] + format_number(target.value)
     if target.op == "range":
         return f"{format_number(target.low)}–{format_number(target.high)}"
     if target.op == "total":
@@ -424,3 +511,48 @@ def format_value(value: Value | None) -> str:
     if isinstance(value, str):
         return value
     return format_number(value)
+
+
+# ---- the same period last year (cùng kỳ năm trước) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class SamePeriod:
+    """The same period of the previous year and the change since, as offices set them side by side."""
+
+    previous: Value | None
+    estimate: bool = False
+    change: float | None = None  # percentage points for rows measured in %, else percent of the previous figure
+    in_points: bool = False
+
+    @property
+    def previous_text(self) -> str:
+        if self.previous is None:
+            return ""
+        return format_value(self.previous) + (" (ước)" if self.estimate else "")
+
+    @property
+    def change_text(self) -> str:
+        """'+2,5 điểm %' for a rate, '+12,3%' for an amount, '' when there is nothing to compare."""
+        if self.change is None:
+            return ""
+        sign = "+" if self.change > _EPSILON else ("−" if self.change < -_EPSILON else "")
+        number = format_number(abs(self.change), 1)
+        return f"{sign}{number} điểm %" if self.in_points else f"{sign}{number}%"
+
+
+def same_period_last_year(indicator: Indicator, period: Period, readings: dict[str, Reading]) -> SamePeriod:
+    """The figure of the same period one year earlier (derived by the same rules) and the change to this one."""
+    earlier = Period(period.year - 1, period.kind, period.index)
+    before = period_figure(indicator, earlier, _of_year(readings, earlier.year))
+    if before.value is None:
+        return SamePeriod(None)
+    now = period_figure(indicator, period, _of_year(readings, period.year)).value
+    in_points = indicator.measure.strip() == "%"
+    change = None
+    if isinstance(now, (int, float)) and isinstance(before.value, (int, float)):
+        if in_points:
+            change = float(now) - float(before.value)
+        elif abs(float(before.value)) > _EPSILON:
+            change = (float(now) / float(before.value) - 1) * 100
+    return SamePeriod(before.value, before.estimate, change, in_points)

@@ -14,7 +14,10 @@ from pathlib import Path
 
 from .errors import UserError
 
-OPS = ("ge", "gt", "le", "range", "total", "text")
+OPS = ("ge", "gt", "le", "lt", "range", "total", "text")
+# How a period's figure follows from its parts: "flow" adds them up, "level" carries the latest over,
+# "none" (growth rates) takes only a figure entered for that very period.
+AGGREGATIONS = ("flow", "level", "none")
 
 
 class PlanError(UserError, ValueError):
@@ -76,7 +79,7 @@ class Indicator:
     measure: str
     owners: tuple[str, ...]
     owners_as_written: str
-    aggregation: str  # "flow" adds up over a year; "level" takes the latest reading
+    aggregation: str  # "flow" adds up over a year; "level" takes the latest reading; "none": only its own period
     direction: str  # "higher" or "lower" is better
     targets: dict[int, Target]
     words: tuple[str, ...] = ()
@@ -86,6 +89,8 @@ class Indicator:
     baseline: Baseline | None = None
     notes: tuple[str, ...] = ()
     position: int = 0
+    version: int = 1  # the plan version that last changed this row (1: as issued)
+    adjusted: dict = field(default_factory=dict, compare=False)  # year -> "KH điều chỉnh theo Nghị quyết số …"
 
     def target(self, year: int) -> Target | None:
         return self.targets.get(year)
@@ -124,7 +129,19 @@ class Plan:
     units: list[Unit]
     indicators: list[Indicator]
     raw: dict = field(repr=False, default_factory=dict)
-    sha256: str = ""
+    sha256: str = ""  # of the plan document as issued: adjustments do not change it
+    version: int = 1  # 1 as issued; each adjustment by a resolution is the next version
+    adjustments: list = field(default_factory=list, repr=False)  # domain.adjustments.Adjustment, in order
+    retired: list[Indicator] = field(default_factory=list, repr=False)  # rows an adjustment stopped tracking
+
+    @property
+    def replaces_sha256(self) -> frozenset[str]:
+        """Earlier documents of this same plan (corrections of how rows are computed, never of targets, which
+        change only by resolutions): files and databases made under them are this plan's too."""
+        return frozenset(str(s) for s in self.raw.get("replaces_sha256", ()))
+
+    def same_plan(self, sha256: str) -> bool:
+        return sha256 == self.sha256 or sha256 in self.replaces_sha256
 
     @property
     def years(self) -> list[int]:
@@ -138,7 +155,19 @@ class Plan:
         for indicator in self.indicators:
             if indicator.code == code:
                 return indicator
+        for indicator in self.retired:
+            if indicator.code == code:
+                raise PlanError(
+                    f"Chỉ tiêu {code} đã bỏ khỏi kế hoạch từ bản {indicator.version}; số liệu đã có vẫn giữ trong lịch sử."
+                )
         raise PlanError(f"Không có chỉ tiêu mã “{code}” trong kế hoạch.")
+
+    def any_indicator(self, code: str) -> Indicator:
+        """An indicator of the plan in force or one an adjustment retired (its history is still shown)."""
+        for indicator in self.retired:
+            if indicator.code == code:
+                return indicator
+        return self.indicator(code)
 
     def has_indicator(self, code: str) -> bool:
         return any(i.code == code for i in self.indicators)
@@ -224,6 +253,12 @@ def parse_plan(raw: dict) -> Plan:
                     raise PlanError(f"Kế hoạch: chỉ tiêu {code} có năm {y} ngoài {first}–{last}.")
                 if target is not None:
                     targets[y] = _target(y, target, code)
+            aggregation = item.get("aggregation", "level")
+            if aggregation not in AGGREGATIONS:
+                raise PlanError(
+                    f"Kế hoạch: chỉ tiêu {code} có cách cộng dồn “{aggregation}” không hợp lệ "
+                    f"(chỉ dùng {', '.join(AGGREGATIONS)})."
+                )
             bounds = item.get("bounds") or {}
             baseline = item.get("baseline")
             indicators.append(
@@ -234,7 +269,7 @@ def parse_plan(raw: dict) -> Plan:
                     measure=item.get("measure", ""),
                     owners=owners,
                     owners_as_written=item.get("owners_as_written", ""),
-                    aggregation=item.get("aggregation", "level"),
+                    aggregation=aggregation,
                     direction=item.get("direction", "higher"),
                     targets=targets,
                     words=tuple(item.get("words", ())),

@@ -16,10 +16,12 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..domain.annex import AGGREGATION_WORDS, DIRECTION_WORDS
 from ..domain.evaluation import evaluate_year, expects_words, format_target
 from ..domain.periods import BASELINE, ReportPeriod
 from ..domain.plan import Indicator
 from ..storage.store import Figure, Store
+from .annex_import import UNITS_SHEET
 from .common import (
     COMMUNE_SHEET,
     FIRST_DATA_ROW,
@@ -154,7 +156,7 @@ def _commune_sheet(ws, store: Store, today: date) -> None:
     plan = store.plan
     years = plan.years
     readings, baselines = store.readings(), store.baselines()
-    last = 4 + len(years) + 1 + 3 * len(years)
+    last = 4 + len(years) + 3 + 3 * len(years)
     put_text(ws, TITLE_ROW, 1, plan.annex_title or "Các chỉ tiêu kế hoạch")
     put_text(
         ws,
@@ -170,9 +172,12 @@ def _commune_sheet(ws, store: Store, today: date) -> None:
         _header(ws, SUBHEADER_ROW, 5 + n, str(y))
     owner_col = 5 + len(years)
     _header(ws, HEADER_ROW, owner_col, "Đơn vị chủ trì", rows=2)
-    keys = ["stt", "code", "name", "measure"] + [f"target:{y}" for y in years] + ["owners"]
+    # how a row adds up and which way is better: plan-import reads these back (an annex rarely says)
+    _header(ws, HEADER_ROW, owner_col + 1, "Cách tính", rows=2)
+    _header(ws, HEADER_ROW, owner_col + 2, "Chiều đánh giá", rows=2)
+    keys = ["stt", "code", "name", "measure"] + [f"target:{y}" for y in years] + ["owners", "aggregation", "direction"]
     for n, y in enumerate(years):
-        start = owner_col + 1 + 3 * n
+        start = owner_col + 3 + 3 * n
         _header(ws, HEADER_ROW, start, f"Năm {y}", span=3)
         for k, text in enumerate(("Thực hiện", "% so với KH", "Đánh giá")):
             _header(ws, SUBHEADER_ROW, start + k, text)
@@ -183,9 +188,11 @@ def _commune_sheet(ws, store: Store, today: date) -> None:
         for n, y in enumerate(years):
             put_text(ws, r, 5 + n, format_target(indicator.target(y)), BOX_CENTER)
         put_text(ws, r, owner_col, ", ".join(plan.owner_names(indicator)), BOX_WRAP)
+        put_text(ws, r, owner_col + 1, AGGREGATION_WORDS.get(indicator.aggregation, ""), BOX_WRAP)
+        put_text(ws, r, owner_col + 2, DIRECTION_WORDS.get(indicator.direction, ""), BOX_WRAP)
         own = readings.get(indicator.code, {})
         for n, y in enumerate(years):
-            start = owner_col + 1 + 3 * n
+            start = owner_col + 3 + 3 * n
             a = evaluate_year(
                 indicator, y, {k: v for k, v in own.items() if v.period.year == y}, baselines.get(indicator.code), own
             )
@@ -199,7 +206,7 @@ def _commune_sheet(ws, store: Store, today: date) -> None:
                 put_text(ws, r, start + 2, a.verdict_label)
             for k in range(3):
                 BOX_CENTER.apply(ws.cell(row=r, column=start + k))
-    _widths(ws, [6, 6, 42, 12] + [9] * len(years) + [18] + [11, 9, 11] * len(years))
+    _widths(ws, [6, 6, 42, 12] + [9] * len(years) + [18, 12, 12] + [11, 9, 11] * len(years))
     _page_setup(ws, last, f"E{FIRST_DATA_ROW}")
 
 
@@ -292,13 +299,27 @@ def export_workbook(store: Store, path: Path | str, today: date | None = None) -
     from .tasks_sheet import TASKS_SHEET, write_tasks_sheet  # the "06 rõ" task register, for reading
 
     write_tasks_sheet(wb.create_sheet(sheet_title(TASKS_SHEET, taken)), store, today)
+    _units_sheet(wb.create_sheet(sheet_title(UNITS_SHEET, taken)), store)
     return _save(wb, path)
 
 
+def _units_sheet(ws, store: Store) -> None:
+    """The commune's units, one full name a row: what plan-import matches the owners column against."""
+    for column, text in enumerate(("Tên đơn vị", "Tên viết tắt", "Mã", "Tên khác"), 1):
+        _header(ws, 1, column, text)
+    for r, unit in enumerate(store.plan.units, 2):
+        for column, text in enumerate((unit.name, unit.short, unit.id, "; ".join(unit.aliases)), 1):
+            put_text(ws, r, column, text, BOX_WRAP)
+    _widths(ws, [40, 16, 14, 40])
+
+
 def write_template(store: Store, path: Path | str, unit_id: str, rp: ReportPeriod, today: date | None = None) -> Path:
-    """A blank entry form for one unit and one period (a year, a half year or a quarter)."""
+    """A blank entry form for one unit and one period (quý I, 6 tháng, 9 tháng, cả năm, or one quarter)."""
     if rp.is_review:
-        raise ExcelError("Mẫu nhập liệu theo một năm, 6 tháng hoặc một quý (ví dụ 2026, 2026-H1, 2026-Q3).")
+        raise ExcelError(
+            "Mẫu nhập liệu theo một kỳ: quý I (2026-Q1), 6 tháng (2026-H1), 9 tháng (2026-9T), cả năm (2026) "
+            "hoặc một quý (2026-Q3)."
+        )
     today = today or date.today()
     plan = store.plan
     unit = plan.unit_by_id(unit_id)
@@ -314,7 +335,12 @@ def write_template(store: Store, path: Path | str, unit_id: str, rp: ReportPerio
         1,
         f"Lập ngày {today:%d/%m/%Y}. Nhập số vào cột “Thực hiện” (ô nền vàng); chỉ tiêu ghi bằng chữ thì chọn trong "
         "danh sách của ô; ghi x ở cột “Ước” nếu là số ước thực hiện; cột “Số hiện nay (gốc)” (ô nền vàng) cho chỉ "
-        f"tiêu so với hiện nay. {EMPTY_CELL_RULE} Không sửa cột Mã và dòng tiêu đề.",
+        f"tiêu so với hiện nay. {EMPTY_CELL_RULE} Không sửa cột Mã và dòng tiêu đề."
+        + (
+            f" Số liệu {period.label.lower()} tính cộng dồn từ ngày 01/01/{period.year}."
+            if period.cumulative and period.kind not in ("Q",)
+            else ""
+        ),
     )
     heads = ("STT", "Mã", "Chỉ tiêu", "ĐVT", "Số hiện nay (gốc)", f"Kế hoạch năm {period.year}")
     for column, text in enumerate((*heads, f"Thực hiện {period.label}", "Ước", "Ghi chú"), 1):

@@ -19,6 +19,8 @@ from ..storage.exchange_store import (
     read_exchange_file,
     write_transaction,
 )
+from ..storage.files import StoreError
+from ..storage.plan_store import adopt_plan_versions, plan_versions
 from ..storage.store import Change, Store
 from .backups import backup_now
 from .folders import CHECKING_FOLDER, HELD_FOLDER, REFUSED_FOLDER, received_dir, stamp
@@ -40,6 +42,7 @@ class FileSummary:
     refused: list[dict] = field(default_factory=list)
     conflicts: list[dict] = field(default_factory=list)
     dry_run: bool = False
+    plan_versions: int = 0  # plan adjustments taken in from Văn phòng's file (or that would be, in a preview)
 
     def to_json(self) -> dict:
         data = {"file": self.file, "status": self.status, **self.counts}
@@ -54,6 +57,7 @@ class FileSummary:
                 "refused": self.refused,
                 "conflict_list": self.conflicts,
                 "dry_run": self.dry_run,
+                "plan_versions": self.plan_versions,
             }
         )
         return data
@@ -216,6 +220,11 @@ def _run(store: Store, prepared, month: Path | None, person: str) -> set:
             summary.archive = summary.archive or earlier["archive_path"]
             _fill(summary, merge_plan(store, data, data.sender, seen))
             continue
+        try:
+            summary.plan_versions = _take_plan_versions(store, data, preview=month is None)
+        except StoreError as exc:
+            summary.status, summary.reason = "refused", str(exc)
+            continue
         arguments = dict(
             sha256=summary.sha256,
             file_name=Path(summary.file).name,
@@ -238,6 +247,17 @@ def _run(store: Store, prepared, month: Path | None, person: str) -> set:
         _fill(summary, result)
         changed |= result.changed.get("figures", set())
     return changed
+
+
+def _take_plan_versions(store: Store, data, preview: bool) -> int:
+    """Plan adjustments come to a PC only from the Văn phòng PC it approved (the relay): from any other sender they
+    are ignored. Returns how many are new here (taken in, unless this is a preview)."""
+    if not data.plan_versions or not data.sender.relay:
+        return 0
+    if preview:
+        held = {v["id"] for v in plan_versions(store)}
+        return sum(1 for v in data.plan_versions if v["id"] not in held)
+    return adopt_plan_versions(store, data.plan_versions)
 
 
 def _fill(summary: FileSummary, result) -> None:

@@ -21,6 +21,7 @@ from ..domain.evaluation import (
     format_target,
     format_value,
     remaining_to_final,
+    same_period_last_year,
 )
 from ..domain.numbers import format_number, format_percent
 from ..domain.periods import BASELINE, ReportPeriod
@@ -28,7 +29,19 @@ from ..domain.plan import Indicator, Plan
 from ..storage.store import Store
 
 ESTIMATE_MARK = "(ước)"
-PERIOD_COLUMNS = ("STT", "Chỉ tiêu", "ĐVT", "Kế hoạch", "Thực hiện", "% so với KH", "Đánh giá", "Ghi chú")
+PERIOD_COLUMNS = (
+    "STT",
+    "Chỉ tiêu",
+    "ĐVT",
+    "Kế hoạch năm",
+    "Thực hiện",
+    "% KH năm",
+    "Cùng kỳ năm trước",
+    "Đánh giá",
+    "Ghi chú",
+)
+DERIVED_MARK = "(*)"  # a figure the program added up or carried over from the periods entered
+DISAGREEMENT_MARK = "(!)"  # another figure for the same months says something else
 
 
 def vietnamese_date_line(place: str, day: date) -> str:
@@ -61,6 +74,14 @@ class ReportRow:
     verdict: str = ""
     verdict_key: str = NO_DATA
     note: str = ""
+    same_period: str = ""  # cùng kỳ năm trước (period reports)
+    change: str = ""  # "+2,5 điểm %" or "+12,3%" against the same period last year
+    same_period_value: float | str | None = None
+    change_value: float | None = None
+    actual_value: float | str | None = None
+    percent_value: float | None = None
+    partial: bool = False
+    disagreement: str = ""
     years: tuple[YearCell, ...] = ()  # review reports
     final_target: str = ""
     remaining: str = ""
@@ -101,6 +122,10 @@ def _actual_text(indicator: Indicator, a: Assessment, baseline: float | None) ->
         text = format_value(a.actual)
     if a.estimate:
         text += " " + ESTIMATE_MARK
+    if a.derived:
+        text += " " + DERIVED_MARK
+    if a.disagreement:
+        text += " " + DISAGREEMENT_MARK
     return text
 
 
@@ -111,6 +136,8 @@ def _note_text(indicator: Indicator, a: Assessment, baseline: float | None, own_
         parts.append(f"{format_value(a.actual)} {measure} / {format_number(baseline)} {measure} hiện nay".strip())
     if a.reason and a.reason != "Chưa có số liệu":
         parts.append(a.reason)
+    if a.disagreement:
+        parts.append(a.disagreement)
     if own_note:
         parts.append(own_note)
     return "; ".join(p for p in parts if p)
@@ -127,8 +154,11 @@ def _period_row(store: Store, indicator: Indicator, rp: ReportPeriod, readings, 
     own = readings.get(indicator.code, {})
     baseline = baselines.get(indicator.code)
     a = evaluate_period(indicator, period, own, baseline)
+    same = same_period_last_year(indicator, period, own)
     figure = store.figure(indicator.code, period.key)
     note = _note_text(indicator, a, baseline, figure.note if figure else "")
+    if period.year in indicator.adjusted:  # the target of a plan version after the plan as issued
+        note = "; ".join(p for p in (indicator.adjusted[period.year], note) if p)
     return ReportRow(
         code=indicator.code,
         stt=indicator.display_stt,
@@ -140,6 +170,14 @@ def _period_row(store: Store, indicator: Indicator, rp: ReportPeriod, readings, 
         verdict=_verdict_text(a),
         verdict_key=a.verdict,
         note=note,
+        same_period=same.previous_text,
+        change=same.change_text,
+        same_period_value=same.previous,
+        change_value=same.change,
+        actual_value=a.actual,
+        percent_value=a.percent,
+        partial=a.partial,
+        disagreement=a.disagreement,
     )
 
 
@@ -169,7 +207,14 @@ def _review_row(indicator: Indicator, rp: ReportPeriod, plan: Plan, readings, ba
         verdict_key=last.verdict if last else NO_DATA,
         years=tuple(cells),
         final_target=format_target(indicator.target(plan.last_year)),
-        remaining=remaining.text,
+        remaining="; ".join(
+            [remaining.text]
+            + [
+                f"Năm {y}: {indicator.adjusted[y]}"
+                for y in dict.fromkeys((*rp.years, plan.last_year))
+                if y in indicator.adjusted
+            ]
+        ).strip("; "),
     )
 
 
@@ -192,18 +237,47 @@ def _summary(rows: list[ReportRow], rp: ReportPeriod, plan: Plan) -> list[str]:
         lines = [
             f"Tổng số {total} chỉ tiêu được theo dõi. Kết quả {rp.label}: {counted([r.verdict_key for r in rows])}."
         ]
+        lines.append(period_scope(rp))
     missed = [r for r in rows if r.verdict_key == NOT_MET]
     if missed:
         names = "; ".join(f"{r.stt or r.code}. {r.name}" if r.stt else r.name for r in missed)
         lines.append(f"Các chỉ tiêu không đạt: {names}.")
     if any(ESTIMATE_MARK in (r.actual or "") or any(ESTIMATE_MARK in c.actual for c in r.years) for r in rows):
         lines.append(f"Số liệu ghi “{ESTIMATE_MARK}” là số ước thực hiện, sẽ được thay bằng số chính thức.")
+    if any(DERIVED_MARK in (r.actual or "") for r in rows):
+        lines.append(
+            f"Số liệu ghi “{DERIVED_MARK}” do chương trình tính từ số liệu các kỳ đã nhập"
+            + (" (chưa đủ cả kỳ: xem ghi chú)." if any(r.partial for r in rows) else ".")
+        )
+    if any(r.disagreement for r in rows):
+        lines.append(
+            f"Số liệu ghi “{DISAGREEMENT_MARK}” không khớp với số liệu khác của cùng thời gian (xem ghi chú); "
+            "cần kiểm tra lại."
+        )
     if rp.is_review:
         lines.append(
             f"Cột “Cần đạt đến năm {plan.last_year}” cho biết phần còn phải thực hiện so với chỉ tiêu năm "
             f"{plan.last_year}, tính từ số liệu gần nhất."
         )
     return lines
+
+
+def period_scope(rp: ReportPeriod) -> str:
+    """The sentence every period report carries: which months its figures cover."""
+    period = rp.period
+    if period.start_month == 0 and period.kind != "Q":
+        scope = f"từ ngày 01 tháng 01 đến hết ngày {_last_day(period)} năm {period.year}"
+        text = f"Số liệu {rp.label} tính cộng dồn từ đầu năm ({scope})"
+    else:
+        text = f"Số liệu {rp.label} tính từ ngày 01 tháng {period.start_month + 1:02d} đến hết ngày {_last_day(period)}"
+        text += f" năm {period.year}"
+    return text + "; chỉ tiêu cộng dồn so với phần kế hoạch năm tương ứng, “% KH năm” so với kế hoạch cả năm."
+
+
+def _last_day(period) -> str:
+    month = period.end_month
+    day = {3: 31, 6: 30, 9: 30, 12: 31}[month]
+    return f"{day} tháng {month:02d}" if month < 3 else f"{day} tháng {month}"
 
 
 def build_report(store: Store, rp: ReportPeriod, unit_id: str | None = None, on: date | None = None) -> ReportContent:

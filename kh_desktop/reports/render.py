@@ -109,13 +109,14 @@ def _period_table(content: ReportContent) -> str:
     head = (
         "<tr>"
         + _th("STT", "6%")
-        + _th("Chỉ tiêu", "29%")
-        + _th("ĐVT", "10%")
-        + _th(target_head, "10%")
-        + _th(actual_head, "11%")
-        + _th("% so với KH", "9%")
-        + _th("Đánh giá", "10%")
-        + _th("Ghi chú", "15%")
+        + _th("Chỉ tiêu", "23%")
+        + _th("ĐVT", "8%")
+        + _th(target_head, "9%")
+        + _th(actual_head, "10%")
+        + _th("% KH năm", "9%")
+        + _th("Cùng kỳ năm trước", "10%")
+        + _th("Đánh giá", "9%")
+        + _th("Ghi chú", "16%")
         + "</tr>"
     )
     body = "".join(
@@ -126,6 +127,7 @@ def _period_table(content: ReportContent) -> str:
         + _td(r.target)
         + _td(r.actual)
         + _td(r.percent)
+        + _td(r.same_period + (f"\n({r.change})" if r.change else ""))
         + _td(r.verdict)
         + _td(r.note, "left", italic=True)
         + "</tr>"

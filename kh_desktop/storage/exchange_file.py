@@ -291,6 +291,7 @@ class ExchangeData:
     revisions: dict[str, list[dict]] = field(default_factory=dict)  # kind name -> rows
     heads: dict[str, list[dict]] = field(default_factory=dict)
     sender: Sender | None = None  # what its PC may bring, once judged against this PC's approvals
+    plan_versions: list[dict] = field(default_factory=list)  # adjustments of the plan, as plan_store carries them
 
     @property
     def public_key(self) -> bytes | None:
@@ -406,12 +407,13 @@ def _read_checked(conn: sqlite3.Connection, path: Path, plan: Plan, plan_sha256:
     manifest = manifests[0]
     if manifest["format"] != EXCHANGE_FORMAT or manifest["schema_version"] != version:
         raise ExchangeRefused("Phần kê khai của tệp không khớp với tệp.")
-    if manifest["plan_sha256"] != plan_sha256:
+    # The same plan: this PC's document, or an earlier document of it that this one declares it replaces.
+    if manifest["plan_sha256"] != plan_sha256 and manifest["plan_sha256"] not in plan.replaces_sha256:
         raise ExchangeRefused("Tệp thuộc một kế hoạch khác (hoặc bản kế hoạch khác) với máy này nên không được nhận.")
     documents = list(conn.execute("SELECT sha256, body FROM plan_document"))
-    if len(documents) != 1 or documents[0]["sha256"] != plan_sha256:
+    if len(documents) != 1 or documents[0]["sha256"] != manifest["plan_sha256"]:
         raise ExchangeRefused("Tệp thuộc một kế hoạch khác với máy này nên không được nhận.")
-    if _plan_body_sha256(documents[0]["body"]) != plan_sha256:
+    if _plan_body_sha256(documents[0]["body"]) != manifest["plan_sha256"]:
         raise ExchangeRefused("Kế hoạch chứa trong tệp đã bị sửa nên tệp không được nhận.")
     unit = manifest["unit"]
     if unit != ALL_UNITS and unit not in {u.id for u in plan.units}:
@@ -436,6 +438,11 @@ def _read_checked(conn: sqlite3.Connection, path: Path, plan: Plan, plan_sha256:
                 raise ExchangeRefused("Tệp có số liệu mới hơn mốc phiên bản đã kê khai: tệp đã bị sửa.")
         data.revisions[kind.name] = rows
         data.heads[kind.name] = _dicts(conn, f'SELECT * FROM "{kind.current_table}"')
+    if _has_table(conn, "plan_versions"):  # schema 5: the plan adjustments the sending PC holds
+        data.plan_versions = [
+            {**row, "date": row["decided_on"], "changes": json.loads(row["changes"])}
+            for row in _dicts(conn, "SELECT * FROM plan_versions ORDER BY version")
+        ]
     return data
 
 

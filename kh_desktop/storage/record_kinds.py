@@ -96,7 +96,7 @@ def _figure_owners(plan: Plan, row: dict) -> tuple[str, ...]:
     _require(row, _FIGURE_COLUMNS)
     if row["estimate"] not in (0, 1):
         raise ValueRefused("cột “estimate” có giá trị không hợp lệ")
-    indicator = plan.indicator(row["code"])
+    indicator = plan.any_indicator(row["code"])  # a retired row's figures are still kept in its history
     period = row["period"]
     year = None
     if period == BASELINE:

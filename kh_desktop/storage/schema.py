@@ -50,7 +50,7 @@ class _LateMigrations:
 
 
 APPLICATION_ID = 0x4B48_5444  # "KHTD": Kiến Hải Tiến độ
-SCHEMA_VERSION = 4  # the user_version the last migration below sets
+SCHEMA_VERSION = 5  # the user_version the last migration below sets
 migrations = _LateMigrations("kh_desktop")
 
 
@@ -215,5 +215,25 @@ def _m0004_identity(db: Database) -> None:
                held_at TEXT NOT NULL,
                status TEXT NOT NULL DEFAULT 'held' CHECK (status IN ('held', 'applied', 'refused')))""",
         "PRAGMA user_version = 4",
+    ):
+        db.execute(statement)
+
+
+@migrations(name="0005_plan_versions")
+def _m0005_plan_versions(db: Database) -> None:
+    for statement in (
+        # Adjustments of the plan by resolutions of the People's Council (issue 13): the plan document stays as
+        # issued (its sha256 is what exchange files compare); version n (n >= 2) applies `changes` (JSON, see
+        # domain/adjustments.py) over version n - 1. Written at Văn phòng, adopted by units from its files.
+        """CREATE TABLE plan_versions (
+               version INTEGER PRIMARY KEY CHECK (version >= 2),
+               id TEXT NOT NULL UNIQUE,
+               plan_sha256 TEXT NOT NULL,
+               decision TEXT NOT NULL,
+               decided_on TEXT NOT NULL,
+               changes TEXT NOT NULL,
+               pc_id TEXT NOT NULL,
+               recorded_at TEXT NOT NULL)""",
+        "PRAGMA user_version = 5",
     ):
         db.execute(statement)

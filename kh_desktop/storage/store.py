@@ -7,6 +7,7 @@ Nothing is updated in place: a new value is a new revision that supersedes the o
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import uuid
@@ -16,7 +17,16 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..domain.evaluation import Assessment, Reading, ValueRefused, evaluate_period, validate_value
+from ..domain.adjustments import Adjustment, apply_adjustments
+from ..domain.evaluation import (
+    Assessment,
+    Reading,
+    SamePeriod,
+    ValueRefused,
+    evaluate_period,
+    same_period_last_year,
+    validate_value,
+)
 from ..domain.periods import BASELINE, Period, PeriodError, parse_period
 from ..domain.plan import Indicator, Plan, PlanError, load_plan_text
 from ..identity import Identity, IdentityError, load_identity
@@ -36,6 +46,18 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 ALL_UNITS = "*"
+
+
+def stored_adjustments(db: Database | sqlite3.Connection) -> list[Adjustment]:
+    """The plan adjustments recorded in a database (table plan_versions, schema 5), in version order."""
+    conn = getattr(db, "conn", db)  # plain sqlite3 when the window opens (Store.plan): no sqlite-utils at start
+    exists = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'plan_versions'"
+    if conn.execute(exists).fetchone() is None:  # a file opened before its upgrade
+        return []
+    rows = conn.execute(
+        "SELECT version, id, plan_sha256, decision, decided_on, changes FROM plan_versions ORDER BY version"
+    ).fetchall()
+    return [Adjustment(r[0], r[3], r[4], tuple(json.loads(r[5])), id=r[1], plan_sha256=r[2]) for r in rows]
 
 
 def now_iso() -> str:
@@ -84,6 +106,7 @@ class ChangeKind(StrEnum):
     SETTINGS = "settings"  # this PC's unit or the person's name
     EXCHANGE = "exchange"  # exchange files received
     RESTORE = "restore"  # the working file replaced by a backup
+    PLAN = "plan"  # a new plan version (an adjustment by resolution): targets and rows as now in force
 
     @property
     def label(self) -> str:
@@ -96,6 +119,7 @@ CHANGE_KIND_LABELS = {
     ChangeKind.SETTINGS: "cài đặt máy",
     ChangeKind.EXCHANGE: "nhận tệp trao đổi",
     ChangeKind.RESTORE: "khôi phục bản sao lưu",
+    ChangeKind.PLAN: "điều chỉnh kế hoạch",
 }
 
 
@@ -169,11 +193,37 @@ class Store:
         try:
             if version < SCHEMA_VERSION:  # a file of the current schema has every migration already
                 migrations.apply(store.db)
+            store._take_shipped_plan()
             store.plan  # noqa: B018 - fail now, not later, if the stored plan is unreadable
         except (sqlite3.DatabaseError, PlanError) as exc:
             store.close()
             raise StoreError(f"Không mở được tệp dữ liệu {path}: {exc}") from exc
         return store
+
+    def _take_shipped_plan(self) -> None:
+        """A database made under an earlier document of the plan this program ships (one the shipped plan lists
+        in `replaces_sha256`: how rows are computed corrected, targets unchanged) takes the shipped document."""
+        from ..paths import default_plan_path
+
+        found = self.rows("SELECT sha256, body FROM plan_document LIMIT 1")  # plain sqlite3: at every start
+        stored = found[0] if found else None
+        try:
+            text = default_plan_path().read_text(encoding="utf-8")
+        except OSError:
+            return
+        if stored is None or stored["body"] == text:  # the common case: no parsing at start
+            return
+        shipped = load_plan_text(text)
+        if stored["sha256"] == shipped.sha256 or stored["sha256"] not in shipped.replaces_sha256:
+            return
+        with self.db.atomic():
+            self.db.execute("UPDATE plan_document SET sha256 = ?, body = ?", [shipped.sha256, text])
+            if self.db["plan_versions"].exists():
+                self.db.execute(
+                    "UPDATE plan_versions SET plan_sha256 = ? WHERE plan_sha256 = ?", [shipped.sha256, stored["sha256"]]
+                )
+            self.db["meta"].upsert({"key": "plan_replaced", "value": f"{stored['sha256']} {now_iso()}"}, pk="key")
+        self._plan = None
 
     @classmethod
     def create(
@@ -267,7 +317,8 @@ class Store:
             rows = self.rows("SELECT body FROM plan_document LIMIT 1")
             if not rows:
                 raise StoreError(f"Tệp dữ liệu {self.path} không có kế hoạch.")
-            self._plan = load_plan_text(rows[0]["body"])
+            # the plan as issued with every stored adjustment by resolution (storage/plan_store.py writes them)
+            self._plan = apply_adjustments(load_plan_text(rows[0]["body"]), stored_adjustments(self.conn))
         return self._plan
 
     @property
@@ -439,8 +490,8 @@ class Store:
         )
 
     def history(self, code: str, period: str) -> list[Revision]:
-        """Every revision of a figure, newest first."""
-        self.plan.indicator(code)
+        """Every revision of a figure, newest first (also of an indicator a plan adjustment retired)."""
+        self.plan.any_indicator(code)
         if period != BASELINE:
             period = parse_period(period, self.plan.first_year, self.plan.last_year).key
         rows = self.db.query(
@@ -500,6 +551,12 @@ class Store:
         readings, baselines = self.readings(), self.baselines()
         indicators = self.plan.indicators_of(unit_id) if unit_id else self.plan.indicators
         return [evaluate_period(i, period, readings.get(i.code, {}), baselines.get(i.code)) for i in indicators]
+
+    def same_period(self, period: Period, unit_id: str | None = None) -> dict[str, SamePeriod]:
+        """Cùng kỳ năm trước of every indicator (of one unit, if given), keyed by code."""
+        readings = self.readings()
+        indicators = self.plan.indicators_of(unit_id) if unit_id else self.plan.indicators
+        return {i.code: same_period_last_year(i, period, readings.get(i.code, {})) for i in indicators}
 
     # ---- safety -----------------------------------------------------------------------------
 

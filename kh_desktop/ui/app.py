@@ -112,7 +112,7 @@ def open_or_create(db: Path, snapshot: bool) -> Store | None:
     if not dialog.exec():
         return None
     unit_id, person = dialog.values()
-    return Store.create(db, plan_text, unit_id or ALL_UNITS, person)
+    return Store.create(db, dialog.plan_text or plan_text, unit_id or ALL_UNITS, person)
 
 
 def _open_existing(db: Path, snapshot: bool) -> Store | None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..storage.conflict_store import FIGURE, FIGURE_VALUE, Conflict, ConflictSide
+from .screen_fit import fit_dialog
 
 KIND_TEXT = {FIGURE: "Số liệu", "task": "Nhiệm vụ"}
 COLUMNS = ("Loại", "Số liệu / nhiệm vụ", "Đang dùng", "Máy khác gửi")
@@ -120,7 +121,6 @@ class ConflictDialog(QDialog):
     def __init__(self, conflicts: list[Conflict], parent: QWidget | None = None, select: tuple | None = None):
         super().__init__(parent)
         self.setWindowTitle("Xử lý số liệu xung đột")
-        self.resize(1040, 640)
         self.conflicts: list[Conflict] = []
         self.choice: tuple[Conflict, str] | None = None
 
@@ -168,6 +168,7 @@ class ConflictDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.set_conflicts(conflicts, select)
+        fit_dialog(self, 1040, 640)
 
     # ---- content -------------------------------------------------------------------------------------
 

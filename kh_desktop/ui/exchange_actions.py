@@ -28,6 +28,7 @@ from ..domain.numbers import format_number
 from ..storage.files import StoreError
 from ..storage.store import Change, Store
 from .background import run_in_background
+from .screen_fit import fit_dialog
 
 # The exchange code (receive, send, backups, the receipt) loads when a menu entry is first used, not at start.
 if TYPE_CHECKING:
@@ -174,6 +175,11 @@ class ExchangeActions(QObject):
                 else:
                     counts = ", ".join(f"{format_number(s.counts[k], 0)} {label.lower()}" for k, label in COUNT_COLUMNS)
                     lines.append(f"{head} ({counts})")
+                if s.plan_versions:
+                    lines.append(
+                        f"   Đã nhận {format_number(s.plan_versions, 0)} bản điều chỉnh kế hoạch từ Văn phòng: chỉ tiêu "
+                        "được đánh giá theo kế hoạch đã điều chỉnh."
+                    )
             conflicts = sum(s.counts["conflicts"] for s in result.summaries)
             if conflicts:
                 lines.append(
@@ -338,7 +344,6 @@ class PreviewDialog(QDialog):
 
         super().__init__(parent)
         self.setWindowTitle("Xem trước số liệu sẽ nhận")
-        self.resize(980, 420)
         layout = QVBoxLayout(self)
         good = [s for s in summaries if s.status in ("applied", "pending")]
         intro = QLabel(
@@ -378,6 +383,7 @@ class PreviewDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fit_dialog(self, 980, 420)
 
 
 class ImportLogDialog(QDialog):
@@ -392,7 +398,6 @@ class ImportLogDialog(QDialog):
         self.store = store
         self.rows = import_log(store)
         self.setWindowTitle("Nhật ký nhận số liệu")
-        self.resize(1000, 460)
         layout = QVBoxLayout(self)
         headers = ["Thời điểm nhận", "Đơn vị", "Tệp", "Mốc phiên bản", *(label for _, label in COUNT_COLUMNS)]
         self.table = QTableWidget(len(self.rows), len(headers))
@@ -428,6 +433,7 @@ class ImportLogDialog(QDialog):
         self.print_button.clicked.connect(self.print_receipt)
         self.pdf_button.clicked.connect(lambda: self.save_receipt())
         layout.addWidget(buttons)
+        fit_dialog(self, 1000, 460)
 
     def chosen_rows(self) -> list[dict]:
         picked = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
@@ -467,7 +473,6 @@ class RestoreDialog(QDialog):
 
         super().__init__(parent)
         self.setWindowTitle("Khôi phục từ bản sao lưu")
-        self.resize(760, 380)
         self.backups = list_backups(db_path)
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -501,6 +506,7 @@ class RestoreDialog(QDialog):
         buttons.rejected.connect(self.reject)
         other.clicked.connect(self._take_other)
         layout.addWidget(buttons)
+        fit_dialog(self, 760, 380)
 
     def _take_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()

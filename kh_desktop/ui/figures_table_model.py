@@ -49,6 +49,8 @@ HINT_COLOUR = QColor("#6b7280")
 CONFLICT_BACKGROUND = QColor("#fed7aa")  # orange: two PCs claim this figure, a person must choose
 CONFLICT_FOREGROUND = QColor("#7c2d12")
 CONFLICT_WORD = "⚠ xung đột"
+DISAGREEMENT_BACKGROUND = QColor("#fef3c7")  # amber: another figure for the same months says something else
+DISAGREEMENT_WORD = "≠ không khớp"
 
 # Computed once: a repaint of the grid asks for ~8 000 cell values, and Qt enum arithmetic or a new QFont per call
 # made up a third of its time.
@@ -100,15 +102,18 @@ class FiguresTableModel(QAbstractTableModel):
         self.service = service
         self.unit_id = unit_id
         self.period = period
-        plan = service.store.plan
+        self._build_rows()
+        self._load()
+        service.figures_changed.connect(self._on_figures_changed)
+
+    def _build_rows(self) -> None:
+        plan = self.service.store.plan
         self._rows: list[_Row] = []
-        for indicator in plan.indicators_of(unit_id):
+        for indicator in plan.indicators_of(self.unit_id):
             self._rows.append(_Row(indicator))
             if indicator.baseline is not None:
                 self._rows.append(_Row(indicator, baseline=True))
         self._codes = {r.indicator.code for r in self._rows}
-        self._load()
-        service.figures_changed.connect(self._on_figures_changed)
 
     # ---- loading ------------------------------------------------------------------------------
 
@@ -139,6 +144,12 @@ class FiguresTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, COLUMN_COUNT - 1))
 
     def _on_figures_changed(self, change) -> None:
+        if change.kind is ChangeKind.PLAN:  # a new plan version: targets (and rows) as now in force
+            self.beginResetModel()
+            self._build_rows()
+            self._load()
+            self.endResetModel()
+            return
         if change.kind is ChangeKind.FIGURES and change.figures:
             codes = {code for code, _ in change.figures} & self._codes
             if codes:
@@ -191,7 +202,7 @@ class FiguresTableModel(QAbstractTableModel):
                 f"Kế hoạch {self.period.year}",
                 "Thực hiện",
                 "Ước/Chính thức",
-                "% KH",
+                "% KH năm",
                 "Đánh giá",
                 "Ghi chú",
             ][section]
@@ -253,6 +264,8 @@ class FiguresTableModel(QAbstractTableModel):
     def _background(self, row: _Row, column: int):
         if column == COL_ACTUAL and row.conflict is not None:
             return CONFLICT_BACKGROUND
+        if column == COL_ACTUAL and row.assessment is not None and row.assessment.disagreement:
+            return DISAGREEMENT_BACKGROUND
         if column == COL_VERDICT and row.assessment is not None:
             return BACKGROUNDS[row.assessment.verdict]
         return None if row.editable else READ_ONLY_BACKGROUND
@@ -317,6 +330,8 @@ class FiguresTableModel(QAbstractTableModel):
         if column == COL_ACTUAL and row.conflict is not None:
             shown = text or "(đã xóa)"
             return f"{shown}  {CONFLICT_WORD}"
+        if column == COL_ACTUAL and row.assessment is not None and row.assessment.disagreement:
+            return f"{text}  {DISAGREEMENT_WORD}"
         return text
 
     def _plain_display(self, row: _Row, column: int):
@@ -344,6 +359,9 @@ class FiguresTableModel(QAbstractTableModel):
             if figure is not None:
                 if a is not None and a.ratio is not None and not a.derived:
                     return f"{format_value(figure.value)} ({format_number(a.ratio)} lần)"
+                if a is not None and a.derived and a.actual is not None:
+                    # An official figure of the same date outranks this one (issue 12: no clock decides).
+                    return f"{format_value(figure.value)} → dùng {format_value(a.actual)}"
                 return format_value(figure.value)
             if self._derived(row):
                 return f"{format_value(a.actual)} (tính)"
@@ -389,6 +407,12 @@ class FiguresTableModel(QAbstractTableModel):
         if column in (COL_ACTUAL, COL_PERCENT, COL_VERDICT) and row.assessment is not None:
             if row.assessment.reason:
                 parts.append(row.assessment.reason)
+            if row.assessment.disagreement:
+                parts.append(row.assessment.disagreement)
+                parts.append(
+                    "Quy tắc: chỉ tiêu cộng dồn lấy số nhập cho cả kỳ dài hơn; chỉ tiêu thời điểm lấy số chính "
+                    "thức trước số ước, rồi kỳ dài hơn."
+                )
             if row.assessment.derived and row.figure is None and row.assessment.actual is not None:
                 parts.append("Số tính từ các kỳ đã nhập; gõ số để nhập số của cả kỳ.")
         if column in (COL_ACTUAL, COL_NOTE, COL_KIND) and row.figure is not None and row.conflict is None:

@@ -133,8 +133,13 @@ class FiguresView(QTableView):
             COL_PERCENT: 70,
             COL_VERDICT: 120,
         }
+        # On a narrow screen (1366×768 at 125–150 % is 911–1093 logical pixels wide) the columns give up to a
+        # third of their width, so the indicator's name stays in view beside the figure being typed.
+        from .screen_fit import available_area, column_scale
+
+        scale = column_scale(available_area(self).width, 1250)
         for column, width in widths.items():
-            self.setColumnWidth(column, width)
+            self.setColumnWidth(column, round(width * scale))
         header.setStretchLastSection(True)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         model.value_refused.connect(self._on_value_refused)
@@ -160,6 +165,14 @@ class FiguresView(QTableView):
             self.setCurrentIndex(current.sibling(current.row() + 1, current.column()))
 
     def keyPressEvent(self, event):  # noqa: N802
+        if (
+            event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+            and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            self.leave(
+                forward=event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            )
+            return
         if event.matches(QKeySequence.StandardKey.Paste):
             self.paste_text(QApplication.clipboard().text())
             return
@@ -174,6 +187,14 @@ class FiguresView(QTableView):
         if event.key() == Qt.Key.Key_Escape:
             self.bubble.hide()
         super().keyPressEvent(event)
+
+    def leave(self, forward: bool = True) -> None:
+        """Ctrl+Tab / Ctrl+Shift+Tab: on to the next control (Tab alone moves between cells, as in Excel)."""
+        self.setTabKeyNavigation(False)
+        try:
+            self.focusNextPrevChild(forward)
+        finally:
+            self.setTabKeyNavigation(True)
 
     def mouseDoubleClickEvent(self, event):  # noqa: N802
         index = self.indexAt(event.position().toPoint())

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QT
 from ..domain.evaluation import format_value
 from ..storage.store import Revision
 from .figures_table_model import _short_time
+from .screen_fit import fit_dialog
 
 
 class HistoryTableModel(QAbstractTableModel):
@@ -69,7 +70,6 @@ class HistoryDialog(QDialog):
     def __init__(self, title: str, revisions: list[Revision], parent=None):
         super().__init__(parent)
         self.setWindowTitle("Lịch sử số liệu")
-        self.resize(760, 360)
         layout = QVBoxLayout(self)
         heading = QLabel(title)
         heading.setWordWrap(True)
@@ -88,3 +88,4 @@ class HistoryDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("Đóng")
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fit_dialog(self, 760, 360)

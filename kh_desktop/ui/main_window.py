@@ -10,14 +10,16 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from .. import APP_NAME
 from ..domain.periods import Period
 from ..storage.store import ChangeKind
+from .keyboard import assign_mnemonics
 from .period_selector import SETTINGS_KEY, PeriodSelector, remembered_period
 from .store_service import StoreService
 from .summary_tab import SummaryTab
+from .ui_memory import TAB_KEY, restore_window, save_window
 from .unit_tab import UnitTab
 
 ACTION_INSTALLERS: list[Callable[[MainWindow], None]] = []
@@ -37,12 +39,12 @@ class MainWindow(QMainWindow):
         self.period_selector.period_changed.connect(self._on_period_selected)
 
         self.tabs = QTabWidget()
-        self.summary_tab = SummaryTab(service, period)
+        self.summary_tab = SummaryTab(service, period, settings=settings)
         self.summary_tab.unit_activated.connect(self.open_unit)
         self.tabs.addTab(self.summary_tab, "Tổng hợp")
         self.unit_tabs: dict[str, UnitTab] = {}
         for unit in plan.units:
-            tab = UnitTab(service, unit.id, period)
+            tab = UnitTab(service, unit.id, period, settings=settings)
             self.unit_tabs[unit.id] = tab
             index = self.tabs.addTab(tab, unit.short)
             self.tabs.setTabToolTip(index, unit.name)
@@ -64,9 +66,16 @@ class MainWindow(QMainWindow):
         self.menus = {}
         self._build_menus()
         self._update_identity()
-        self.resize(1280, 820)
         for install in ACTION_INSTALLERS:
             install(self)
+        self._build_view_menu()
+        for menu in self.menus.values():  # after every installer: each entry gets a free Alt-letter
+            assign_mnemonics(menu)
+        self.setTabOrder(self.period_selector.year_box, self.period_selector.kind_box)
+        self.setTabOrder(self.period_selector.kind_box, self.tabs)
+        restore_window(self, settings)  # as the person left it if that fits this screen; else ~90 % of it, centred
+        self._restore_tab()
+        self.tabs.currentChanged.connect(self._remember_tab)
 
     # ---- what others use ------------------------------------------------------------------------
 
@@ -121,12 +130,65 @@ class MainWindow(QMainWindow):
         about = QAction("Giới thiệu…", self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+        guide = QAction("&Hướng dẫn sử dụng…", self)
+        guide.setShortcut(QKeySequence.StandardKey.HelpContents)
+        guide.triggered.connect(self.open_guide)
+        help_menu.addAction(guide)
         how = QAction("Cách nhập số liệu", self)
         how.triggered.connect(self._how_to)
         help_menu.addAction(how)
         fingerprint = QAction("&Mã máy này…", self)
         fingerprint.triggered.connect(self.show_fingerprint)
         help_menu.addAction(fingerprint)
+
+    def open_guide(self):
+        from .guide_dialog import GuideDialog
+
+        self.guide_dialog = GuideDialog(self)
+        self.guide_dialog.open()
+        return self.guide_dialog
+
+    def _build_view_menu(self) -> None:
+        """ "Xem": every tab by Ctrl+1 … Ctrl+9, and the period selector, without the mouse."""
+        view_menu = self.menus["view"] = QMenu("&Xem", self)
+        self.menuBar().insertMenu(self.menus["reports"].menuAction(), view_menu)
+        period = QAction("Chọn kỳ báo cáo", self)
+        period.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_K))
+        period.triggered.connect(lambda: self.period_selector.year_box.setFocus(Qt.FocusReason.ShortcutFocusReason))
+        view_menu.addAction(period)
+        view_menu.addSeparator()
+        for number, (title, page) in enumerate(self.tab_pages(), start=1):
+            action = QAction(title, self)
+            if number <= 9:
+                action.setShortcut(QKeySequence(Qt.Modifier.CTRL | Qt.Key(Qt.Key.Key_0 + number)))
+            action.triggered.connect(lambda _checked=False, page=page: self._show_page(page))
+            view_menu.addAction(action)
+            self.addAction(action)  # the shortcut works wherever the focus is in the window
+
+    def _show_page(self, page: QWidget) -> None:
+        self.tabs.setCurrentWidget(page)
+        if isinstance(page, UnitTab) and page.view is not None:
+            page.view.setFocus(Qt.FocusReason.ShortcutFocusReason)  # straight to the grid: to type figures
+        else:
+            self.tabs.tabBar().setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _restore_tab(self) -> None:
+        key = str(self.settings.value(TAB_KEY, "") or "")
+        tab = self.unit_tabs.get(key)
+        if tab is not None:
+            self.tabs.setCurrentWidget(tab)
+
+    def _remember_tab(self, _index: int) -> None:
+        current = self.tabs.currentWidget()
+        key = next((unit_id for unit_id, tab in self.unit_tabs.items() if tab is current), "summary")
+        self.settings.setValue(TAB_KEY, key)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        current = self.tabs.currentWidget()
+        if hasattr(current, "remember"):
+            current.remember()
+        save_window(self, self.settings)
+        super().closeEvent(event)
 
     def open_settings(self) -> None:
         from .settings_dialog import SettingsDialog
@@ -179,13 +241,16 @@ class MainWindow(QMainWindow):
         box = QMessageBox(self)
         box.setWindowTitle("Cách nhập số liệu")
         box.setText(
-            "1. Chọn kỳ báo cáo (năm và quý, 6 tháng hoặc cả năm) ở phía trên.\n"
+            "1. Chọn kỳ báo cáo ở phía trên: năm, rồi Quý I, 6 tháng, 9 tháng, Cả năm (cộng dồn từ đầu năm) "
+            "hoặc từng quý.\n"
             "2. Mở tab của đơn vị, gõ số vào cột “Thực hiện”, nhấn Enter: số được lưu ngay.\n"
             "3. Số thập phân dùng dấu phẩy (97,5); hàng nghìn dùng dấu chấm (1.500).\n"
             "4. Cột “Ước/Chính thức”: chọn Ước nếu là số ước thực hiện.\n"
             "5. Chỉ tiêu không đạt: ghi giải trình ở cột “Ghi chú”.\n"
             "6. Ctrl+Z hoàn tác, Ctrl+Y làm lại. Nhấn chuột phải vào ô để xem lịch sử.\n"
-            "7. Có thể dán một cột số chép từ Excel (Ctrl+V)."
+            "7. Có thể dán một cột số chép từ Excel (Ctrl+V).\n"
+            "8. Không cần chuột: Alt + chữ gạch chân mở menu; Ctrl+1 … Ctrl+9 chuyển tab; Ctrl+K chọn kỳ báo "
+            "cáo; trong bảng, Tab sang ô bên phải, Ctrl+Tab sang nút tiếp theo; Enter đồng ý, Esc đóng hộp thoại."
         )
         box.addButton("Đóng", QMessageBox.ButtonRole.AcceptRole)
         box.exec()
@@ -223,3 +288,8 @@ ACTION_INSTALLERS.append(exchange_actions.install)
 from . import conflict_actions  # noqa: E402 - after the exchange menu: its entry goes beside the import log
 
 ACTION_INSTALLERS.append(conflict_actions.install)
+
+
+from . import plan_actions  # noqa: E402 - plan adjustments by resolution (issue 13), in the file menu
+
+ACTION_INSTALLERS.append(plan_actions.install)

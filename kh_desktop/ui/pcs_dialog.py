@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ..storage.store import ALL_UNITS, Store
 from ..storage.trust_store import STATUS_LABELS, list_pcs
+from .screen_fit import fit_dialog
 
 
 def read_aloud(unit_name: str, fingerprint: str) -> str:
@@ -75,6 +76,14 @@ class ApprovalDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fit_dialog(self, 620, 360)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        # Approving is a decision, never the Enter key's (the button box would make "Xác nhận" its default).
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.reject()
+            return
+        super().keyPressEvent(event)
 
     def chosen_unit(self) -> str:
         return self.unit_box.currentData()
@@ -88,7 +97,6 @@ class PcsDialog(QDialog):
     def __init__(self, store: Store, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Máy đã đăng ký")
-        self.resize(900, 380)
         layout = QVBoxLayout(self)
         mine = QLabel(f"Mã máy này: <b>{store.identity.fingerprint}</b>")
         layout.addWidget(mine)
@@ -109,6 +117,7 @@ class PcsDialog(QDialog):
         close.clicked.connect(self.reject)
         layout.addWidget(buttons)
         self.load(store)
+        fit_dialog(self, 900, 380)
 
     def load(self, store: Store) -> None:
         self.rows = list_pcs(store)

@@ -1,4 +1,5 @@
-"""The period selector every tab shares: a year and a period of it (quarter, six months, the year)."""
+"""The period selector every tab shares: a year and a period of it (quý I, 6 tháng, 9 tháng, cả năm, then the
+single quarters and the second half)."""
 
 from __future__ import annotations
 
@@ -43,10 +44,14 @@ class PeriodSelector(QWidget):
         self._period = period
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Kỳ báo cáo:"))
+        label = QLabel("&Kỳ báo cáo:")  # Alt+K: straight to the year
+        layout.addWidget(label)
         self.year_box = QComboBox()
+        label.setBuddy(self.year_box)
         for year in range(first_year, last_year + 1):
             self.year_box.addItem(f"Năm {year}", year)
+        # The year before the plan holds reference figures (cùng kỳ năm trước of the first year): last in the list.
+        self.year_box.addItem(f"Năm {first_year - 1} (số liệu so sánh)", first_year - 1)
         self.kind_box = QComboBox()
         for p in periods_of_year(first_year):
             self.kind_box.addItem(p.short_label, f"{p.kind}{p.index}")  # plain strings: findData compares them

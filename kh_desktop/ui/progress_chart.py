@@ -133,7 +133,8 @@ class ProgressChart(QWidget):
         super().__init__(parent)
         self._data = chart_data(None, None, None, [])
         self.plot_widget = pg.PlotWidget(background="w")
-        self.plot_widget.setMinimumHeight(220)
+        self.plot_widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to do by keyboard: Tab goes past it
+        self.plot_widget.setMinimumHeight(70)  # the window must fit 1366×768 at 150 % (~440 logical pixels high)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)

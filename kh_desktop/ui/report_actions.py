@@ -27,6 +27,7 @@ from ..domain.errors import UserError
 from ..domain.periods import ReportPeriod
 from ..storage.store import Store
 from .background import run_in_background
+from .screen_fit import fit_dialog
 
 
 def _current_unit(window) -> str | None:
@@ -59,7 +60,6 @@ class ImportPreviewDialog(QDialog):
     def __init__(self, preview, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Nhập từ Excel: xem trước")
-        self.resize(820, 480)
         layout = QVBoxLayout(self)
         text = QPlainTextEdit(readOnly=True)
         buttons = QDialogButtonBox()
@@ -88,6 +88,7 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(buttons)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        fit_dialog(self, 820, 480)
 
 
 class ReportActions:
@@ -97,6 +98,8 @@ class ReportActions:
         self._add(reports, "Xem trước khi in…", self.print_preview)
         self._add(reports, "In báo cáo…", self.print_report)
         self._add(reports, "Lưu báo cáo PDF…", self.save_pdf)
+        self._add(reports, "Lưu báo cáo Word (sửa tiếp trong Word)…", self.save_docx)
+        self._add(reports, "Xuất trang công khai…", self.publish)
         reports.addSeparator()
         plan = window.service.store.plan
         mid = ReportPeriod(plan.first_year, plan.mid_term_year)
@@ -170,7 +173,7 @@ class ReportActions:
         dialog = QPrintPreviewDialog(printer, self.window)
         dialog.setWindowTitle(f"Xem trước: {content.subject}")
         dialog.paintRequested.connect(lambda p: self._paint(p, content))
-        dialog.resize(1000, 800)
+        fit_dialog(dialog, 1000, 800)
         dialog.exec()
 
     def print_report(self) -> None:
@@ -207,6 +210,63 @@ class ReportActions:
             "Lưu báo cáo PDF",
             work,
             lambda pages: self._announce(f"Đã lưu báo cáo ({pages} trang): {path}"),
+        )
+
+    def save_docx(self, rp: ReportPeriod | None = None) -> None:
+        """The same report as an editable Word file, Section I drafted from the figures."""
+        rp = rp or _current_report_period(self.window)
+        unit_id = _current_unit(self.window)
+        path = self._ask_save_path(
+            "Lưu báo cáo Word", _file_name(self.window, rp, unit_id, ".docx"), "Tệp Word (*.docx)", ".docx"
+        )
+        if not path:
+            return
+        db = self.store.path
+
+        def work(progress):
+            from ..reports.content import build_report
+            from ..reports.docx_report import write_docx
+            from ..reports.narrative import draft_sentences
+
+            with Store.open(db) as store:
+                progress(20, "Đang lập báo cáo…")
+                content = build_report(store, rp, unit_id)
+                return write_docx(content, draft_sentences(store, rp, unit_id), Path(path), store.plan.last_year)
+
+        run_in_background(
+            self.window,
+            "Lưu báo cáo Word",
+            work,
+            lambda out: self._announce(
+                f"Đã lưu báo cáo Word: {out}. Phần I đã soạn sẵn từ số liệu: hãy đọc lại và sửa."
+            ),
+        )
+
+    def publish(self) -> None:
+        """The công khai site of the chosen period (the whole commune and each unit) into a folder."""
+        rp = _current_report_period(self.window)
+        default = str(Path(_documents_dir()) / f"cong-khai-{rp.key}")
+        folder = QFileDialog.getExistingDirectory(
+            self.window, f"Xuất trang công khai {rp.label}: chọn thư mục", default
+        )
+        if not folder:
+            return
+        db = self.store.path
+
+        def work(progress):
+            from ..reports.publish import publish_site
+
+            with Store.open(db) as store:
+                progress(20, "Đang lập trang công khai…")
+                return publish_site(store, Path(folder), rp)
+
+        run_in_background(
+            self.window,
+            "Xuất trang công khai",
+            work,
+            lambda pages: self._announce(
+                f"Đã ghi {len(pages)} trang công khai vào {folder} (mở {pages[0].name} bằng trình duyệt)."
+            ),
         )
 
     # ---- Excel ----------------------------------------------------------------------------------

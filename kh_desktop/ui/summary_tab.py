@@ -6,17 +6,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget
 
-from ..domain.evaluation import EXCEEDED, MET, NO_DATA, NOT_MET, VERDICT_LABELS, VERDICT_SYMBOLS, VERDICTS
+from ..domain.evaluation import (
+    EXCEEDED,
+    MET,
+    NO_DATA,
+    NOT_MET,
+    VERDICT_LABELS,
+    VERDICT_SYMBOLS,
+    VERDICTS,
+    format_value,
+)
 from ..domain.periods import Period
 from ..storage.store import ChangeKind, Store
 from .figures_table_model import _short_time
 from .store_service import StoreService
 from .table_setup import RowListModel, setup_row_table
 from .task_summary import TaskSummaryView
+from .ui_memory import apply_splitter, save_splitter
 from .verdict_style import CHART_COLOURS
 
 COL_UNIT, COL_COUNT = 0, 1
@@ -36,6 +46,7 @@ ANSWERED_ROLES = frozenset(
         UNIT_ROLE,
     }
 )
+SPLITTER_KEY = "summary/splitter"  # units table, task counts, chart
 
 
 @dataclass
@@ -154,12 +165,78 @@ class SummaryTableModel(RowListModel):
         return None
 
 
+@dataclass
+class SameRow:
+    stt: str
+    name: str
+    measure: str
+    actual: str
+    previous: str
+    change: str
+
+
+def same_period_rows(store: Store, period: Period) -> list[SameRow]:
+    """Indicators whose same period of the previous year has a figure, beside this period's (plan order)."""
+    earlier = store.same_period(period)
+    assessed = {a.code: a for a in store.assess(period)}
+    rows = []
+    for indicator in store.plan.indicators:
+        same = earlier[indicator.code]
+        if same.previous is None:
+            continue
+        a = assessed[indicator.code]
+        actual = format_value(a.actual) + (" (ước)" if a.estimate else "") if a.actual is not None else ""
+        rows.append(
+            SameRow(
+                indicator.stt or "", indicator.name, indicator.measure, actual, same.previous_text, same.change_text
+            )
+        )
+    return rows
+
+
+class SamePeriodModel(RowListModel):
+    """Cùng kỳ năm trước: this period's figure beside the same period of the previous year."""
+
+    column_count = 6
+
+    def set_rows(self, rows: list[SameRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        heads = [
+            "STT",
+            "Chỉ tiêu",
+            "ĐVT",
+            "Kỳ này",
+            "Cùng kỳ năm trước",
+            "Tăng/giảm",
+        ]
+        return heads[section] if 0 <= section < len(heads) else None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row, column = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (row.stt, row.name, row.measure, row.actual, row.previous, row.change)[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
 class SummaryTab(QWidget):
     unit_activated = Signal(str)  # a unit id: the window opens its tab
 
-    def __init__(self, service: StoreService, period: Period, parent: QWidget | None = None):
+    def __init__(
+        self, service: StoreService, period: Period, parent: QWidget | None = None, settings: QSettings | None = None
+    ):
         super().__init__(parent)
         self.service = service
+        self.settings = settings  # the window's: the splitter's proportions
         self.period = period
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -176,7 +253,8 @@ class SummaryTab(QWidget):
         self.table.activated.connect(self._on_clicked)
 
         self.plot = pg.PlotWidget(background="w")
-        self.plot.setMinimumHeight(240)
+        self.plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to do by keyboard: Tab goes past it
+        self.plot.setMinimumHeight(100)  # the window must fit 1366×768 at 150 % (~440 logical pixels high)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.getViewBox().setMouseEnabled(False, False)
@@ -184,15 +262,35 @@ class SummaryTab(QWidget):
         self.tasks = TaskSummaryView(service)  # task counts per unit by status
         self.tasks.unit_activated.connect(self.unit_activated)
 
+        self.same_model = SamePeriodModel(parent=self)
+        self.same_table = QTableView()
+        setup_row_table(self.same_table, self.same_model, row_height=24, stretch_column=1)
+        self.same_heading = QLabel()
+        same_box = QWidget()
+        same_layout = QVBoxLayout(same_box)
+        same_layout.setContentsMargins(0, 0, 0, 0)
+        same_layout.addWidget(self.same_heading)
+        same_layout.addWidget(self.same_table, 1)
+        # The units' verdicts and the same period last year share one place (two pages): four stacked panes would
+        # not fit a 1366×768 screen at 150 %.
+        for view in (self.table, self.same_table):  # they scroll: a 1366×768 screen at 150 % is ~455 px high
+            view.setMinimumHeight(40)
+        self.tables = QTabWidget()
+        self.tables.setDocumentMode(True)
+        self.tables.addTab(self.table, "Kết quả theo đơn vị")
+        self.tables.addTab(same_box, "Cùng kỳ năm trước")
+
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
+        splitter.addWidget(self.tables)
         splitter.addWidget(self.tasks)
         splitter.addWidget(self.plot)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setStretchFactor(2, 1)
+        for n in range(3):
+            splitter.setStretchFactor(n, 1)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([300, 300, 420])
+        splitter.setSizes([320, 280, 400])
+        self.splitter = splitter
+        if settings is not None:
+            apply_splitter(splitter, settings, SPLITTER_KEY)
         layout.addWidget(splitter, 1)
         hint = QLabel("Nhấn vào tên một đơn vị để mở tab nhập số liệu của đơn vị đó.")
         hint.setStyleSheet("color: #4b5563;")
@@ -220,14 +318,19 @@ class SummaryTab(QWidget):
         else:
             self._stale = True
 
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.remember()
+        super().hideEvent(event)
+        if not self._counted:  # hidden before its first counts (another tab opened at once): count them now
+            self.refresh()
+
+    def remember(self) -> None:
+        if self.settings is not None:
+            save_splitter(self.splitter, self.settings, SPLITTER_KEY)
+
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         if self._stale and self._painted:
-            self.refresh()
-
-    def hideEvent(self, event) -> None:  # noqa: N802 - Qt API
-        super().hideEvent(event)
-        if not self._counted:  # hidden before its first counts (another tab opened at once): count them now
             self.refresh()
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
@@ -253,6 +356,18 @@ class SummaryTab(QWidget):
         self._stale, self._counted = False, True
         rows = summarize(self.service.store, self.period)
         self.model.set_rows(rows, self.period.label)
+        same = same_period_rows(self.service.store, self.period)
+        self.same_model.set_rows(same)
+        earlier = Period(self.period.year - 1, self.period.kind, self.period.index)
+        self.same_heading.setText(
+            "<b>So với cùng kỳ năm trước ({earlier})</b>: {count} chỉ tiêu có số liệu để so sánh".format(
+                earlier=earlier.label.lower() if earlier.kind == "Y" else earlier.label, count=len(same)
+            )
+            if same
+            else "<b>So với cùng kỳ năm trước ({earlier})</b>: chưa có số liệu năm {year} để so sánh.".format(
+                earlier=earlier.label.lower() if earlier.kind == "Y" else earlier.label, year=earlier.year
+            )
+        )
         whole = rows[-1]
         self.heading.setText(
             (

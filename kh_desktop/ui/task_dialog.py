@@ -13,12 +13,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.plan import Plan
 from ..tasks.model import NOT_STARTED, RECURRENCE_LABELS, STATUS_LABELS, STORED_STATUSES, Task
+from .screen_fit import fit_dialog
 
 
 class TaskDialog(QDialog):
@@ -37,7 +40,6 @@ class TaskDialog(QDialog):
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle("Sửa nhiệm vụ" if task else "Thêm nhiệm vụ")
-        self.setMinimumWidth(640)
         task = task or Task(id="", unit=unit_id, title="", status=NOT_STARTED)
 
         layout = QVBoxLayout(self)
@@ -138,7 +140,19 @@ class TaskDialog(QDialog):
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setFixedHeight(64)
         form.addRow("Ghi chú:", self.notes_edit)
-        layout.addLayout(form)
+        # The form scrolls when the screen is short (1366×768 at 150 % leaves ~440 pixels); the buttons stay.
+        fields = QWidget()
+        fields_layout = QVBoxLayout(fields)
+        fields_layout.setContentsMargins(0, 0, 0, 0)
+        fields_layout.addLayout(form)
+        fields_layout.addStretch(1)  # spare height below the fields, not between them
+        scroll = QScrollArea()
+        scroll.setWidget(fields)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumHeight(120)
+        layout.addWidget(scroll, 1)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Lưu")
@@ -152,6 +166,8 @@ class TaskDialog(QDialog):
         layout.addWidget(self.problem)
         self.person_edit.textChanged.connect(self._mark_gaps)
         self._mark_gaps()
+        wanted = fields.sizeHint().height() + self.buttons.sizeHint().height() + intro.sizeHint().height() + 48
+        fit_dialog(self, 680, wanted)
 
     def _mark_gaps(self, *_args) -> None:
         missing = "background: #fde68a;"

@@ -9,6 +9,7 @@ from ..domain.plan import Plan
 from ..storage.task_store import TaskRevision
 from ..tasks.model import RECURRENCE_LABELS, STATUS_LABELS, Task, format_due
 from .figures_table_model import _short_time
+from .screen_fit import fit_dialog
 
 HEADERS = ("Thời điểm", "Người ghi", "Người phụ trách", "Thời hạn", "Trạng thái", "Tiến độ", "Sản phẩm", "Ghi chú")
 
@@ -56,7 +57,6 @@ class TaskHistoryDialog(QDialog):
     def __init__(self, plan: Plan, task: Task, revisions: list[TaskRevision], parent=None):
         super().__init__(parent)
         self.setWindowTitle("Lịch sử nhiệm vụ")
-        self.resize(900, 360)
         layout = QVBoxLayout(self)
         title = QLabel(f"<b>{plan.unit_by_id(task.unit).name}</b>: {task.title}")
         title.setWordWrap(True)
@@ -72,3 +72,4 @@ class TaskHistoryDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("Đóng")
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fit_dialog(self, 900, 360)

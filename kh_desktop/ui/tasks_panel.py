@@ -30,6 +30,7 @@ from ..storage.task_store import find_task, list_tasks, task_history
 from ..tasks.edit import parse_field
 from ..tasks.model import OVERDUE, Task
 from ..tasks.rules import counts_by_status, gaps, is_due_soon
+from .screen_fit import available_area, column_scale
 from .store_service import StoreService
 from .tasks_table_model import (
     COL_DUE,
@@ -106,8 +107,10 @@ class TasksPanel(QWidget):
         header.setMinimumSectionSize(48)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         widths = {COL_SOURCE: 60, COL_PERSON: 130, COL_DUE: 105, COL_STATUS: 125, COL_PROGRESS: 58, COL_GAPS: 125}
+        # Narrower on a small screen, so the task's own text keeps a readable share of the width.
+        scale = column_scale(available_area(self).width, 1250)
         for column in range(self.model.columnCount()):
-            self.view.setColumnWidth(column, widths.get(column, 95))
+            self.view.setColumnWidth(column, round(widths.get(column, 95) * scale))
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
         header.sectionResized.connect(lambda *_args: self._rows_timer.start())
         self.view.doubleClicked.connect(lambda _index: self.edit_current())

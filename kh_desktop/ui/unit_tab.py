@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -29,20 +29,34 @@ from .figures_view import FiguresView
 from .progress_chart import ProgressChart
 from .store_service import StoreService
 from .tasks_panel import TasksPanel
+from .ui_memory import apply_columns, apply_splitter, save_columns, save_splitter
+
+SPLITTER_KEY = "unit/splitter"  # grid above, chart below
+FIGURE_COLUMNS_KEY = "unit/figure_columns"
+TASK_COLUMNS_KEY = "unit/task_columns"
 
 
 class UnitTab(QWidget):
     """The figures of one unit. Gets the service and the period; refreshes itself on figures_changed."""
 
     conflict_requested = Signal(str, object)  # kind ("figure"), key (code, period): settle it (the window does)
+    adjust_requested = Signal(str)  # an indicator code: adjust its target by a resolution (Văn phòng's PC)
 
     # Built when the tab is first shown (or any of these is first used): start-up shows one tab of nine, and
     # a unit's grid, chart and task list take ~50 ms each to build.
     _BUILT_ON_DEMAND = frozenset({"sections", "model", "view", "chart", "tasks_panel", "status", "empty_message"})
 
-    def __init__(self, service: StoreService, unit_id: str, period: Period, parent: QWidget | None = None):
+    def __init__(
+        self,
+        service: StoreService,
+        unit_id: str,
+        period: Period,
+        parent: QWidget | None = None,
+        settings: QSettings | None = None,
+    ):
         super().__init__(parent)
         self.service = service
+        self.settings = settings  # the window's: splitter and column widths shared by every unit's tab
         self.unit_id = unit_id
         self.period = period
         self.unit = service.store.plan.unit_by_id(unit_id)
@@ -74,6 +88,7 @@ class UnitTab(QWidget):
         self.model: FiguresTableModel | None = None
         self.view: FiguresView | None = None
         self.chart: ProgressChart | None = None
+        self.splitter: QSplitter | None = None
         self.sections = QTabWidget()
         self.sections.setDocumentMode(True)
         indicators = self.service.store.plan.indicators_of(self.unit_id)
@@ -138,7 +153,9 @@ class UnitTab(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
+        splitter.setCollapsible(1, True)  # on a short screen the chart may be dragged away to give the grid room
         splitter.setSizes([520, 300])
+        self.splitter = splitter
         self.view.setCurrentIndex(self.model.index(0, COL_ACTUAL))
         self.view.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self._chart_stale = True  # drawn when shown
@@ -207,9 +224,32 @@ class UnitTab(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
         self.ensure_built()
+        self.apply_remembered()
         if self._chart_stale and self.view is not None:
             self._chart_stale = False
             self._show_chart(self.view.currentIndex().row())
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.remember()  # leaving the tab: the next one shown takes the same splitter and columns
+        super().hideEvent(event)
+
+    def apply_remembered(self) -> None:
+        if self.settings is None or not self._built:
+            return
+        if self.splitter is not None:
+            apply_splitter(self.splitter, self.settings, SPLITTER_KEY)
+        if self.view is not None:
+            apply_columns(self.view, self.settings, FIGURE_COLUMNS_KEY)
+        apply_columns(self.tasks_panel.view, self.settings, TASK_COLUMNS_KEY)
+
+    def remember(self) -> None:
+        if self.settings is None or not self._built:
+            return
+        if self.splitter is not None and self.sections.currentIndex() == 0:
+            save_splitter(self.splitter, self.settings, SPLITTER_KEY)
+            save_columns(self.view, self.settings, FIGURE_COLUMNS_KEY)
+        if self.sections.currentWidget() is self.tasks_panel:  # widths the person could see and change
+            save_columns(self.tasks_panel.view, self.settings, TASK_COLUMNS_KEY)
 
     def _on_current_row_changed(self, _current, _previous) -> None:
         self._request_chart()
@@ -289,6 +329,12 @@ class UnitTab(QWidget):
             clear = QAction("Xóa số liệu kỳ này (vẫn giữ trong lịch sử)", menu)
             clear.triggered.connect(lambda: self.model.setData(self.model.index(row, COL_ACTUAL), ""))
             menu.addAction(clear)
+        if self.service.store.pc_unit is None:  # Văn phòng's all-units PC adjusts the plan
+            code = self.model.indicator_at(row).code
+            menu.addSeparator()
+            adjust = QAction("Điều chỉnh chỉ tiêu theo Nghị quyết…", menu)
+            adjust.triggered.connect(lambda: self.adjust_requested.emit(code))
+            menu.addAction(adjust)
         return menu
 
     def _open_history(self, index) -> None:
