@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox
 from kh_desktop.domain.periods import parse_period
 from kh_desktop.storage.store import Store
 from kh_desktop.ui.figures_table_model import COL_ACTUAL
+from kh_desktop.ui.keyboard import plain_text
 from kh_desktop.ui.main_window import MainWindow
 from kh_desktop.ui.plan_actions import MENU_TEXT
 from kh_desktop.ui.plan_adjust_dialog import PlanAdjustDialog
@@ -36,7 +37,7 @@ def _row_of(model, code: str) -> int:
 
 
 def test_adjust_from_the_row_menu_changes_the_grid(window, tmp_path):
-    assert MENU_TEXT in [a.text() for a in window.menus["file"].actions()]
+    assert MENU_TEXT in [plain_text(a.text()) for a in window.menus["file"].actions()]
     window.open_unit("kinh-te")
     tab = window.unit_tabs["kinh-te"]
     tab.ensure_built()
@@ -45,7 +46,7 @@ def test_adjust_from_the_row_menu_changes_the_grid(window, tmp_path):
     row = _row_of(model, "2")
     assert model.index(row, TARGET_COLUMN).data() == "≥17"
     menu = tab.cell_menu(model.index(row, COL_ACTUAL))
-    adjust = next(a for a in menu.actions() if a.text().startswith("Điều chỉnh chỉ tiêu theo Nghị quyết"))
+    adjust = next(a for a in menu.actions() if plain_text(a.text()).startswith("Điều chỉnh chỉ tiêu theo Nghị quyết"))
     adjust.trigger()
     dialog = window.plan_actions.dialog
     assert dialog.indicator_box.currentData() == "2"
@@ -88,9 +89,9 @@ def test_a_unit_pc_has_no_adjust_entry(qtbot, tmp_path, plan_text, ui_settings):
     store = Store.create(tmp_path / "kt.sqlite", plan_text, "kinh-te")
     win = MainWindow(StoreService(store), ui_settings)
     qtbot.addWidget(win)
-    assert MENU_TEXT not in [a.text() for a in win.menus["file"].actions()]
+    assert MENU_TEXT not in [plain_text(a.text()) for a in win.menus["file"].actions()]
     tab = win.unit_tabs["kinh-te"]
     tab.ensure_built()
     menu = tab.cell_menu(tab.model.index(0, COL_ACTUAL))
-    assert not any(a.text().startswith("Điều chỉnh") for a in menu.actions())
+    assert not any(plain_text(a.text()).startswith("Điều chỉnh") for a in menu.actions())
     store.close()

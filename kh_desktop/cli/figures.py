@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..domain.errors import os_reason
 from ..domain.evaluation import VERDICT_LABELS, format_target, format_value
 from ..domain.numbers import format_number
 from ..domain.periods import BASELINE, parse_period
@@ -76,7 +77,7 @@ def cmd_init(args) -> int:
     try:
         plan_text = Path(plan_path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise CommandError(f"Không đọc được tệp kế hoạch {plan_path}: {exc.strerror}.") from exc
+        raise CommandError(f"Không đọc được tệp kế hoạch {plan_path}: {os_reason(exc)}.") from exc
     plan = load_plan_text(plan_text)
     names = "; ".join(u.name for u in plan.units)
     if not args.unit and not args.all_units:

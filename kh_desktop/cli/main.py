@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from .. import APP_NAME
-from ..domain.errors import UserError
+from ..domain.errors import UserError, os_reason
 from ..paths import default_db_path
 from . import exchange, figures, pcs, plans, reports, tasks
 
@@ -72,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except UserError as exc:  # the one place the command line turns a refusal into a message
         print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file the system refused: its own words are English
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"Lỗi: không thực hiện được{where}: {os_reason(exc)}.", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("Đã dừng.", file=sys.stderr)

@@ -165,12 +165,16 @@ def cmd_import(args) -> int:
                 print(f"- {problem}")
             return 1
         if not preview.changes:
-            print("Tệp không có số liệu nào khác với dữ liệu hiện có. Không thay đổi gì.")
+            print(
+                f"Tệp không có số liệu nào khác với dữ liệu hiện có ({preview.unchanged} ô không đổi). "
+                "Không thay đổi gì."
+            )
             return 0
         heading = "Sẽ thay đổi" if args.dry_run else "Thay đổi"
         print(f"{heading} {len(preview.changes)} số liệu:")
         for change in preview.changes:
             print(f"- {change}")
+        print(f"Không đổi: {preview.unchanged} ô (giống dữ liệu đang có).")
         if args.dry_run:
             print("Chạy thử (--dry-run): chưa ghi gì.")
             return 0

@@ -6,6 +6,7 @@ command line, the window, the reports and Excel all show the same way.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -111,12 +112,26 @@ def validate_value(indicator: Indicator, period_key: str, raw: Value, year: int 
 
 def _validate_word(indicator: Indicator, raw: Value, year: int) -> str:
     words = indicator.allowed_words
-    wanted = " ".join(unicodedata.normalize("NFC", str(raw)).casefold().split())
+    wanted = _comparable_words(raw)
     for word in words:
-        if " ".join(word.casefold().split()) == wanted:
+        if _comparable_words(word) == wanted:
             return word
+    # The start of a choice picks it when no other choice starts the same way ("Ổn định" for
+    # "Ổn định, không có điểm nóng"); the stored and shown value is always the choice in full.
+    starting = [word for word in words if wanted and _comparable_words(word).startswith(wanted)]
+    if len(starting) == 1:
+        return starting[0]
     choices = " / ".join(words)
+    if len(starting) > 1:
+        raise ValueRefused(
+            f"Chỉ tiêu {indicator.code} năm {year}: “{raw}” là đầu của nhiều lựa chọn "
+            f"({' / '.join(starting)}); hãy gõ rõ hơn."
+        )
     raise ValueRefused(f"Chỉ tiêu {indicator.code} năm {year} đánh giá bằng chữ: chọn một trong {choices}.")
+
+
+def _comparable_words(text) -> str:
+    return " ".join(unicodedata.normalize("NFC", str(text)).casefold().split())
 
 
 def _validate_number(indicator: Indicator, raw: Value, baseline: bool) -> float:
@@ -124,25 +139,24 @@ def _validate_number(indicator: Indicator, raw: Value, baseline: bool) -> float:
         raise ValueRefused("Giá trị không phải là số.")
     if isinstance(raw, (int, float)):
         value = float(raw)
+        if not math.isfinite(value):  # an Excel or exchange cell can hold what no one can type
+            raise ValueRefused(f"Chỉ tiêu {indicator.code}: giá trị “{raw}” không phải là một số hữu hạn.")
     else:
         try:
             value = parse_number(str(raw))
         except NumberError as exc:
             raise ValueRefused(str(exc)) from exc
+    measure = f" ({indicator.measure})" if indicator.measure else ""
+    if value > indicator.maximum + _EPSILON:
+        if indicator.measure == "%" and indicator.maximum == 100:
+            raise ValueRefused(f"Chỉ tiêu {indicator.code} là tỷ lệ, không thể lớn hơn 100%.")
+        raise ValueRefused(f"Chỉ tiêu {indicator.code} không thể lớn hơn {format_number(indicator.maximum)}{measure}.")
     if baseline:
         if value <= 0:
             raise ValueRefused("Số gốc (hiện nay) phải lớn hơn 0.")
         return value
     if indicator.minimum is not None and value < indicator.minimum - _EPSILON:
-        raise ValueRefused(
-            f"Chỉ tiêu {indicator.code} không thể nhỏ hơn {format_number(indicator.minimum)}"
-            f" ({indicator.measure or 'giá trị'})."
-        )
-    if indicator.maximum is not None and value > indicator.maximum + _EPSILON:
-        raise ValueRefused(
-            f"Chỉ tiêu {indicator.code} là tỷ lệ, không thể lớn hơn {format_number(indicator.maximum)}"
-            f"{indicator.measure if indicator.measure == '%' else ''}."
-        )
+        raise ValueRefused(f"Chỉ tiêu {indicator.code} không thể nhỏ hơn {format_number(indicator.minimum)}{measure}.")
     if indicator.integer and abs(value - round(value)) > _EPSILON:
         raise ValueRefused(f"Chỉ tiêu {indicator.code} đếm bằng số nguyên ({indicator.measure}).")
     return value
@@ -274,6 +288,8 @@ def judge(target: Target, actual: Value, direction: str = "higher") -> tuple[str
     if isinstance(actual, str):
         return NOT_MET, None
     x = float(actual)
+    if not math.isfinite(x):  # no verdict and no percent from a value that is not a number
+        return NO_DATA, None
     if target.op == "range":
         low, high = float(target.low), float(target.high)
         percent = x / low * 100 if low else None
@@ -482,10 +498,18 @@ def remaining_to_final(
         gap = comparable - float(target.value)
         return Remaining(value, latest.period, target, gap, False, f"Cần giảm thêm {format_number(gap)} {unit}")
     gap = float(target.reference) - comparable
-    if target.op == "gt" and gap <= 0:
-        gap = 0.0
+    if target.op == "gt":
+        # "> 98" is not met by reaching 98: the text must say the figure has to pass it.
+        bound = f"{format_number(float(target.value))} {unit}"
+        if gap <= 0:
+            return Remaining(value, latest.period, target, 0.0, False, f"Cần vượt {bound}")
         return Remaining(
-            value, latest.period, target, gap, False, f"Cần vượt {format_number(float(target.value))} {unit}"
+            value,
+            latest.period,
+            target,
+            gap,
+            False,
+            f"Cần tăng thêm hơn {format_number(gap)} {unit} (phải vượt {bound})",
         )
     return Remaining(value, latest.period, target, gap, False, f"Cần tăng thêm {format_number(gap)} {unit}")
 

@@ -8,16 +8,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UserError
+from .errors import UserError, os_reason
+from .numbers import format_number
 
 OPS = ("ge", "gt", "le", "lt", "range", "total", "text")
 # How a period's figure follows from its parts: "flow" adds them up, "level" carries the latest over,
 # "none" (growth rates) takes only a figure entered for that very period.
 AGGREGATIONS = ("flow", "level", "none")
+# Without a plan's own "value_ceiling", no figure may pass this: a stray 1e308 would otherwise make
+# sums infinite. Far above any commune's money or count, far below where a double loses units.
+DEFAULT_CEILING = 1e12
+# A percentage row with no bounds of its own: a change cannot fall below −100 %, and growth past
+# 1 000 % is a typing slip, not a commune's year.
+PERCENT_BOUNDS = {"min": -100, "max": 1000}
 
 
 class PlanError(UserError, ValueError):
@@ -84,7 +92,7 @@ class Indicator:
     targets: dict[int, Target]
     words: tuple[str, ...] = ()
     minimum: float | None = None
-    maximum: float | None = None
+    maximum: float = DEFAULT_CEILING
     integer: bool = False
     baseline: Baseline | None = None
     notes: tuple[str, ...] = ()
@@ -227,6 +235,25 @@ def _target(year: int, data: dict, code: str) -> Target:
     return Target(value=number("value"), **common)
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _bounds(item: dict, code: str, ceiling: float) -> tuple[float | None, float]:
+    """(min, max) a figure of this row may take: the row's "bounds", else by its measure; never above the ceiling."""
+    bounds = item.get("bounds")
+    if bounds is None:
+        bounds = PERCENT_BOUNDS if item.get("measure") == "%" else {}
+    low, high = bounds.get("min"), bounds.get("max", ceiling)
+    for value in (low, high):
+        if value is not None and not _is_number(value):
+            raise PlanError(f"Kế hoạch: chỉ tiêu {code} có giới hạn “{value}” không phải là số.")
+    high = min(float(high), float(ceiling))
+    if low is not None and low > high:
+        raise PlanError(f"Kế hoạch: chỉ tiêu {code} có giới hạn ngược ({format_number(low)} > {format_number(high)}).")
+    return (None if low is None else float(low)), high
+
+
 def parse_plan(raw: dict) -> Plan:
     try:
         first, last = int(raw["first_year"]), int(raw["last_year"])
@@ -235,6 +262,9 @@ def parse_plan(raw: dict) -> Plan:
             for n, u in enumerate(raw["units"])
         ]
         unit_ids = {u.id for u in units}
+        ceiling = raw.get("value_ceiling", DEFAULT_CEILING)
+        if not _is_number(ceiling) or ceiling <= 0:
+            raise PlanError(f"Kế hoạch: “value_ceiling” phải là số dương (đang là {ceiling!r}).")
         indicators = []
         seen = set()
         for n, item in enumerate(raw["indicators"]):
@@ -259,7 +289,7 @@ def parse_plan(raw: dict) -> Plan:
                     f"Kế hoạch: chỉ tiêu {code} có cách cộng dồn “{aggregation}” không hợp lệ "
                     f"(chỉ dùng {', '.join(AGGREGATIONS)})."
                 )
-            bounds = item.get("bounds") or {}
+            minimum, maximum = _bounds(item, code, ceiling)
             baseline = item.get("baseline")
             indicators.append(
                 Indicator(
@@ -273,8 +303,8 @@ def parse_plan(raw: dict) -> Plan:
                     direction=item.get("direction", "higher"),
                     targets=targets,
                     words=tuple(item.get("words", ())),
-                    minimum=bounds.get("min"),
-                    maximum=bounds.get("max"),
+                    minimum=minimum,
+                    maximum=maximum,
                     integer=bool(item.get("integer")),
                     baseline=Baseline(baseline["label"], baseline.get("measure", "")) if baseline else None,
                     notes=tuple(item.get("notes", ())),
@@ -314,4 +344,4 @@ def load_plan(path: Path) -> Plan:
     try:
         return load_plan_text(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise PlanError(f"Không đọc được tệp kế hoạch {path}: {exc.strerror}.") from exc
+        raise PlanError(f"Không đọc được tệp kế hoạch {path}: {os_reason(exc)}.") from exc

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..domain.annex import AGGREGATION_WORDS, DIRECTION_WORDS
+from ..domain.errors import os_reason
 from ..domain.evaluation import evaluate_year, expects_words, format_target
 from ..domain.periods import BASELINE, ReportPeriod
 from ..domain.plan import Indicator
@@ -278,7 +279,7 @@ def _save(wb: Workbook, path: Path | str) -> Path:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise ExcelError(f"Không ghi được tệp Excel {path}: {exc.strerror or exc}.") from exc
+        raise ExcelError(f"Không ghi được tệp Excel {path}: {os_reason(exc)}.") from exc
     return path
 
 

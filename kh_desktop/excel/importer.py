@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+from defusedxml.ElementTree import iterparse
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 
-from ..domain.evaluation import ValueRefused, expects_words, format_value
-from ..domain.numbers import NumberError, parse_number
+from ..domain.evaluation import ValueRefused, expects_words, format_value, validate_value
+from ..domain.numbers import NumberError, format_number, parse_number
 from ..domain.periods import BASELINE, PeriodError, parse_period
 from ..domain.plan import PlanError
 from ..storage.bulk import Entry, check_entry, record_many
@@ -51,12 +52,14 @@ class PlannedChange:
     entry: Entry
     name: str = ""  # the indicator's name in the plan
     period_label: str = ""  # "6 tháng đầu năm 2026", "Số gốc (hiện nay)"
+    how: str = ""  # how the cell was read, when that is not plain ("ô dạng phần trăm: 0,125 hiển thị 12,5%")
 
     def __str__(self) -> str:
         old = self.old or "(trống)"
         what = f"{self.code}. {self.name}" if self.name else self.code
         when = self.period_label or self.period
-        return f"{what} — {when}: {old} → {self.new}  (trang “{self.sheet}”, ô {self.column}{self.row})"
+        how = f"; {self.how}" if self.how else ""
+        return f"{what} — {when}: {old} → {self.new}  (trang “{self.sheet}”, ô {self.column}{self.row}{how})"
 
 
 @dataclass
@@ -65,6 +68,7 @@ class ImportPreview:
     changes: list[PlannedChange] = field(default_factory=list)
     problems: list[CellProblem] = field(default_factory=list)
     skipped_sheets: list[str] = field(default_factory=list)
+    unchanged: int = 0  # filled cells that hold what the database already has (of any unit)
 
     @property
     def ok(self) -> bool:
@@ -128,7 +132,8 @@ def preview_import(store: Store, path: Path | str) -> ImportPreview:
                 continue
             any_sheet = True
             formula_rows = _rows(formulas_wb[ws.title])
-            _read_sheet(store, ws.title, rows, formula_rows, keys, preview, claimed)
+            merged = _merged_ranges(ws)
+            _read_sheet(store, ws.title, rows, formula_rows, keys, preview, claimed, merged)
         if not any_sheet:
             raise ExcelError(
                 f"Tệp {path.name} không có trang nhập liệu của chương trình (thiếu dòng mã ẩn). "
@@ -140,18 +145,86 @@ def preview_import(store: Store, path: Path | str) -> ImportPreview:
     return preview
 
 
-def _read_sheet(store, sheet, rows, formula_rows, keys, preview, claimed) -> None:
+def _merged_ranges(ws) -> list[str]:
+    """The merged ranges ("E7:E9") of a sheet. openpyxl's read-only mode does not parse them, so they are
+    read from the sheet's XML (already checked safe by check_workbook_file)."""
+    ranges = []
+    source = ws._get_source()  # noqa: SLF001 - the sheet's XML stream; read-only mode offers no other way
+    try:
+        for _event, element in iterparse(source):
+            if element.tag.endswith("}mergeCell") or element.tag == "mergeCell":
+                ref = element.get("ref")
+                if ref:
+                    ranges.append(ref)
+            element.clear()
+    finally:
+        close = getattr(source, "close", None)
+        if close:
+            close()
+    return ranges
+
+
+def _spread_merged(merged, entry_columns, last_row, problem) -> tuple[dict, set]:
+    """What merged cells over entry cells mean: (cell -> the top-left cell it shows, cells not to read).
+
+    An "Ước" mark or a note merged down several rows is shown beside each of them: it applies to every row it
+    covers. A figure merged over several rows or columns, or an entry cell merged with a label, has no single
+    row or period it belongs to: the range is refused, named, and none of its cells is read."""
+    shows: dict[tuple[int, int], tuple[int, int]] = {}
+    blocked: set[tuple[int, int]] = set()
+    for ref in merged:
+        try:
+            low_col, low_row, high_col, high_row = range_boundaries(ref)
+        except ValueError:
+            continue
+        if high_row < FIRST_DATA_ROW or low_row > last_row:
+            continue
+        cells = [
+            (r, c) for r in range(max(low_row, FIRST_DATA_ROW), high_row + 1) for c in range(low_col, high_col + 1)
+        ]
+        touched = {c for _r, c in cells if c in entry_columns}
+        if not touched:
+            continue
+        kinds = {entry_columns[c] for c in touched}
+        if low_col == high_col and kinds <= {"estimate", "note"}:
+            for r, c in cells:
+                shows[(r, c)] = (low_row, low_col)
+            continue
+        blocked.update(cells)
+        problem(
+            low_row,
+            low_col,
+            f"Vùng ô gộp {ref} phủ lên ô nhập số liệu của "
+            + ("nhiều dòng" if high_row > low_row else "nhiều cột")
+            + ": không biết số liệu thuộc dòng, kỳ nào. Hãy bỏ gộp ô (Merge & Center) và ghi riêng từng ô.",
+        )
+    return shows, blocked
+
+
+def _read_sheet(store, sheet, rows, formula_rows, keys, preview, claimed, merged=()) -> None:
     code_col = keys.index("code") + 1
     by_period: dict[str, dict[str, int]] = {}
+    entry_columns: dict[int, str] = {}
     for column, key in enumerate(keys, 1):
         if isinstance(key, str) and ":" in key:
             kind, period = key.split(":", 1)
             if kind in ("value", "estimate", "note"):
                 by_period.setdefault(period, {})[kind] = column
+                entry_columns[column] = kind
     plan = store.plan
 
     def problem(row: int, column: int, reason: str) -> None:
         preview.problems.append(CellProblem(sheet, row, _letter(column), reason))
+
+    shows, blocked = _spread_merged(merged, entry_columns, len(rows), problem)
+    if shows:
+        rows = [list(row) for row in rows]
+        for (r, c), (r0, c0) in shows.items():
+            while len(rows) < r:
+                rows.append([])
+            while len(rows[r - 1]) < c:
+                rows[r - 1].append(None)
+            rows[r - 1][c - 1] = _cell(rows, r0, c0)
 
     for r in range(FIRST_DATA_ROW, len(rows) + 1):
         code_cell = _cell(rows, r, code_col)
@@ -165,7 +238,7 @@ def _read_sheet(store, sheet, rows, formula_rows, keys, preview, claimed) -> Non
             problem(r, code_col, f"Mã chỉ tiêu “{code}” không có trong kế hoạch (không sửa cột Mã).")
             continue
         for period, columns in by_period.items():
-            if "value" not in columns:
+            if "value" not in columns or any((r, c) in blocked for c in columns.values()):
                 continue
             _read_figure(store, sheet, rows, formula_rows, r, code, period, columns, problem, preview, claimed)
 
@@ -240,7 +313,19 @@ def _read_figure(store, sheet, rows, formula_rows, r, code, period, columns, pro
     if isinstance(value, float) and not math.isfinite(value):
         problem(r, value_col, "Số không hợp lệ.")
         return
-    raw = value
+    raw, how = value, ""
+    if isinstance(value, (int, float)) and "%" in str(getattr(_cell(rows, r, value_col), "number_format", "") or ""):
+        # The clerk typed "12,5%" and saw 12,5%; Excel keeps 0,125. On a row measured in % that is 12,5.
+        if indicator.measure != "%":
+            problem(
+                r,
+                value_col,
+                f"Ô định dạng phần trăm ({format_number(value * 100)}%) nhưng chỉ tiêu {code} tính bằng "
+                f"{indicator.measure or 'số'}: hãy định dạng ô là số (Number) và gõ lại.",
+            )
+            return
+        raw = round(float(value) * 100, 9)  # 0.125 * 100 is 12.500000000000002 in binary
+        how = f"ô định dạng phần trăm: Excel lưu {format_number(value, 6)}, hiển thị {format_number(raw, 6)}%, nhập {format_number(raw, 6)}"
     wants_number = True
     if period != BASELINE and period[:4].isdigit():
         wants_number = not expects_words(indicator, int(period[:4]))
@@ -261,13 +346,29 @@ def _read_figure(store, sheet, rows, formula_rows, r, code, period, columns, pro
                 return
     entry = Entry(code, period, raw, estimate, note)
     try:
-        period_key, checked = check_entry(store, entry)
+        if store.can_edit(indicator):
+            period_key, checked = check_entry(store, entry)
+        else:
+            period_key, checked = _check_other_unit(store, indicator, entry)
     except (ValueRefused, PeriodError, PlanError) as exc:
         problem(r, value_col, str(exc))
         return
     entry = Entry(code, period_key, checked, estimate, note)
     current = store.figure(code, period_key)
     if current is not None and _same(current.value, checked) and current.estimate == estimate and current.note == note:
+        preview.unchanged += 1
+        return
+    if not store.can_edit(indicator):
+        # Another unit's figure, received from Văn phòng: an untouched cell is fine, a changed one is not ours.
+        owners = ", ".join(plan.owner_names(indicator))
+        mine = plan.unit_by_id(store.pc_unit).name
+        was = _shown(current.value, current.estimate, current.note) if current else "(trống)"
+        problem(
+            r,
+            value_col,
+            f"Chỉ tiêu {code} do {owners} nhập; máy này thuộc {mine} nên không sửa số liệu của đơn vị khác "
+            f"(đang có {was}, trong tệp là {_shown(checked, estimate, note)}).",
+        )
         return
     change = PlannedChange(
         sheet,
@@ -280,6 +381,7 @@ def _read_figure(store, sheet, rows, formula_rows, r, code, period, columns, pro
         entry,
         indicator.name,
         _period_label(store, indicator, period_key),
+        how,
     )
     other = claimed.get((code, period_key))
     if other is not None:
@@ -293,6 +395,16 @@ def _read_figure(store, sheet, rows, formula_rows, r, code, period, columns, pro
         return
     claimed[(code, period_key)] = change
     preview.changes.append(change)
+
+
+def _check_other_unit(store: Store, indicator, entry: Entry) -> tuple[str, float | str]:
+    """(period key, value) of a cell of an indicator this PC may not write: checked only to compare it."""
+    if entry.period == BASELINE:
+        if indicator.baseline is None:
+            raise ValueRefused(f"Chỉ tiêu {indicator.code} không tính theo số gốc (hiện nay).")
+        return BASELINE, validate_value(indicator, BASELINE, entry.raw, None)
+    parsed = parse_period(entry.period, store.plan.first_year, store.plan.last_year)
+    return parsed.key, validate_value(indicator, parsed.key, entry.raw, parsed.year)
 
 
 def _period_label(store: Store, indicator, period_key: str) -> str:

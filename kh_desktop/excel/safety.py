@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from ..domain.errors import os_reason
 from .common import ExcelError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -24,7 +25,7 @@ def check_workbook_file(path: Path | str) -> None:
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        raise ExcelError(f"Không đọc được tệp {name}: {exc.strerror or exc}.") from exc
+        raise ExcelError(f"Không đọc được tệp {name}: {os_reason(exc)}.") from exc
     if head.startswith(_OLE2) or path.suffix.lower() == ".xls":
         raise ExcelError(
             f"Tệp {name} là định dạng Excel cũ (.xls) hoặc có đặt mật khẩu. Hãy mở bằng Excel, "

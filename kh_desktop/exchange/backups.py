@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..storage.files import StoreError, check_identity, fsync_directory, os_error_message, quick_check
+from ..storage.files import (
+    StoreError,
+    check_identity,
+    clear_copy_mark,
+    fsync_directory,
+    os_error_message,
+    quick_check,
+)
 from ..storage.store import Store
 from .folders import backups_dir, stamp, unique_path
 
@@ -116,6 +123,7 @@ def restore(db_path: Path, backup: Path, plan_sha256: str | None = None) -> Path
     try:
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(backup, temporary)
+        clear_copy_mark(temporary)  # the copy becomes this PC's working file again
         with open(temporary, "rb+") as handle:
             os.fsync(handle.fileno())
         if quick_check(temporary):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..domain.errors import UserError
+from ..domain.errors import UserError, os_reason
 from .content import ReportContent
 from .fonts import report_font_family
 from .paginate import paginate
@@ -476,7 +476,7 @@ def write_pdf(
         del writer  # flushes and closes the file
         os.replace(tmp, path)
     except OSError as exc:
-        raise ReportError(f"Không ghi được tệp PDF {path}: {exc.strerror or exc}.") from exc
+        raise ReportError(f"Không ghi được tệp PDF {path}: {os_reason(exc)}.") from exc
     finally:
         if tmp.exists():
             tmp.unlink(missing_ok=True)

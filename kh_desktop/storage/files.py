@@ -8,10 +8,15 @@ import sqlite3
 import struct
 from pathlib import Path
 
-from ..domain.errors import UserError
+from ..domain.errors import UserError, os_reason
 from .schema import APPLICATION_ID, SCHEMA_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# A copy the program writes (a backup, an exchange file) says so in its meta table: opened with --db
+# it may be read and checked, never written (a figure set there would be lost, or sent as another PC's).
+COPY_ROLE_KEY = "file_role"
+BACKUP_ROLE = "backup"
+EXCHANGE_MANIFEST = "exchange_manifest"  # every exchange file has this table; a working database never does
 
 
 class StoreError(UserError):
@@ -20,13 +25,15 @@ class StoreError(UserError):
 
 def read_header(path: Path) -> tuple[int, int]:
     """(application_id, user_version) from the 100-byte header, or StoreError if not SQLite."""
+    if Path(path).is_dir():
+        raise StoreError(folder_message(Path(path)))
     try:
         with open(path, "rb") as handle:
             header = handle.read(100)
     except FileNotFoundError:
         raise StoreError(f"Không tìm thấy tệp dữ liệu {path}.") from None
     except OSError as exc:
-        raise StoreError(f"Không đọc được tệp {path}: {exc.strerror}.") from exc
+        raise StoreError(f"Không đọc được tệp {path}: {os_reason(exc)}.") from exc
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
         raise StoreError(
             f"Tệp {path} không phải là tệp dữ liệu của Kiến Hải Tiến độ (có thể là tệp khác hoặc đã bị hỏng). "
@@ -49,6 +56,52 @@ def check_identity(path: Path) -> int:
             f"chương trình này đọc được đến {SCHEMA_VERSION}). Hãy cập nhật chương trình. Tệp không bị thay đổi."
         )
     return user_version
+
+
+def folder_message(path: Path) -> str:
+    return (
+        f"“{path}” là một thư mục, không phải tệp dữ liệu. Hãy chỉ tới tệp dữ liệu trong thư mục đó "
+        "(ví dụ kien-hai-tien-do.sqlite)."
+    )
+
+
+def copy_role(conn: sqlite3.Connection) -> str | None:
+    """ "backup" or "exchange" when the open database is a copy the program wrote, else None."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if EXCHANGE_MANIFEST in tables:
+        return "exchange"
+    if "meta" in tables:
+        row = conn.execute("SELECT value FROM meta WHERE key = ?", [COPY_ROLE_KEY]).fetchone()
+        if row and row[0]:
+            return str(row[0])
+    return None
+
+
+def not_working_message(path: Path, role: str) -> str:
+    """Why a copy is not written to, and what to do instead (Vietnamese)."""
+    if role == "exchange":
+        return (
+            f"Tệp {path} là tệp gửi số liệu (tệp trao đổi), không phải tệp dữ liệu đang dùng: chỉ xem được, "
+            f'không ghi vào. Hãy nhận tệp này vào tệp dữ liệu của máy bằng lệnh receive: kh-desktop receive "{path}".'
+        )
+    return (
+        f"Tệp {path} là bản sao lưu, không phải tệp dữ liệu đang dùng: chỉ xem được, không ghi vào. "
+        f'Muốn dùng lại bản này, hãy khôi phục bằng lệnh restore: kh-desktop restore "{path}".'
+    )
+
+
+def clear_copy_mark(path: Path) -> None:
+    """Make a restored backup a working file again (restore calls this on its copy before putting it in place)."""
+    try:
+        conn = sqlite3.connect(path, isolation_level=None)
+        try:
+            conn.execute("DELETE FROM meta WHERE key = ?", [COPY_ROLE_KEY])
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise StoreError(
+            f"Không chép được bản sao lưu: {sqlite_reason(exc)}. Tệp đang dùng không bị thay đổi."
+        ) from exc
 
 
 def open_read_only(path: Path) -> sqlite3.Connection:
@@ -137,7 +190,7 @@ def write_error_message(exc: sqlite3.DatabaseError, path: Path) -> str:
             "Ổ đĩa không cho ghi thêm (ổ đầy, giới hạn dung lượng tệp, hoặc ổ bị lỗi): số liệu vừa nhập chưa được "
             "ghi. Số liệu cũ vẫn còn nguyên. Hãy giải phóng chỗ trống hoặc kiểm tra ổ đĩa rồi nhập lại."
         )
-    return f"Không ghi được vào tệp dữ liệu: {exc}. Số liệu cũ vẫn còn nguyên."
+    return f"Không ghi được vào tệp dữ liệu: {sqlite_reason(exc)}. Số liệu cũ vẫn còn nguyên."
 
 
 def os_error_message(exc: OSError, dest: Path) -> str:
@@ -150,7 +203,7 @@ def os_error_message(exc: OSError, dest: Path) -> str:
         )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"Không có quyền ghi vào {dest.parent}. Hãy chọn nơi khác. Dữ liệu không bị mất."
-    return f"Không ghi được {dest}: {exc.strerror or exc}. Dữ liệu không bị mất."
+    return f"Không ghi được {dest}: {os_reason(exc)}. Dữ liệu không bị mất."
 
 
 def write_failure(exc: sqlite3.Error, dest: Path, what: str) -> StoreError:
@@ -167,9 +220,9 @@ def write_failure(exc: sqlite3.Error, dest: Path, what: str) -> StoreError:
     return StoreError(f"Không ghi được {what} {dest}: {reason}. Dữ liệu đang dùng không bị ảnh hưởng.")
 
 
-def write_snapshot(conn: sqlite3.Connection, dest: Path) -> Path:
-    """A consistent copy of `conn`'s database at `dest`: backup API to a temporary name,
-    flushed to disk, renamed into place, then read back and checked."""
+def write_snapshot(conn: sqlite3.Connection, dest: Path, role: str | None = BACKUP_ROLE) -> Path:
+    """A consistent copy of `conn`'s database at `dest`: backup API to a temporary name, marked as a copy
+    (`role`), flushed to disk, renamed into place, then read back and checked."""
     dest = Path(dest)
     temporary = dest.with_name(dest.name + ".partial")
     try:
@@ -178,6 +231,8 @@ def write_snapshot(conn: sqlite3.Connection, dest: Path) -> Path:
         try:
             conn.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")
+            if role:
+                target.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [COPY_ROLE_KEY, role])
             target.commit()
         finally:
             target.close()
@@ -201,6 +256,24 @@ def _discard(path: Path) -> None:
         pass  # the folder itself may be gone (a pulled USB stick)
 
 
+def sqlite_reason(exc: sqlite3.Error) -> str:
+    """Why SQLite refused, in Vietnamese (its own words are English)."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return "tệp đang bận (một cửa sổ hoặc chương trình khác đang ghi); hãy thử lại sau giây lát"
+    if "readonly" in text or "read-only" in text:
+        return "tệp chỉ cho phép đọc"
+    if "full" in text:
+        return "ổ đĩa đã đầy"
+    if "i/o error" in text:
+        return "lỗi đọc ghi ổ đĩa (ổ đầy, ổ hỏng hoặc đã rút)"
+    if "unable to open" in text:
+        return "không mở được tệp (thư mục không có, hoặc không có quyền)"
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return "tệp bị hỏng hoặc không phải tệp dữ liệu"
+    return f"lỗi cơ sở dữ liệu ({exc})"
+
+
 def import_write_message(exc: Exception) -> str:
     """Why a received file could not be written into the working database (its transaction rolled back)."""
     if isinstance(exc, sqlite3.IntegrityError):  # a row the checks let through: say so, not SQLite's words
@@ -210,4 +283,4 @@ def import_write_message(exc: Exception) -> str:
         )
     if "locked" in str(exc).lower():
         return "Tệp dữ liệu đang bận (một cửa sổ khác đang ghi). Hãy thử lại sau giây lát."
-    return f"Không ghi được số liệu nhận vào tệp dữ liệu: {exc}. Số liệu cũ vẫn còn nguyên."
+    return f"Không ghi được số liệu nhận vào tệp dữ liệu: {sqlite_reason(exc)}. Số liệu cũ vẫn còn nguyên."

@@ -7,7 +7,9 @@ Nothing is updated in place: a new value is a new revision that supersedes the o
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import shutil
 import sqlite3
 import uuid
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..domain.adjustments import Adjustment, apply_adjustments
+from ..domain.errors import os_reason
 from ..domain.evaluation import (
     Assessment,
     Reading,
@@ -33,9 +36,14 @@ from ..identity import Identity, IdentityError, load_identity
 from .files import (
     StoreError,
     check_identity,
+    copy_role,
+    folder_message,
+    not_working_message,
+    open_read_only,
     os_error_message,
     quick_check,
     roll_back_interrupted_write,
+    sqlite_reason,
     write_error_message,
     write_snapshot,
 )
@@ -46,6 +54,51 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 ALL_UNITS = "*"
+BUSY_WAIT_SECONDS = 10  # how long a write waits for another window's write to finish before refusing
+
+
+_DATABASE_CLASS: type | None = None
+
+
+def _database_class() -> type:
+    """The store's sqlite-utils Database class, made at first use (sqlite-utils is not imported to open the window)."""
+    global _DATABASE_CLASS
+    if _DATABASE_CLASS is not None:
+        return _DATABASE_CLASS
+    from sqlite_utils import Database
+
+    class _Database(Database):
+        """sqlite-utils' Database whose transactions take the write lock at once (BEGIN IMMEDIATE).
+
+        A deferred BEGIN reads first and upgrades its lock at the first write; when another process writes in
+        between, SQLite refuses the upgrade at once ("database is locked") without waiting the busy timeout.
+        BEGIN IMMEDIATE waits up to the timeout for the lock instead, so two windows on one file both get written.
+        A copy (backup, exchange file) opened as a database refuses every transaction with `refusal`."""
+
+        refusal: str | None = None
+
+        @contextlib.contextmanager
+        def atomic(self):
+            if self.conn.in_transaction:
+                with super().atomic():
+                    yield self
+                return
+            if self.refusal:
+                raise StoreError(self.refusal)
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                self.rollback()
+                raise
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.rollback()
+                raise
+
+    _DATABASE_CLASS = _Database
+    return _Database
 
 
 def stored_adjustments(db: Database | sqlite3.Connection) -> list[Adjustment]:
@@ -139,7 +192,11 @@ class Change:
 def _value_of(row: dict) -> float | str | None:
     if row.get("deleted"):
         return None
-    return row["value_text"] if row["value_text"] is not None else row["value_num"]
+    if row["value_text"] is not None:
+        return row["value_text"]
+    value = row["value_num"]
+    # A stored infinity (written before values were bounded) is no figure: it would reach JSON, sums and verdicts.
+    return value if value is None or math.isfinite(value) else None
 
 
 class Store:
@@ -151,6 +208,7 @@ class Store:
         self._db: Database | None = None
         self._identity = identity
         self._block_end = 0  # the last revision number of the block this store reserved
+        self._refusal: str | None = None  # why this file may not be written (see _refuse_writes)
         self._plan: Plan | None = None
 
     @property
@@ -158,11 +216,10 @@ class Store:
         """sqlite-utils over this store's connection, made at first use: importing it (with click, pluggy and
         dateutil) costs ~0.1 s, and opening the window only reads (`rows`)."""
         if self._db is None:
-            from sqlite_utils import Database
-
             # No sqlite-utils plugins: none is part of the program, and looking for them scans every installed
             # package's entry points (30-50 ms at each start).
-            self._db = Database(self.conn, execute_plugins=False)
+            self._db = _database_class()(self.conn, execute_plugins=False)
+            self._db.refusal = self._refusal
         return self._db
 
     def rows(self, sql: str, params: list | tuple = ()) -> list[dict]:
@@ -187,18 +244,36 @@ class Store:
                 f"Tệp dữ liệu {path} bị hỏng ({problems[0]}). Tệp không bị thay đổi. "
                 "Hãy khôi phục từ bản sao lưu (lệnh restore hoặc menu Khôi phục)."
             )
+        role = _copy_role_of(path)
+        if role is not None and version < SCHEMA_VERSION:
+            raise StoreError(not_working_message(path, role))  # upgrading it would be writing it
         if version < SCHEMA_VERSION:
             cls._safety_copy(path, version)
         store = cls(path, cls._connect(path), identity)
         try:
-            if version < SCHEMA_VERSION:  # a file of the current schema has every migration already
-                migrations.apply(store.db)
-            store._take_shipped_plan()
+            if role is None:
+                if version < SCHEMA_VERSION:  # a file of the current schema has every migration already
+                    migrations.apply(store.db)
+                store._take_shipped_plan()
+            else:
+                store._refuse_writes(not_working_message(path, role))
             store.plan  # noqa: B018 - fail now, not later, if the stored plan is unreadable
         except (sqlite3.DatabaseError, PlanError) as exc:
             store.close()
-            raise StoreError(f"Không mở được tệp dữ liệu {path}: {exc}") from exc
+            raise StoreError(f"Không mở được tệp dữ liệu {path}: {_reason(exc)}") from exc
         return store
+
+    def _refuse_writes(self, message: str) -> None:
+        """Read and check only: every transaction is refused with `message`, and SQLite itself writes nothing."""
+        self._refusal = message
+        if self._db is not None:
+            self._db.refusal = message
+        self.conn.execute("PRAGMA query_only = ON")
+
+    @property
+    def refusal(self) -> str | None:
+        """Why this file may not be written (a backup or an exchange file opened as a database), or None."""
+        return self._refusal
 
     def _take_shipped_plan(self) -> None:
         """A database made under an earlier document of the plan this program ships (one the shipped plan lists
@@ -236,6 +311,8 @@ class Store:
     ) -> Store:
         """Create and seed a new database from a plan file's text."""
         path = Path(path)
+        if path.is_dir():
+            raise StoreError(folder_message(path))
         plan = load_plan_text(plan_text)
         if unit_id != ALL_UNITS:
             unit_id = plan.unit_by_id(unit_id).id
@@ -265,13 +342,13 @@ class Store:
                 seed_tasks(store.db)  # the plan's "06 rõ" tasks, now that the plan is in
         except sqlite3.Error as exc:
             store.close()
-            raise StoreError(f"Không tạo được tệp dữ liệu {path}: {exc}") from exc
+            raise StoreError(f"Không tạo được tệp dữ liệu {path}: {_reason(exc)}") from exc
         return store
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(path, timeout=10)
+            conn = sqlite3.connect(path, timeout=BUSY_WAIT_SECONDS)
             # The safe defaults on PCs that lose power and files that get copied (data-safety.md).
             conn.execute("PRAGMA journal_mode = DELETE")
             conn.execute("PRAGMA synchronous = FULL")
@@ -279,7 +356,7 @@ class Store:
             conn.execute("PRAGMA trusted_schema = OFF")
             conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it, whether it is loaded or not
         except sqlite3.Error as exc:
-            raise StoreError(f"Không mở được tệp dữ liệu {path}: {exc}") from exc
+            raise StoreError(f"Không mở được tệp dữ liệu {path}: {sqlite_reason(exc)}.") from exc
         return conn
 
     @staticmethod
@@ -289,7 +366,7 @@ class Store:
             shutil.copy2(path, copy)
         except OSError as exc:
             raise StoreError(
-                f"Không tạo được bản sao an toàn trước khi nâng cấp tệp dữ liệu: {exc.strerror}. Tệp không bị thay đổi."
+                f"Không tạo được bản sao an toàn trước khi nâng cấp tệp dữ liệu: {os_reason(exc)}. Tệp không bị thay đổi."
             ) from exc
 
     def close(self) -> None:
@@ -439,7 +516,10 @@ class Store:
                 revision = max(revision, identity.high_water + 1)
                 self._block_end = identity.reserve_block(revision)
         except (IdentityError, OSError) as exc:
-            raise StoreError(f"Không ghi được mốc phiên bản của máy này: {exc}. Số liệu chưa được ghi.") from exc
+            why = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+            raise StoreError(
+                f"Không ghi được mốc phiên bản của máy này ({identity.folder}): {why}. Số liệu chưa được ghi."
+            ) from exc
         if self.meta("pc_id") != identity.pc_id:  # the file came from another PC: we go on as ourselves
             self.db.execute("UPDATE meta SET value = ? WHERE key = 'pc_id'", [identity.pc_id])
         self.db.execute("UPDATE meta SET value = ? WHERE key = 'revision'", [str(revision)])
@@ -579,6 +659,22 @@ class Store:
     def snapshot(self, dest: Path | str) -> Path:
         """A consistent, verified copy of this database (backup API, flushed, renamed into place)."""
         return write_snapshot(self.conn, Path(dest))
+
+
+def _copy_role_of(path: Path) -> str | None:
+    try:
+        conn = open_read_only(path)
+        try:
+            return copy_role(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None  # opening it properly then says what is wrong
+
+
+def _reason(exc: Exception) -> str:
+    """SQLite's English turned Vietnamese; our own errors are Vietnamese already."""
+    return sqlite_reason(exc) if isinstance(exc, sqlite3.Error) else str(exc)
 
 
 def _clean_text(text: str | None) -> str:

@@ -77,6 +77,8 @@ class ImportPreviewDialog(QDialog):
                 f"Nhập {len(preview.changes)} số liệu", QDialogButtonBox.ButtonRole.AcceptRole
             )
             buttons.addButton("Hủy", QDialogButtonBox.ButtonRole.RejectRole)
+        if preview.unchanged and not preview.problems:
+            text.appendPlainText(f"\nKhông đổi: {preview.unchanged} ô (giống dữ liệu đang có).")
         if preview.skipped_sheets:
             text.appendPlainText(
                 "\n" + "Bỏ qua trang (chỉ để xem): {names}".format(names=", ".join(preview.skipped_sheets))
