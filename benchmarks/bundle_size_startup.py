@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/bundle_size_startup.py [--runs 7] [--reuse]
 
+`make bench` runs it too (benchmarks/run.py: rows "start-up-bundle" and "bundle-size" of results.json).
+
 Builds, with the same PyInstaller and the same settings, into build/bench/:
   - the program (build.spec), and
   - a bare PySide6 + pyqtgraph window (benchmarks/bare_window.spec),
@@ -79,20 +81,18 @@ def machine() -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--reuse", action="store_true")
-    args = parser.parse_args(argv)
-
+def measure(runs: int, reuse: bool = False) -> dict:
+    """Build (unless `reuse` finds the builds) and time both bundles; the report also goes to build/bench/."""
     import PyInstaller
 
     program_dir = BENCH / "dist" / "KienHaiTienDo"
     bare_dir = BENCH / "dist" / "BareWindow"
     build_seconds = {}
-    if not (args.reuse and program_dir.is_dir()):
+    lean = BENCH / "work-program" / "build" / "lean-report.json"
+    if not (reuse and program_dir.is_dir()):
+        lean.unlink(missing_ok=True)  # written again by a lean build only
         build_seconds["program"] = pyinstaller(ROOT / "build.spec", "work-program")
-    if not (args.reuse and bare_dir.is_dir()):
+    if not (reuse and bare_dir.is_dir()):
         build_seconds["bare"] = pyinstaller(ROOT / "benchmarks" / "bare_window.spec", "work-bare")
 
     scratch = Path(tempfile.mkdtemp(prefix="kh-bench-"))
@@ -109,22 +109,22 @@ def main(argv: list[str] | None = None) -> int:
     bundles = {"bare": (bare, bare_dir), "program": (program, program_dir)}
     first = {name: launch_seconds(command, env) for name, (command, _) in bundles.items()}
     times: dict[str, list[float]] = {name: [] for name in bundles}
-    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    for _ in range(args.runs):
+    load_before = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
+    for _ in range(runs):
         for name, (command, _) in bundles.items():
             times[name].append(launch_seconds(command, env))
-    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    load_after = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
     results = {}
     for name, (_, folder) in bundles.items():
-        runs = times[name]
+        taken = times[name]
         results[name] = {
             "folder_bytes": folder_bytes(folder),
             "zip_bytes": zip_bytes(folder),
             "first_launch_s": round(first[name], 3),
-            "median_s": round(statistics.median(runs), 3),
-            "min_s": round(min(runs), 3),
-            "max_s": round(max(runs), 3),
-            "runs": len(runs),
+            "median_s": round(statistics.median(taken), 3),
+            "min_s": round(min(taken), 3),
+            "max_s": round(max(taken), 3),
+            "runs": len(taken),
         }
     report = {
         "machine": machine(),
@@ -133,9 +133,22 @@ def main(argv: list[str] | None = None) -> int:
         "load_average": [load_before, load_after],
         "results": results,
     }
+    if lean.exists():  # what each rule of scripts/lean_bundle.py left out (absent when KH_LEAN=0)
+        report["left_out"] = json.loads(lean.read_text(encoding="utf-8"))
     (BENCH / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return report
 
-    mb = 1024 * 1024
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--reuse", action="store_true")
+    args = parser.parse_args(argv)
+    report = measure(args.runs, args.reuse)
+    results, build_seconds = report["results"], report["build_seconds"]
+    load_before, load_after = report["load_average"]
+
+    mb = 1000 * 1000  # MB = 10⁶ bytes, as the 200 MB target
     print(f"Machine: {report['machine']}; PyInstaller {report['pyinstaller']}")
     if load_before is not None:
         print(f"Load average (1 min) before/after the timed runs: {load_before:.1f} / {load_after:.1f}")
@@ -146,14 +159,17 @@ def main(argv: list[str] | None = None) -> int:
     labels = {"bare": "bare PySide6 + pyqtgraph window", "program": "Kiến Hải Tiến độ"}
     for name, r in results.items():
         print(
-            f"| {labels[name]} | {r['folder_bytes'] / mb:.0f} MB | {r['zip_bytes'] / mb:.0f} MB "
+            f"| {labels[name]} | {r['folder_bytes'] / mb:.1f} MB | {r['zip_bytes'] / mb:.1f} MB "
             f"| {r['first_launch_s']:.2f} s | {r['median_s']:.2f} s ({r['min_s']:.2f}–{r['max_s']:.2f}) |"
         )
     p, b = results["program"], results["bare"]
     print(
-        f"Program over the floor: +{(p['folder_bytes'] - b['folder_bytes']) / mb:.0f} MB folder, "
-        f"+{p['median_s'] - b['median_s']:.2f} s start-up (median)."
+        f"Program over the floor: +{(p['folder_bytes'] - b['folder_bytes']) / mb:.1f} MB folder "
+        f"({p['folder_bytes'] / b['folder_bytes']:.2f}×), +{p['median_s'] - b['median_s']:.2f} s start-up (median, "
+        f"{p['median_s'] / b['median_s']:.2f}×)."
     )
+    for rule, saved in report.get("left_out", {}).items():
+        print(f"  left out, {rule}: {saved['bytes'] / mb:.1f} MB ({saved['zipped_bytes'] / mb:.1f} MB zipped)")
     return 0
 
 

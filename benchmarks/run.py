@@ -3,7 +3,10 @@
 Each figure is a median over several runs of the program's own code, next to a "floor" measured in the same
 run: the least the stack (Python, Qt, SQLite, openpyxl) needs for the same visible result with no logic of
 ours. Runs of the program and of the floor alternate, so a noisy machine slows both alike.
-Prints a table and writes benchmarks/results.json: [{name, ours_s, floor_s, ratio, ...}].
+"start-up-bundle" and "bundle-size" come from benchmarks/bundle_size_startup.py (the built program against a
+bare PySide6 + pyqtgraph window bundled the same way; it builds both, about 1.5 minutes).
+Prints a table with each target met or missed and writes benchmarks/results.json:
+[{name, ours_s, floor_s, ratio, ...}], and for "bundle-size" {name, ours_bytes, floor_bytes, ratio, ...}.
 """
 
 from __future__ import annotations
@@ -28,7 +31,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results.json"
-NAMES = ("start-up", "consolidation", "excel-export", "pdf-report", "edit")
+NAMES = ("start-up", "start-up-bundle", "bundle-size", "consolidation", "excel-export", "pdf-report", "edit")
+BUNDLE_NAMES = ("start-up-bundle", "bundle-size")  # one build and one series of launches serve both
+STARTUP_TARGET = 1.25  # launch to window shown, over the bare window (issue 17)
+BUNDLE_TARGET_BYTES = 200 * 1000 * 1000  # the unzipped one-folder bundle
 REPORT_PERIOD = "2026-2030"  # the whole-plan review: every row, every year
 EDIT_UNIT = "kinh-te"
 
@@ -41,6 +47,7 @@ class Result:
     ours: list[float] = field(default_factory=list)
     floor: list[float] = field(default_factory=list)
     detail: str = ""
+    load: list[float] | None = None  # load average (1 min) before and after the timed runs
 
     @property
     def ours_s(self) -> float:
@@ -58,6 +65,15 @@ class Result:
     def met(self) -> bool:
         return (self.ratio if self.floor else self.ours_s) <= self.target
 
+    def line(self) -> str:
+        if self.floor:
+            ours, floor, ratio = f"{self.ours_s:.3f} s", f"{self.floor_s:.3f} s", f"{self.ratio:.2f}×"
+            target = f"≤{self.target}×"
+        else:
+            ours, floor, ratio = f"{self.ours_s * 1000:.1f} ms", "–", "–"
+            target = f"<{self.target * 1000:.0f} ms"
+        return f"{self.name:<16} {ours:>10} {floor:>10} {ratio:>7} {target:>9}  {'met' if self.met else 'MISSED'}"
+
     def to_json(self) -> dict:
         data = {
             "name": self.name,
@@ -74,6 +90,55 @@ class Result:
             data["worst_s"] = round(max(self.ours), 6)
         if self.detail:
             data["detail"] = self.detail
+        if self.load:
+            data["load_average"] = self.load
+        return data
+
+
+@dataclass
+class SizeResult:
+    """The unzipped bundle against the bare bundle built the same way; the target is in bytes."""
+
+    name: str
+    what: str
+    target_bytes: int
+    ours_bytes: int
+    floor_bytes: int
+    ours_zip_bytes: int
+    floor_zip_bytes: int
+    detail: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.ours_bytes / self.floor_bytes
+
+    @property
+    def met(self) -> bool:
+        return self.ours_bytes <= self.target_bytes
+
+    def line(self) -> str:
+        mb = 1e6
+        ours, floor = f"{self.ours_bytes / mb:.1f} MB", f"{self.floor_bytes / mb:.1f} MB"
+        target = f"≤{self.target_bytes / mb:.0f} MB"
+        return (
+            f"{self.name:<16} {ours:>10} {floor:>10} {self.ratio:>6.2f}× {target:>9}  {'met' if self.met else 'MISSED'}"
+        )
+
+    def to_json(self) -> dict:
+        data = {
+            "name": self.name,
+            "ours_bytes": self.ours_bytes,
+            "floor_bytes": self.floor_bytes,
+            "ratio": round(self.ratio, 3),
+            "target": self.target_bytes,
+            "target_kind": "bytes",
+            "met": self.met,
+            "ours_zip_bytes": self.ours_zip_bytes,
+            "floor_zip_bytes": self.floor_zip_bytes,
+            "what": self.what,
+        }
+        if self.detail:
+            data["detail"] = self.detail
         return data
 
 
@@ -85,6 +150,10 @@ def clock(action: Callable[[], object]) -> float:
 
 def log(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
+
+
+def load_average() -> float | None:
+    return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
 
 
 # ---- start-up ------------------------------------------------------------------------------------------
@@ -100,13 +169,59 @@ def bench_startup(work: Path, runs: int, db: Path) -> Result:
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
 
-    result = Result("start-up", "launch to the main window shown (offscreen), 5 years of figures", 1.3)
+    result = Result("start-up", "launch to the main window shown (offscreen), 5 years of figures", STARTUP_TARGET)
     launch(ours), launch(floor)  # warm the file cache for both
+    before = load_average()
     for _ in range(runs):
         result.ours.append(clock(lambda: launch(ours)))
         result.floor.append(clock(lambda: launch(floor)))
+    result.load = [before, load_average()]
     result.detail = "floor: a bare PySide6 window with one pyqtgraph plot"
     return result
+
+
+# ---- the built program: start-up and size --------------------------------------------------------------
+
+
+def bundle_results(report: dict) -> list[Result | SizeResult]:
+    """The rows "start-up-bundle" and "bundle-size" from a report of bundle_size_startup.measure."""
+    program, bare = report["results"]["program"], report["results"]["bare"]
+    startup = Result(
+        "start-up-bundle",
+        "the built one-folder program: launch to the main window shown (offscreen)",
+        STARTUP_TARGET,
+        ours=[program["median_s"]],
+        floor=[bare["median_s"]],
+        detail=(
+            f"median of {program['runs']} alternating launches (program {program['min_s']:.2f}–{program['max_s']:.2f} s, "
+            f"bare {bare['min_s']:.2f}–{bare['max_s']:.2f} s); floor: a bare PySide6 + pyqtgraph window bundled the same way"
+        ),
+        load=report["load_average"],
+    )
+    left_out = report.get("left_out", {})
+    saved = sum(rule["bytes"] for rule in left_out.values())
+    size = SizeResult(
+        "bundle-size",
+        "the one-folder bundle, unzipped, against a bare PySide6 + pyqtgraph window bundled the same way",
+        BUNDLE_TARGET_BYTES,
+        ours_bytes=program["folder_bytes"],
+        floor_bytes=bare["folder_bytes"],
+        ours_zip_bytes=program["zip_bytes"],
+        floor_zip_bytes=bare["zip_bytes"],
+        detail=(
+            f"zipped {program['zip_bytes'] / 1e6:.1f} MB against {bare['zip_bytes'] / 1e6:.1f} MB; "
+            f"{len(left_out)} rules of scripts/lean_bundle.py left out {saved / 1e6:.1f} MB"
+            if left_out
+            else f"zipped {program['zip_bytes'] / 1e6:.1f} MB against {bare['zip_bytes'] / 1e6:.1f} MB; built whole (KH_LEAN=0)"
+        ),
+    )
+    return [startup, size]
+
+
+def bench_bundle(runs: int, reuse: bool) -> list[Result | SizeResult]:
+    from benchmarks.bundle_size_startup import measure
+
+    return bundle_results(measure(max(runs, 5), reuse))
 
 
 # ---- consolidation -------------------------------------------------------------------------------------
@@ -365,21 +480,22 @@ def machine() -> dict:
     }
 
 
-def table(results: list[Result]) -> str:
+def table(results: list[Result | SizeResult]) -> str:
     lines = [
-        f"{'benchmark':<14} {'ours':>10} {'floor':>10} {'ratio':>7} {'target':>8}  ",
-        "-" * 56,
+        f"{'benchmark':<16} {'ours':>10} {'floor':>10} {'ratio':>7} {'target':>9}  target",
+        "-" * 66,
     ]
-    for r in results:
-        if r.floor:
-            ours, floor, ratio, target = f"{r.ours_s:.3f} s", f"{r.floor_s:.3f} s", f"{r.ratio:.2f}×", f"≤{r.target}×"
-        else:
-            ours, floor, ratio = f"{r.ours_s * 1000:.1f} ms", "–", "–"
-            target = f"<{r.target * 1000:.0f} ms"
-        lines.append(f"{r.name:<14} {ours:>10} {floor:>10} {ratio:>7} {target:>8}  {'ok' if r.met else 'MISSED'}")
+    lines += [r.line() for r in results]
     for r in results:
         if r.detail:
             lines.append(f"  {r.name}: {r.detail}")
+        if getattr(r, "load", None):
+            lines.append(f"  {r.name}: load average (1 min) {r.load[0]} before, {r.load[1]} after")
+    met = sum(r.met for r in results)
+    lines.append(
+        f"{met} of {len(results)} targets met"
+        + ("" if met == len(results) else ": " + ", ".join(r.name for r in results if not r.met) + " missed")
+    )
     return "\n".join(lines)
 
 
@@ -389,6 +505,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help=f"comma-separated subset of: {', '.join(NAMES)}")
     parser.add_argument("--communes", type=int, default=114, help="exchange files to consolidate (default 114)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results file (default benchmarks/results.json)")
+    parser.add_argument("--reuse-bundles", action="store_true", help="time the bundles already in build/bench/")
     args = parser.parse_args(argv)
     chosen = [n.strip() for n in args.only.split(",")] if args.only else list(NAMES)
     unknown = set(chosen) - set(NAMES)
@@ -404,13 +521,22 @@ def main(argv: list[str] | None = None) -> int:
     log(
         f"machine: {info['cpus']} CPUs, {info['cpu']}; Python {info['python']}, Qt {info['qt']}, SQLite {info['sqlite']}"
     )
-    results: list[Result] = []
+    results: list[Result | SizeResult] = []
+    bundle: list[Result | SizeResult] = []
     with tempfile.TemporaryDirectory(prefix="kh-bench-") as folder:
         work = Path(folder)
         os.environ["KH_KEY_DIR"] = str(work / "danh-tinh-may")  # a throwaway PC: never this machine's identity
         db = commune_database(work / "commune.sqlite")
+
+        def from_bundle(name: str) -> Result | SizeResult:
+            if not bundle:
+                bundle.extend(bench_bundle(args.runs, args.reuse_bundles))
+            return next(r for r in bundle if r.name == name)
+
         runners = {
             "start-up": lambda: bench_startup(work, args.runs, db),
+            "start-up-bundle": lambda: from_bundle("start-up-bundle"),
+            "bundle-size": lambda: from_bundle("bundle-size"),
             "consolidation": lambda: bench_consolidation(work, min(args.runs, 3), args.communes),
             "excel-export": lambda: bench_excel(work, args.runs, db),
             "pdf-report": lambda: bench_pdf(work, args.runs, db),

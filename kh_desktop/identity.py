@@ -22,9 +22,10 @@ import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from nacl.exceptions import BadSignatureError
-from nacl.signing import SigningKey, VerifyKey
+if TYPE_CHECKING:  # nacl is imported where a key is used: ~20 ms that opening the window does not need
+    from nacl.signing import SigningKey
 
 from .domain.errors import UserError
 
@@ -61,6 +62,9 @@ def fingerprint_of(public_key: bytes) -> str:
 
 
 def verify(public_key: bytes, message: bytes, signature: bytes) -> bool:
+    from nacl.exceptions import BadSignatureError
+    from nacl.signing import VerifyKey
+
     try:
         VerifyKey(public_key).verify(message, signature)
     except (BadSignatureError, ValueError, TypeError):
@@ -131,6 +135,8 @@ def load_identity(folder: Path | None = None) -> Identity:
 
 
 def _load_or_make(folder: Path) -> Identity:
+    from nacl.signing import SigningKey
+
     path = folder / KEY_FILE
     replaced = False
     if path.exists():

@@ -35,6 +35,9 @@ def record_forever(db: str, seed: int, from_open: bool = False) -> None:
     store = Store.open(db)
     numeric = [i for i in store.plan.indicators if not any(expects_words(i, y) for y in (2026, 2027))]
     with_baseline = [i for i in store.plan.indicators if i.baseline is not None]
+    # What a first write loads (sqlite-utils, this PC's key) is loaded before "ready": opening the store no longer
+    # does, and the kills timed from "ready" are meant to land among writes.
+    store.db, store.identity  # noqa: B018
     _emit({"ready": True})
     kill_points.begin()
     while True:

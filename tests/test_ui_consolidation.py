@@ -29,6 +29,7 @@ def test_tong_hop_shows_every_units_figures_after_receiving(qtbot, tmp_path, pla
     window.show()
     qtbot.waitExposed(window)
     window.tabs.setCurrentWidget(window.summary_tab)
+    qtbot.waitUntil(lambda: window.summary_tab.model.rowCount() > 0)  # counted right after the first paint
     assert all(row.entered == 0 for row, _ in _summary_rows(window).values())
 
     outbox = tmp_path / "usb"

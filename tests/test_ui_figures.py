@@ -24,6 +24,8 @@ def window(qtbot, store, ui_settings):
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
+    # Tổng hợp counts right after the window's first paint (start-up): wait for them.
+    qtbot.waitUntil(lambda: win.summary_tab.model.rowCount() > 0)
     return win
 
 

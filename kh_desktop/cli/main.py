@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import APP_NAME, __version__
+from .. import APP_NAME
 from ..domain.errors import UserError, os_reason
 from ..paths import default_db_path
 from . import exchange, figures, pcs, plans, reports, tasks
@@ -13,23 +13,53 @@ from . import exchange, figures, pcs, plans, reports, tasks
 COMMAND_GROUPS = [figures, plans, exchange, pcs, reports, tasks]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kh-desktop", description=f"{APP_NAME}: theo dõi kế hoạch 2026–2030.")
+class _VersionAction(argparse.Action):
+    """--version, with the version looked up only when asked for (kh_desktop.__version__)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        import kh_desktop
+
+        parser.exit(message=f"{APP_NAME} {kh_desktop.__version__}\n")
+
+
+def _options_parser(add_help: bool = True) -> argparse.ArgumentParser:
+    """The options before any command: all that opening the window takes."""
+    parser = argparse.ArgumentParser(
+        prog="kh-desktop", description=f"{APP_NAME}: theo dõi kế hoạch 2026–2030.", add_help=add_help
+    )
     parser.add_argument("--db", default=str(default_db_path()), help="tệp dữ liệu (mặc định: thư mục dữ liệu)")
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--version", action=_VersionAction, help="in phiên bản rồi thoát")
     parser.add_argument("--snapshot", metavar="DIR", help="chụp ảnh từng tab vào DIR rồi thoát")
     parser.add_argument("--self-test", action="store_true", help="tự kiểm tra chương trình trên dữ liệu tạm rồi thoát")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _options_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in COMMAND_GROUPS:
         group.register(sub)
     return parser
 
 
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    # Without a command (the window, --self-test) the command groups' parsers are not built: ~7 ms of each start.
+    # Anything else, --help and any mistake included, goes to the whole parser.
+    args, rest = _options_parser(add_help=False).parse_known_args(argv)
+    if rest:
+        return build_parser().parse_args(argv)
+    args.command = None
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
-    args = build_parser().parse_args(argv)
+    args = _parse(argv)
     if args.self_test:
         from ..selftest import run_self_test
 

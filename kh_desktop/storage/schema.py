@@ -10,15 +10,48 @@ file header alone says which schema a file has. A migration carries its own SQL 
 from __future__ import annotations
 
 import json
-
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..paths import resource
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+
+class _LateMigrations:
+    """sqlite-utils' Migrations, made when first used (applying, listing): importing sqlite-utils (with click,
+    pluggy and dateutil) costs ~0.1 s, and opening a file of the current schema applies nothing."""
+
+    def __init__(self, name: str):
+        self._name = name
+        self._registered: list[tuple[str | None, bool, Callable]] = []
+        self._made: Migrations | None = None
+
+    def __call__(self, *, name: str | None = None, transactional: bool = True) -> Callable[[Callable], Callable]:
+        def register(function: Callable) -> Callable:
+            if self._made is not None:
+                self._made(name=name, transactional=transactional)(function)
+            self._registered.append((name, transactional, function))
+            return function
+
+        return register
+
+    def __getattr__(self, attribute: str) -> Any:
+        if self._made is None:
+            from sqlite_utils.migrations import Migrations
+
+            made = Migrations(self._name)
+            for name, transactional, function in self._registered:
+                made(name=name, transactional=transactional)(function)
+            self._made = made
+        return getattr(self._made, attribute)
+
+
 APPLICATION_ID = 0x4B48_5444  # "KHTD": Kiến Hải Tiến độ
 SCHEMA_VERSION = 5  # the user_version the last migration below sets
-migrations = Migrations("kh_desktop")
+migrations = _LateMigrations("kh_desktop")
 
 
 @migrations(name="0001_figures")

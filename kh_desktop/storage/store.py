@@ -7,20 +7,13 @@ Nothing is updated in place: a new value is a new revision that supersedes the o
 
 from __future__ import annotations
 
-import contextlib
-import json
-import math
 import shutil
 import sqlite3
 import uuid
-from dataclasses import dataclass, field
-from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
-from ..domain.adjustments import Adjustment, apply_adjustments
+from ..domain.adjustments import apply_adjustments
 from ..domain.errors import os_reason
 from ..domain.evaluation import (
     Assessment,
@@ -48,138 +41,24 @@ from .files import (
     write_error_message,
     write_snapshot,
 )
+from .records import (  # noqa: F401 - re-exported: the store's API
+    Change,
+    ChangeKind,
+    Figure,
+    Revision,
+    _database_class,
+    _value_of,
+    now_iso,
+    stored_adjustments,
+)
 from .schema import SCHEMA_VERSION, migrations
 from .task_rows import seed_tasks
 
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 ALL_UNITS = "*"
 BUSY_WAIT_SECONDS = 10  # how long a write waits for another window's write to finish before refusing
-
-
-class _Database(Database):
-    """sqlite-utils' Database whose transactions take the write lock at once (BEGIN IMMEDIATE).
-
-    A deferred BEGIN reads first and upgrades its lock at the first write; when another process writes in
-    between, SQLite refuses the upgrade at once ("database is locked") without waiting the busy timeout.
-    BEGIN IMMEDIATE waits up to the timeout for the lock instead, so two windows on one file both get written.
-    A copy (backup, exchange file) opened as a database refuses every transaction with `refusal`."""
-
-    refusal: str | None = None
-
-    @contextlib.contextmanager
-    def atomic(self):
-        if self.conn.in_transaction:
-            with super().atomic():
-                yield self
-            return
-        if self.refusal:
-            raise StoreError(self.refusal)
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self
-        except BaseException:
-            self.rollback()
-            raise
-        try:
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.rollback()
-            raise
-
-
-def stored_adjustments(db: Database) -> list[Adjustment]:
-    """The plan adjustments recorded in a database (table plan_versions, schema 5), in version order."""
-    if not db["plan_versions"].exists():  # a file opened before its upgrade
-        return []
-    rows = db.execute(
-        "SELECT version, id, plan_sha256, decision, decided_on, changes FROM plan_versions ORDER BY version"
-    ).fetchall()
-    return [Adjustment(r[0], r[3], r[4], tuple(json.loads(r[5])), id=r[1], plan_sha256=r[2]) for r in rows]
-
-
-def now_iso() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True)
-class Figure:
-    """The current value of one indicator for one period."""
-
-    code: str
-    period: str
-    value: float | str | None
-    estimate: bool
-    note: str
-    entered_by: str
-    entered_at: str
-    pc_id: str
-    revision_id: str
-    conflict_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Revision:
-    id: str
-    code: str
-    period: str
-    value: float | str | None
-    deleted: bool
-    estimate: bool
-    note: str
-    entered_by: str
-    entered_at: str
-    pc_id: str
-    pc_revision: int
-    unit: str | None
-    supersedes: str | None
-    received_at: str | None
-
-
-class ChangeKind(StrEnum):
-    """What kind of write a `Change` reports; views refresh only for the kinds that concern them."""
-
-    FIGURES = "figures"  # figures typed, cleared, imported from Excel or settled
-    TASKS = "tasks"  # "06 rõ" tasks added, edited or settled
-    SETTINGS = "settings"  # this PC's unit or the person's name
-    EXCHANGE = "exchange"  # exchange files received
-    RESTORE = "restore"  # the working file replaced by a backup
-    PLAN = "plan"  # a new plan version (an adjustment by resolution): targets and rows as now in force
-
-    @property
-    def label(self) -> str:
-        return CHANGE_KIND_LABELS[self]
-
-
-CHANGE_KIND_LABELS = {
-    ChangeKind.FIGURES: "số liệu",
-    ChangeKind.TASKS: "nhiệm vụ",
-    ChangeKind.SETTINGS: "cài đặt máy",
-    ChangeKind.EXCHANGE: "nhận tệp trao đổi",
-    ChangeKind.RESTORE: "khôi phục bản sao lưu",
-    ChangeKind.PLAN: "điều chỉnh kế hoạch",
-}
-
-
-@dataclass(frozen=True)
-class Change:
-    """What a write changed, for views to decide whether to refresh."""
-
-    figures: frozenset[tuple[str, str]] = field(default_factory=frozenset)
-    revision: int = 0
-    kind: ChangeKind = ChangeKind.FIGURES
-
-    def __post_init__(self) -> None:
-        # A plain string ("tasks") is accepted and checked: an unknown kind fails here, not in a view.
-        object.__setattr__(self, "kind", ChangeKind(self.kind))
-
-
-def _value_of(row: dict) -> float | str | None:
-    if row.get("deleted"):
-        return None
-    if row["value_text"] is not None:
-        return row["value_text"]
-    value = row["value_num"]
-    # A stored infinity (written before values were bounded) is no figure: it would reach JSON, sums and verdicts.
-    return value if value is None or math.isfinite(value) else None
 
 
 class Store:
@@ -187,12 +66,29 @@ class Store:
 
     def __init__(self, path: Path, conn: sqlite3.Connection, identity: Identity | None = None):
         self.path = Path(path)
+        self.conn = conn
+        self._db: Database | None = None
         self._identity = identity
         self._block_end = 0  # the last revision number of the block this store reserved
-        # No sqlite-utils plugins: none is part of the program, and looking for them scans every installed
-        # package's entry points (30-50 ms at each start).
-        self.db = _Database(conn, execute_plugins=False)
+        self._refusal: str | None = None  # why this file may not be written (see _refuse_writes)
         self._plan: Plan | None = None
+
+    @property
+    def db(self) -> Database:
+        """sqlite-utils over this store's connection, made at first use: importing it (with click, pluggy and
+        dateutil) costs ~0.1 s, and opening the window only reads (`rows`)."""
+        if self._db is None:
+            # No sqlite-utils plugins: none is part of the program, and looking for them scans every installed
+            # package's entry points (30-50 ms at each start).
+            self._db = _database_class()(self.conn, execute_plugins=False)
+            self._db.refusal = self._refusal
+        return self._db
+
+    def rows(self, sql: str, params: list | tuple = ()) -> list[dict]:
+        """A read through plain sqlite3 (what sqlite-utils' query returns for a SELECT: one dict per row)."""
+        cursor = self.conn.execute(sql, params)
+        keys = [d[0] for d in cursor.description]
+        return [dict(zip(keys, row, strict=True)) for row in cursor]
 
     # ---- opening and creating ---------------------------------------------------------------
 
@@ -218,7 +114,8 @@ class Store:
         store = cls(path, cls._connect(path), identity)
         try:
             if role is None:
-                migrations.apply(store.db)
+                if version < SCHEMA_VERSION:  # a file of the current schema has every migration already
+                    migrations.apply(store.db)
                 store._take_shipped_plan()
             else:
                 store._refuse_writes(not_working_message(path, role))
@@ -230,20 +127,23 @@ class Store:
 
     def _refuse_writes(self, message: str) -> None:
         """Read and check only: every transaction is refused with `message`, and SQLite itself writes nothing."""
-        self.db.refusal = message
-        self.db.conn.execute("PRAGMA query_only = ON")
+        self._refusal = message
+        if self._db is not None:
+            self._db.refusal = message
+        self.conn.execute("PRAGMA query_only = ON")
 
     @property
     def refusal(self) -> str | None:
         """Why this file may not be written (a backup or an exchange file opened as a database), or None."""
-        return self.db.refusal
+        return self._refusal
 
     def _take_shipped_plan(self) -> None:
         """A database made under an earlier document of the plan this program ships (one the shipped plan lists
         in `replaces_sha256`: how rows are computed corrected, targets unchanged) takes the shipped document."""
         from ..paths import default_plan_path
 
-        stored = next(self.db.query("SELECT sha256, body FROM plan_document LIMIT 1"), None)
+        found = self.rows("SELECT sha256, body FROM plan_document LIMIT 1")  # plain sqlite3: at every start
+        stored = found[0] if found else None
         try:
             text = default_plan_path().read_text(encoding="utf-8")
         except OSError:
@@ -316,6 +216,7 @@ class Store:
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA trusted_schema = OFF")
+            conn.execute("PRAGMA recursive_triggers = ON")  # as sqlite-utils sets it, whether it is loaded or not
         except sqlite3.Error as exc:
             raise StoreError(f"Không mở được tệp dữ liệu {path}: {sqlite_reason(exc)}.") from exc
         return conn
@@ -331,7 +232,7 @@ class Store:
             ) from exc
 
     def close(self) -> None:
-        self.db.conn.close()
+        self.conn.close()
 
     def __enter__(self) -> Store:
         return self
@@ -342,7 +243,7 @@ class Store:
     # ---- identity ---------------------------------------------------------------------------
 
     def meta(self, key: str, default: str | None = None) -> str | None:
-        rows = list(self.db.query("SELECT value FROM meta WHERE key = ?", [key]))
+        rows = self.rows("SELECT value FROM meta WHERE key = ?", [key])
         return rows[0]["value"] if rows else default
 
     def set_meta(self, key: str, value: str) -> None:
@@ -352,11 +253,11 @@ class Store:
     @property
     def plan(self) -> Plan:
         if self._plan is None:
-            rows = list(self.db.query("SELECT body FROM plan_document LIMIT 1"))
+            rows = self.rows("SELECT body FROM plan_document LIMIT 1")
             if not rows:
                 raise StoreError(f"Tệp dữ liệu {self.path} không có kế hoạch.")
             # the plan as issued with every stored adjustment by resolution (storage/plan_store.py writes them)
-            self._plan = apply_adjustments(load_plan_text(rows[0]["body"]), stored_adjustments(self.db))
+            self._plan = apply_adjustments(load_plan_text(rows[0]["body"]), stored_adjustments(self.conn))
         return self._plan
 
     @property
@@ -507,7 +408,7 @@ class Store:
         if period is not None:
             sql += " AND f.period = ?"
             params.append(period)
-        return [self._figure(row) for row in self.db.query(sql, params)]
+        return [self._figure(row) for row in self.rows(sql, params)]
 
     def figure(self, code: str, period: str) -> Figure | None:
         rows = list(
@@ -619,7 +520,7 @@ class Store:
 
     def snapshot(self, dest: Path | str) -> Path:
         """A consistent, verified copy of this database (backup API, flushed, renamed into place)."""
-        return write_snapshot(self.db.conn, Path(dest))
+        return write_snapshot(self.conn, Path(dest))
 
 
 def _copy_role_of(path: Path) -> str | None:

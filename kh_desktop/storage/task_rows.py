@@ -8,13 +8,15 @@ pc_revision = the task's place in the tasks file), identical on every PC.
 from __future__ import annotations
 
 from datetime import date
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from ..domain.plan import load_plan_text
 from ..paths import resource
 from ..tasks.model import Task
 from ..tasks.seed import SEED_PC_ID, parse_seed_text
+
+if TYPE_CHECKING:  # sqlite-utils is loaded by the first write, not to open the window
+    from sqlite_utils import Database
 
 SEED_BY = "Kế hoạch"
 TASKS_FILE_SUFFIX = "-tasks.json"

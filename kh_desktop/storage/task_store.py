@@ -65,7 +65,7 @@ def list_tasks(store: Store, unit_id: str | None = None) -> list[Task]:
     if unit_id is not None:
         sql += " AND r.unit = ?"
         params.append(unit_id)
-    tasks = [task_from_row(row, row["head_conflict_id"]) for row in store.db.query(sql, params)]
+    tasks = [task_from_row(row, row["head_conflict_id"]) for row in store.rows(sql, params)]
     return _sorted(store.plan, tasks)
 
 

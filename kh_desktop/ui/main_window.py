@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
-from .. import APP_NAME, __version__
+from .. import APP_NAME
 from ..domain.periods import Period
 from ..storage.store import ChangeKind
 from .keyboard import assign_mnemonics
@@ -225,6 +225,8 @@ class MainWindow(QMainWindow):
         return box
 
     def _about(self) -> None:
+        from .. import __version__  # looked up when asked for (kh_desktop/__init__.py)
+
         box = QMessageBox(self)
         box.setWindowTitle("Giới thiệu")
         box.setText(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyqtgraph as pg
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QLabel, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget
 
@@ -34,6 +34,18 @@ COL_VERDICT_FIRST = 2  # exceeded, met, not met, no data
 COL_ENTERED, COL_LAST = 6, 7
 COLUMN_COUNT = 8
 UNIT_ROLE = Qt.ItemDataRole.UserRole + 1
+# The roles these tables answer. A view asks every cell for seven roles at each layout and paint (about 2 500
+# calls before the first paint): the others are turned away first, and cheaply.
+ANSWERED_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ToolTipRole,
+        UNIT_ROLE,
+    }
+)
 SPLITTER_KEY = "summary/splitter"  # units table, task counts, chart
 
 
@@ -53,7 +65,7 @@ def summarize(store: Store, period: Period) -> list[UnitSummary]:
     """Counts per unit (plan order) and for the whole commune (each indicator once, last)."""
     plan = store.plan
     verdicts = {a.code: a.verdict for a in store.assess(period)}
-    figures = {f.code: f for f in store.figures() if f.period == period.key}
+    figures = {f.code: f for f in store.figures(period=period.key)}  # the period's rows only, not every figure
     rows = []
     for unit in plan.units:
         codes = [i.code for i in plan.indicators_of(unit.id)]
@@ -110,7 +122,7 @@ class SummaryTableModel(RowListModel):
         ][section]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if role not in ANSWERED_ROLES or not 0 <= index.row() < len(self._rows):  # an invalid index has row -1
             return None
         row, column = self._rows[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
@@ -283,7 +295,10 @@ class SummaryTab(QWidget):
         hint = QLabel("Nhấn vào tên một đơn vị để mở tab nhập số liệu của đơn vị đó.")
         hint.setStyleSheet("color: #4b5563;")
         layout.addWidget(hint)
-        self.refresh()
+        # Counted right after the window's first paint (paintEvent), or when the tab is first hidden: the window
+        # shows without waiting for every unit's verdicts (issue 17, start-up).
+        self._stale, self._counted, self._painted, self._after_paint_posted = True, False, False, False
+        self._chart_rows: list[UnitSummary] | None = None
         service.figures_changed.connect(self._on_figures_changed)
 
     def set_period(self, period: Period) -> None:
@@ -306,6 +321,8 @@ class SummaryTab(QWidget):
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt API
         self.remember()
         super().hideEvent(event)
+        if not self._counted:  # hidden before its first counts (another tab opened at once): count them now
+            self.refresh()
 
     def remember(self) -> None:
         if self.settings is not None:
@@ -313,14 +330,30 @@ class SummaryTab(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
-        if getattr(self, "_stale", False):
+        if self._stale and self._painted:
             self.refresh()
-        if getattr(self, "_chart_rows", None) is not None:
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().paintEvent(event)
+        self._painted = True
+        # The counts (every unit's verdicts) and the chart (~20 ms of pyqtgraph items) wait for the tab's first
+        # paint: the window shows at once, and they follow on the next turn of the event loop.
+        if (self._stale or self._chart_rows is not None) and not self._after_paint_posted:
+            self._after_paint_posted = True
+            QTimer.singleShot(0, self._after_paint)
+
+    def _after_paint(self) -> None:
+        self._after_paint_posted = False
+        if not self.isVisible():
+            return  # counted when hidden or shown again
+        if self._stale:
+            self.refresh()  # visible: the chart too
+        elif self._chart_rows is not None:
             rows, self._chart_rows = self._chart_rows, None
             self._draw_chart(rows)
 
     def refresh(self) -> None:
-        self._stale = False
+        self._stale, self._counted = False, True
         rows = summarize(self.service.store, self.period)
         self.model.set_rows(rows, self.period.label)
         same = same_period_rows(self.service.store, self.period)

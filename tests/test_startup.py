@@ -1,0 +1,105 @@
+"""What start-up leaves for later (issue 17): libraries the window does not need, migrations of a current file,
+and the Tổng hợp chart, drawn once the window has been painted."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+
+from kh_desktop.storage.store import Store
+from kh_desktop.ui.main_window import MainWindow
+from kh_desktop.ui.store_service import StoreService
+from tests.conftest import ROOT
+
+# Loaded by the first write, the first exchange or the first signature, never by opening the window.
+LATE_LIBRARIES = ("sqlite_utils", "click", "pluggy", "dateutil", "nacl", "importlib.metadata")
+
+
+def _modules_after(code: str, env: dict) -> set[str]:
+    script = code + "\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, encoding="utf-8", timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_window_opens_without_the_late_libraries(cli_db, tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KH_EXIT_WHEN_SHOWN="1", XDG_CONFIG_HOME=str(tmp_path / "cfg"))
+    code = textwrap.dedent(f"""
+        from kh_desktop.cli.main import main
+        assert main(["--db", {str(cli_db)!r}]) == 0
+    """)
+    loaded = _modules_after(code, env)
+    assert "kh_desktop.ui.main_window" in loaded  # the window did open
+    assert "kh_desktop.exchange.backups" in loaded  # and the start-up backup was taken
+    assert [name for name in LATE_LIBRARIES if name in loaded] == []
+
+
+def test_opening_a_current_file_applies_no_migration(cli_db, tmp_path):
+    """A file of the current schema is opened and read without sqlite-utils; a write loads it, and the
+    migrations' own record of the file is untouched."""
+    before = _migration_rows(cli_db)
+    code = textwrap.dedent(f"""
+        import sys
+        from kh_desktop.storage.store import Store
+        store = Store.open({str(cli_db)!r})
+        assert store.figures() == [] and store.meta("pc_unit") == "*"
+        assert "sqlite_utils" not in sys.modules
+        store.record("1", "2026-Q1", "3,5")
+        assert "sqlite_utils" in sys.modules
+        store.close()
+    """)
+    _modules_after(code, dict(os.environ))
+    assert _migration_rows(cli_db) == before
+    with Store.open(cli_db) as store:
+        assert store.figure("1", "2026-Q1").value == 3.5
+
+
+def _migration_rows(db) -> list[tuple]:
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT migration_set, name, applied_at FROM _sqlite_migrations ORDER BY rowid").fetchall()
+    finally:
+        conn.close()
+
+
+def test_an_older_file_is_still_upgraded(tmp_path):
+    from kh_desktop.storage.schema import SCHEMA_VERSION
+
+    saved = sorted((ROOT / "db").glob("schema-v*.sqlite"))[0]
+    copy = tmp_path / saved.name
+    shutil.copy2(saved, copy)
+    with Store.open(copy) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_summary_counts_and_chart_follow_the_first_paint(qtbot, store, ui_settings):
+    store.record("1", "2026-Q1", "3,5")
+    window = MainWindow(StoreService(store), ui_settings)
+    qtbot.addWidget(window)
+    summary = window.summary_tab
+    plot = summary.plot.getPlotItem()
+    assert plot.listDataItems() == []  # nothing drawn while the window is being built
+    window.show()
+    assert plot.listDataItems() == [] and summary.model.rowCount() == 0  # nor before its first paint
+    qtbot.waitUntil(lambda: len(plot.listDataItems()) == 4)  # one bar series a verdict, right after it
+    assert summary._chart_rows is None
+    rows = {summary.model.row(r).unit_id: summary.model.row(r) for r in range(summary.model.rowCount())}
+    assert len(rows) == len(store.plan.units) + 1 and rows["kinh-te"].entered == 1
+
+
+def test_summary_hidden_before_its_first_paint_is_counted(qtbot, store, ui_settings):
+    store.record("1", "2026-Q1", "3,5")
+    window = MainWindow(StoreService(store), ui_settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_unit("kinh-te")  # before any turn of the event loop
+    model = window.summary_tab.model
+    assert {model.row(r).unit_id for r in range(model.rowCount())} >= {"kinh-te", None}
