@@ -438,17 +438,7 @@ def test_read_only_file_is_read_and_writes_are_refused_with_a_message(monkeypatc
 @pytest.mark.posix_only("the folder is removed while the paused program holds a file open in it; Windows refuses")
 @pytest.mark.parametrize(
     "put_back",
-    [
-        False,
-        pytest.param(
-            True,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known bug, reported to the lead: when the folder is back (empty) before the write ends, "
-                "files.write_failure passes SQLite's 'attempt to write a readonly database' to the user",
-            ),
-        ),
-    ],
+    [False, True],
     ids=["gone", "put-back"],
 )
 def test_target_folder_removed_during_send_gives_a_message_and_loses_nothing(tmp_path, plan_text, put_back):

@@ -228,8 +228,9 @@ def write_exchange_file(store: Store, dest: Path, program_version: str) -> dict:
         _discard(temporary)
         raise StoreError(os_error_message(exc, dest)) from exc
     except sqlite3.Error as exc:
+        error = write_failure(exc, dest, "tệp gửi")  # before the partial copy goes: whether it vanished tells why
         _discard(temporary)
-        raise write_failure(exc, dest, "tệp gửi") from exc
+        raise error from exc
     try:
         read_exchange_file(dest, store.plan, store.plan_sha256)
     except ExchangeRefused as exc:

@@ -208,7 +208,9 @@ def os_error_message(exc: OSError, dest: Path) -> str:
 
 def write_failure(exc: sqlite3.Error, dest: Path, what: str) -> StoreError:
     """The message for SQLite failing to write a copy (`what`: "bản sao", "tệp gửi") at `dest`."""
-    if not dest.parent.is_dir():  # the folder went away while writing (a pulled USB stick)
+    # The folder went away while writing (a pulled USB stick), perhaps plugged in again, empty, before SQLite
+    # noticed: either way the copy being written is gone.
+    if not dest.parent.is_dir() or not dest.with_name(dest.name + ".partial").exists():
         return StoreError(os_error_message(FileNotFoundError(errno.ENOENT, "gone"), dest))
     text = str(exc).lower()
     if "full" in text:
@@ -216,7 +218,7 @@ def write_failure(exc: sqlite3.Error, dest: Path, what: str) -> StoreError:
     elif "i/o error" in text:
         reason = "lỗi đọc ghi ổ đĩa (ổ hỏng hoặc đã rút)"
     else:
-        reason = str(exc)
+        reason = sqlite_reason(exc)
     return StoreError(f"Không ghi được {what} {dest}: {reason}. Dữ liệu đang dùng không bị ảnh hưởng.")
 
 
@@ -241,8 +243,9 @@ def write_snapshot(conn: sqlite3.Connection, dest: Path, role: str | None = BACK
         _discard(temporary)
         raise StoreError(os_error_message(exc, dest)) from exc
     except sqlite3.Error as exc:
+        error = write_failure(exc, dest, "bản sao")  # before the partial copy goes: whether it vanished tells why
         _discard(temporary)
-        raise write_failure(exc, dest, "bản sao") from exc
+        raise error from exc
     problems = quick_check(dest)
     if problems:
         raise StoreError(f"Bản sao {dest} kiểm tra không đạt ({problems[0]}). Hãy thử ghi lại vào chỗ khác.")
