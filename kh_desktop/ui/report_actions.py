@@ -39,6 +39,13 @@ def _current_unit(window) -> str | None:
     return None
 
 
+# Saving a report: the dialog's title and file filter for each format.
+SAVE_FORMATS = {
+    ".pdf": ("Lưu báo cáo PDF", "Tệp PDF (*.pdf)"),
+    ".docx": ("Lưu báo cáo Word", "Tệp Word (*.docx)"),
+}
+
+
 def _current_report_period(window) -> ReportPeriod:
     period = window.current_period()
     return ReportPeriod(period.year, period.year, period)
@@ -189,60 +196,44 @@ class ReportActions:
             self._paint(printer, content)
 
     def save_pdf(self, rp: ReportPeriod | None = None) -> None:
-        rp = rp or _current_report_period(self.window)
-        unit_id = _current_unit(self.window)
-        path = self._ask_save_path(
-            "Lưu báo cáo PDF", _file_name(self.window, rp, unit_id, ".pdf"), "Tệp PDF (*.pdf)", ".pdf"
-        )
-        if not path:
-            return
-        db = self.store.path
-
-        def work(progress):
-            from ..reports.content import build_report
-            from ..reports.render import write_pdf
-
-            with Store.open(db) as store:
-                progress(20, "Đang lập báo cáo…")
-                content = build_report(store, rp, unit_id)
-                return write_pdf(content, path, store.plan.last_year)
-
-        run_in_background(
-            self.window,
-            "Lưu báo cáo PDF",
-            work,
-            lambda pages: self._announce(f"Đã lưu báo cáo ({pages} trang): {path}"),
-        )
+        self._save_report(".pdf", rp)
 
     def save_docx(self, rp: ReportPeriod | None = None) -> None:
         """The same report as an editable Word file, Section I drafted from the figures."""
+        self._save_report(".docx", rp)
+
+    def _save_report(self, suffix: str, rp: ReportPeriod | None) -> None:
+        """Lay out the chosen period's report in the background and save it as PDF or Word (by `suffix`)."""
         rp = rp or _current_report_period(self.window)
         unit_id = _current_unit(self.window)
-        path = self._ask_save_path(
-            "Lưu báo cáo Word", _file_name(self.window, rp, unit_id, ".docx"), "Tệp Word (*.docx)", ".docx"
-        )
+        title, file_filter = SAVE_FORMATS[suffix]
+        path = self._ask_save_path(title, _file_name(self.window, rp, unit_id, suffix), file_filter, suffix)
         if not path:
             return
         db = self.store.path
 
         def work(progress):
             from ..reports.content import build_report
-            from ..reports.docx_report import write_docx
-            from ..reports.narrative import draft_sentences
 
             with Store.open(db) as store:
                 progress(20, "Đang lập báo cáo…")
                 content = build_report(store, rp, unit_id)
+                if suffix == ".pdf":
+                    from ..reports.render import write_pdf
+
+                    return write_pdf(content, path, store.plan.last_year)
+                from ..reports.docx_report import write_docx
+                from ..reports.narrative import draft_sentences
+
                 return write_docx(content, draft_sentences(store, rp, unit_id), Path(path), store.plan.last_year)
 
-        run_in_background(
-            self.window,
-            "Lưu báo cáo Word",
-            work,
-            lambda out: self._announce(
-                f"Đã lưu báo cáo Word: {out}. Phần I đã soạn sẵn từ số liệu: hãy đọc lại và sửa."
-            ),
-        )
+        def done(result) -> None:
+            if suffix == ".pdf":
+                self._announce(f"Đã lưu báo cáo ({result} trang): {path}")
+            else:
+                self._announce(f"Đã lưu báo cáo Word: {result}. Phần I đã soạn sẵn từ số liệu: hãy đọc lại và sửa.")
+
+        run_in_background(self.window, title, work, done)
 
     def publish(self) -> None:
         """The công khai site of the chosen period (the whole commune and each unit) into a folder."""
