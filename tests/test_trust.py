@@ -640,3 +640,17 @@ def test_a_database_of_the_previous_plan_document_takes_the_shipped_one_and_both
     (summary,) = receive_files(vp, [old_file]).summaries
     assert (summary.status, summary.counts["added"]) == ("applied", 1)
     assert value(vp, "4", "2026-Q1") == 48.0
+
+
+def test_a_backup_of_the_previous_plan_document_still_opens_to_be_read(tmp_path):
+    """`--db` on a backup made before the update: read and checked, never rewritten to the shipped document."""
+    import sqlite3 as sql
+
+    old_text = sql.connect(DATA / "exchange-v3-kinh-te.khtd").execute("SELECT body FROM plan_document").fetchone()[0]
+    with Store.create(tmp_path / "old.sqlite", old_text, "kinh-te", identity=load_identity(tmp_path / "k")) as old:
+        old.record("4", "2026-Q1", "48")
+        copy = backup_now(old)
+    before = copy.read_bytes()
+    result = run_cli("check", db=copy)
+    assert result.returncode == 0, result.stderr
+    assert copy.read_bytes() == before
