@@ -153,8 +153,6 @@ class Store:
         shipped = load_plan_text(text)
         if stored["sha256"] == shipped.sha256 or stored["sha256"] not in shipped.replaces_sha256:
             return
-        if self.refusal:  # a backup or exchange file opened to be read: it keeps the document it was written with
-            return
         with self.db.atomic():
             self.db.execute("UPDATE plan_document SET sha256 = ?, body = ?", [shipped.sha256, text])
             if self.db["plan_versions"].exists():
