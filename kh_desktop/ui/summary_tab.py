@@ -32,7 +32,6 @@ from .verdict_style import CHART_COLOURS
 COL_UNIT, COL_COUNT = 0, 1
 COL_VERDICT_FIRST = 2  # exceeded, met, not met, no data
 COL_ENTERED, COL_LAST = 6, 7
-COLUMN_COUNT = 8
 UNIT_ROLE = Qt.ItemDataRole.UserRole + 1
 # The roles these tables answer. A view asks every cell for seven roles at each layout and paint (about 2 500
 # calls before the first paint): the others are turned away first, and cheaply.
@@ -94,7 +93,13 @@ def _summary(unit_id, name, short, codes, verdicts, figures) -> UnitSummary:
 
 
 class SummaryTableModel(RowListModel):
-    column_count = COLUMN_COUNT
+    headers = (
+        "Đơn vị",
+        "Số chỉ tiêu",
+        *(f"{VERDICT_SYMBOLS[v]} {VERDICT_LABELS[v]}" for v in VERDICTS),
+        "Đã nhập kỳ này",
+        "Lần nhập gần nhất",
+    )
 
     def __init__(self, rows: list[UnitSummary] | None = None, parent=None):
         super().__init__(parent)
@@ -102,24 +107,8 @@ class SummaryTableModel(RowListModel):
         self.period_label = ""
 
     def set_rows(self, rows: list[UnitSummary], period_label: str) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
         self.period_label = period_label
-        self.endResetModel()
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if not 0 <= section < COLUMN_COUNT:
-            return None
-        verdict_headers = [f"{VERDICT_SYMBOLS[v]} {VERDICT_LABELS[v]}" for v in VERDICTS]
-        return [
-            "Đơn vị",
-            "Số chỉ tiêu",
-            *verdict_headers,
-            "Đã nhập kỳ này",
-            "Lần nhập gần nhất",
-        ][section]
+        super().set_rows(rows)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if role not in ANSWERED_ROLES or not 0 <= index.row() < len(self._rows):  # an invalid index has row -1
@@ -197,25 +186,7 @@ def same_period_rows(store: Store, period: Period) -> list[SameRow]:
 class SamePeriodModel(RowListModel):
     """Cùng kỳ năm trước: this period's figure beside the same period of the previous year."""
 
-    column_count = 6
-
-    def set_rows(self, rows: list[SameRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        heads = [
-            "STT",
-            "Chỉ tiêu",
-            "ĐVT",
-            "Kỳ này",
-            "Cùng kỳ năm trước",
-            "Tăng/giảm",
-        ]
-        return heads[section] if 0 <= section < len(heads) else None
+    headers = ("STT", "Chỉ tiêu", "ĐVT", "Kỳ này", "Cùng kỳ năm trước", "Tăng/giảm")
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

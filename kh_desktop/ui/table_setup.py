@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 
 class RowListModel(QAbstractTableModel):
-    """A flat table with one item of `_rows` a row and `column_count` columns; subclasses give data and headers."""
+    """A flat table with one item of `_rows` a row and a column per item of `headers`; subclasses give data."""
 
-    column_count = 0
+    headers: tuple[str, ...] = ()
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._rows: list = []
+
+    @property
+    def column_count(self) -> int:
+        return len(self.headers)
+
+    def set_rows(self, rows) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
 
     def row(self, number: int):
         return self._rows[number]
@@ -23,6 +32,11 @@ class RowListModel(QAbstractTableModel):
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else self.column_count
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return self.headers[section] if 0 <= section < len(self.headers) else None
 
 
 def setup_row_table(table: QTableView, model: QAbstractTableModel, row_height: int, stretch_column: int) -> None:

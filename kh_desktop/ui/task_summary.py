@@ -17,7 +17,6 @@ from .store_service import StoreService
 from .table_setup import RowListModel, setup_row_table
 
 COL_UNIT, COL_TOTAL, COL_OVERDUE, COL_SOON, COL_NOT_STARTED, COL_DOING, COL_DONE, COL_GAPS = range(8)
-COLUMN_COUNT = 8
 UNIT_ROLE = Qt.ItemDataRole.UserRole + 1
 # The roles these tables answer. A view asks every cell for seven roles at each layout and paint (about 2 500
 # calls before the first paint): the others are turned away first, and cheaply.
@@ -65,37 +64,22 @@ def _row(unit_id, name, tasks, today) -> UnitTasks:
 
 
 class TaskSummaryTableModel(RowListModel):
-    column_count = COLUMN_COUNT
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self._rows: list[UnitTasks] = []
-
-    def set_rows(self, rows: list[UnitTasks]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        headers = [
-            "Nhiệm vụ của đơn vị",
-            "Tổng số",
-            "Quá hạn",
-            "Sắp đến hạn",
-            "Chưa bắt đầu",
-            "Đang thực hiện",
-            "Hoàn thành",
-            "Thiếu người / thời hạn",
-        ]
-        return headers[section] if 0 <= section < COLUMN_COUNT else None
+    headers = (
+        "Nhiệm vụ của đơn vị",
+        "Tổng số",
+        "Quá hạn",
+        "Sắp đến hạn",
+        "Chưa bắt đầu",
+        "Đang thực hiện",
+        "Hoàn thành",
+        "Thiếu người / thời hạn",
+    )
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if (
             role not in ANSWERED_ROLES
             or not 0 <= index.row() < len(self._rows)
-            or not 0 <= index.column() < COLUMN_COUNT
+            or not 0 <= index.column() < self.column_count
         ):
             return None  # an invalid index has row and column -1
         row, column = self._rows[index.row()], index.column()
