@@ -19,7 +19,7 @@ from ..domain.evaluation import ValueRefused
 from ..domain.periods import PeriodError
 from ..domain.plan import Plan, PlanError, load_plan_text
 from ..identity import pc_id_of, verify
-from .files import SQLITE_MAGIC, StoreError, os_error_message, publish, read_header, write_failure
+from .files import SQLITE_MAGIC, StoreError, copy_database, discard, read_header
 from .record_kinds import RECORD_KINDS
 from .schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 from .store import ALL_UNITS, Store, now_iso
@@ -185,56 +185,44 @@ def write_exchange_file(store: Store, dest: Path, program_version: str) -> dict:
     Returns the manifest. Raises StoreError (Vietnamese) when it cannot be written or does not verify.
     """
     dest = Path(dest)
-    temporary = dest.with_name(dest.name + ".partial")
     unit = store.pc_unit
-    try:
-        temporary.unlink(missing_ok=True)
-        target = sqlite3.connect(temporary, isolation_level=None)
-        try:
-            store.db.conn.backup(target)
-            target.execute("PRAGMA journal_mode = DELETE")
-            target.execute("BEGIN")
-            if unit is not None:
-                _keep_only_unit(target, store.plan, unit, store.pc_id)
-            for table in LOCAL_ONLY_TABLES:
-                target.execute(f"DELETE FROM {table}")
-            target.execute(SIGNED_MANIFEST_DDL)
-            counts, sha = rows_digest(target, data_tables(target))
-            manifest = {
-                "format": EXCHANGE_FORMAT,
-                "unit": unit or ALL_UNITS,
-                "pc_id": store.pc_id,
-                "pc_revision": store.revision,
-                "row_counts": json.dumps(counts, sort_keys=True),
-                "rows_sha256": sha,
-                "program_version": program_version,
-                "schema_version": SCHEMA_VERSION,
-                "plan_id": store.plan.plan_id,
-                "plan_sha256": store.plan_sha256,
-                "created_at": now_iso(),
-                "person": store.meta("person") or "",
-                "public_key": store.identity.public_key.hex(),
-            }
-            manifest["signature"] = store.identity.sign(signed_text(manifest)).hex()
-            columns = ", ".join(manifest)
-            marks = ", ".join("?" for _ in manifest)
-            target.execute(f"INSERT INTO {MANIFEST_TABLE} ({columns}) VALUES ({marks})", list(manifest.values()))
-            target.execute("COMMIT")
-            target.execute("VACUUM")  # removed rows leave no trace in free pages
-        finally:
-            target.close()
-        publish(temporary, dest)
-    except OSError as exc:
-        _discard(temporary)
-        raise StoreError(os_error_message(exc, dest)) from exc
-    except sqlite3.Error as exc:
-        error = write_failure(exc, dest, "tệp gửi")  # before the partial copy goes: whether it vanished tells why
-        _discard(temporary)
-        raise error from exc
+
+    def filter_and_sign(target: sqlite3.Connection) -> dict:
+        target.execute("BEGIN")
+        if unit is not None:
+            _keep_only_unit(target, store.plan, unit, store.pc_id)
+        for table in LOCAL_ONLY_TABLES:
+            target.execute(f"DELETE FROM {table}")
+        target.execute(SIGNED_MANIFEST_DDL)
+        counts, sha = rows_digest(target, data_tables(target))
+        manifest = {
+            "format": EXCHANGE_FORMAT,
+            "unit": unit or ALL_UNITS,
+            "pc_id": store.pc_id,
+            "pc_revision": store.revision,
+            "row_counts": json.dumps(counts, sort_keys=True),
+            "rows_sha256": sha,
+            "program_version": program_version,
+            "schema_version": SCHEMA_VERSION,
+            "plan_id": store.plan.plan_id,
+            "plan_sha256": store.plan_sha256,
+            "created_at": now_iso(),
+            "person": store.meta("person") or "",
+            "public_key": store.identity.public_key.hex(),
+        }
+        manifest["signature"] = store.identity.sign(signed_text(manifest)).hex()
+        columns = ", ".join(manifest)
+        marks = ", ".join("?" for _ in manifest)
+        target.execute(f"INSERT INTO {MANIFEST_TABLE} ({columns}) VALUES ({marks})", list(manifest.values()))
+        target.execute("COMMIT")
+        target.execute("VACUUM")  # removed rows leave no trace in free pages
+        return manifest
+
+    manifest = copy_database(store.db.conn, dest, "tệp gửi", filter_and_sign)
     try:
         read_exchange_file(dest, store.plan, store.plan_sha256)
     except ExchangeRefused as exc:
-        _discard(dest)
+        discard(dest)
         raise StoreError(f"Tệp vừa ghi {dest} đọc lại không đạt ({exc}). Hãy ghi lại vào chỗ khác.") from exc
     return manifest
 
@@ -270,13 +258,6 @@ def _keep_only_unit(conn: sqlite3.Connection, plan: Plan, unit: str, own_pc: str
 
 def _has_table(conn: sqlite3.Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]).fetchone() is not None
-
-
-def _discard(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError:
-        pass
 
 
 # ---- reading and checking a received file ---------------------------------------------------------------

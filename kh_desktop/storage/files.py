@@ -6,10 +6,14 @@ import errno
 import os
 import sqlite3
 import struct
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from ..domain.errors import UserError, os_reason
 from .schema import APPLICATION_ID, SCHEMA_VERSION
+
+T = TypeVar("T")
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # A copy the program writes (a backup, an exchange file) says so in its meta table: opened with --db
@@ -222,37 +226,47 @@ def write_failure(exc: sqlite3.Error, dest: Path, what: str) -> StoreError:
     return StoreError(f"Không ghi được {what} {dest}: {reason}. Dữ liệu đang dùng không bị ảnh hưởng.")
 
 
-def write_snapshot(conn: sqlite3.Connection, dest: Path, role: str | None = BACKUP_ROLE) -> Path:
-    """A consistent copy of `conn`'s database at `dest`: backup API to a temporary name, marked as a copy
-    (`role`), flushed to disk, renamed into place, then read back and checked."""
-    dest = Path(dest)
+def copy_database(conn: sqlite3.Connection, dest: Path, what: str, prepare: Callable[[sqlite3.Connection], T]) -> T:
+    """A consistent copy of `conn`'s database at `dest`: backup API to a temporary name, `prepare(copy)` (its own
+    connection, autocommit: the caller's transactions), flushed to disk and renamed into place. Returns what
+    `prepare` returned. `what` names the copy in a failure's Vietnamese message ("bản sao", "tệp gửi")."""
     temporary = dest.with_name(dest.name + ".partial")
     try:
         temporary.unlink(missing_ok=True)
-        target = sqlite3.connect(temporary)
+        target = sqlite3.connect(temporary, isolation_level=None)
         try:
             conn.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")
-            if role:
-                target.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [COPY_ROLE_KEY, role])
-            target.commit()
+            result = prepare(target)
         finally:
             target.close()
         publish(temporary, dest)
     except OSError as exc:
-        _discard(temporary)
+        discard(temporary)
         raise StoreError(os_error_message(exc, dest)) from exc
     except sqlite3.Error as exc:
-        error = write_failure(exc, dest, "bản sao")  # before the partial copy goes: whether it vanished tells why
-        _discard(temporary)
+        error = write_failure(exc, dest, what)  # before the partial copy goes: whether it vanished tells why
+        discard(temporary)
         raise error from exc
+    return result
+
+
+def write_snapshot(conn: sqlite3.Connection, dest: Path, role: str | None = BACKUP_ROLE) -> Path:
+    """A consistent copy of `conn`'s database at `dest`, marked as a copy (`role`), then read back and checked."""
+    dest = Path(dest)
+
+    def mark(target: sqlite3.Connection) -> None:
+        if role:
+            target.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [COPY_ROLE_KEY, role])
+
+    copy_database(conn, dest, "bản sao", mark)
     problems = quick_check(dest)
     if problems:
         raise StoreError(f"Bản sao {dest} kiểm tra không đạt ({problems[0]}). Hãy thử ghi lại vào chỗ khác.")
     return dest
 
 
-def _discard(path: Path) -> None:
+def discard(path: Path) -> None:
     try:
         path.unlink(missing_ok=True)
     except OSError:
