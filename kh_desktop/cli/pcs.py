@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..storage.files import StoreError
 from ..storage.store import ALL_UNITS
 from .common import open_store, print_json
 
@@ -89,10 +88,7 @@ def cmd_revoke(args) -> int:
     from ..exchange.approval import revoke
 
     with open_store(args) as store:
-        try:
-            row = revoke(store, args.pc_id, person=args.by)
-        except StoreError:
-            raise
+        row = revoke(store, args.pc_id, person=args.by)
     if args.json:
         print_json({"pc_id": row["pc_id"], "status": row["status"]})
     else:

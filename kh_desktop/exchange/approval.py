@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..domain.merge import ReceiveStatus
 from ..storage import trust_store
-from ..storage.files import StoreError
-from ..storage.store import Change, Store
+from ..storage.files import StoreError, discard
+from ..storage.store import Change, ChangeKind, Store
 from .receive import ReceiveResult, receive_files
 
 
@@ -18,8 +19,7 @@ def approve(
     *,
     replaces: str | None = None,
     person: str = "",
-    dry_run: bool = False,
-):
+) -> ReceiveResult:
     """Bind a PC to `unit` (None: the unit its held files claim), then receive its held files.
 
     Held files claiming another unit are refused. Returns the ReceiveResult of the held files."""
@@ -33,19 +33,17 @@ def approve(
         unit = claims.pop()
     if replaces is not None:
         replaces = trust_store.find_pc(store, replaces)["pc_id"]
-    if not dry_run:
-        trust_store.approve_pc(store, pc_id, unit, replaces=replaces, by=person)
+    trust_store.approve_pc(store, pc_id, unit, replaces=replaces, by=person)
     files = [Path(h["path"]) for h in held]
     if not files:
-        return ReceiveResult([], Change(kind="exchange"))
-    result = receive_files(
-        store, files, dry_run=dry_run, person=person, approved_files=frozenset(h["sha256"] for h in held)
-    )
-    if not dry_run:
-        for h, summary in zip(held, result.summaries, strict=True):
-            if summary.status in ("applied", "already_imported", "refused"):
-                trust_store.mark_held(store, h["sha256"], "applied" if summary.status != "refused" else "refused")
-                _remove(Path(h["path"]))
+        return ReceiveResult([], Change(kind=ChangeKind.EXCHANGE))
+    result = receive_files(store, files, person=person, approved_files=frozenset(h["sha256"] for h in held))
+    for h, summary in zip(held, result.summaries, strict=True):
+        if summary.status != ReceiveStatus.PENDING:  # received (or refused) now: no longer waiting
+            trust_store.mark_held(
+                store, h["sha256"], "refused" if summary.status == ReceiveStatus.REFUSED else "applied"
+            )
+            discard(Path(h["path"]))
     return result
 
 
@@ -53,10 +51,3 @@ def revoke(store: Store, pc_id: str, *, person: str = "") -> dict:
     row = trust_store.find_pc(store, pc_id)
     trust_store.revoke_pc(store, row["pc_id"], by=person)
     return trust_store.pc_row(store, row["pc_id"])
-
-
-def _remove(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError:
-        pass

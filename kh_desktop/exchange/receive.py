@@ -19,9 +19,9 @@ from ..storage.exchange_store import (
     read_exchange_file,
     write_transaction,
 )
-from ..storage.files import StoreError
+from ..storage.files import StoreError, discard
 from ..storage.plan_store import adopt_plan_versions, plan_versions
-from ..storage.store import Change, Store
+from ..storage.store import Change, ChangeKind, Store
 from .backups import backup_now
 from .folders import CHECKING_FOLDER, HELD_FOLDER, REFUSED_FOLDER, received_dir, stamp
 from .trust import judge_sender
@@ -134,9 +134,9 @@ def receive_files(
         if dry_run:
             for _, _, copy in prepared:
                 if copy is not None:
-                    _remove(copy)
+                    discard(copy)
     return ReceiveResult(
-        [s for s, _, _ in prepared], Change(frozenset(changed), store.revision, "exchange"), backup_path
+        [s for s, _, _ in prepared], Change(frozenset(changed), store.revision, ChangeKind.EXCHANGE), backup_path
     )
 
 
@@ -148,7 +148,7 @@ def _drop_repeats(prepared: list) -> list:
     for summary, data, copy in prepared:
         if data is not None and copy is not None:
             if summary.sha256 in firsts:
-                _remove(copy)
+                discard(copy)
                 copy = None
             firsts.add(summary.sha256)
         kept.append((summary, data, copy))
@@ -190,7 +190,7 @@ def _prepare(store: Store, source: Path, checking: Path, dry_run: bool, approved
     )
     if earlier is not None:  # the very same file: nothing to do, its first copy is in the archive already
         summary.status, summary.archive = "already_imported", earlier["archive_path"]
-        _remove(copy)
+        discard(copy)
         if not isinstance(verdict, trust_store.Sender):  # its PC revoked since: nothing to count
             return summary, None, None
         data.sender = verdict
@@ -202,7 +202,7 @@ def _prepare(store: Store, source: Path, checking: Path, dry_run: bool, approved
         if summary.status == "refused":
             return summary, None, copy
         if summary.status == "pending" and trust_store.is_held(store, summary.sha256):
-            _remove(copy)  # held already: the first copy waits in cho-xac-nhan/
+            discard(copy)  # held already: the first copy waits in cho-xac-nhan/
             return summary, None, None
         return summary, None, copy
     return summary, data, copy
@@ -278,12 +278,5 @@ def _note_refusal(folder: Path, summary: FileSummary) -> None:
     try:
         with open(folder / "nhat-ky-tu-choi.txt", "a", encoding="utf-8") as handle:
             handle.write(line)
-    except OSError:
-        pass
-
-
-def _remove(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
     except OSError:
         pass
