@@ -42,7 +42,12 @@ def default_plan_path() -> Path:
 
 
 def is_portable() -> bool:
-    return os.environ.get("KH_PORTABLE") == "1" or (program_dir() / PORTABLE_MARKER).exists()
+    if os.environ.get("KH_PORTABLE") == "1":
+        return True
+    try:
+        return (program_dir() / PORTABLE_MARKER).exists()
+    except OSError:  # a program folder this account may not look into: no marker it could have put there
+        return False
 
 
 def data_dir() -> Path:
