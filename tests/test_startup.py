@@ -10,6 +10,9 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
+from kh_desktop.exchange.backups import list_backups
 from kh_desktop.storage.store import Store
 from kh_desktop.ui.main_window import MainWindow
 from kh_desktop.ui.store_service import StoreService
@@ -17,6 +20,7 @@ from tests.conftest import ROOT
 
 # Loaded by the first write, the first exchange or the first signature, never by opening the window.
 LATE_LIBRARIES = ("sqlite_utils", "click", "pluggy", "dateutil", "nacl", "importlib.metadata")
+EXCHANGE_CODE = ("kh_desktop.storage.exchange_file", "kh_desktop.storage.exchange_merge", "kh_desktop.storage.exchange_store")
 
 
 def _modules_after(code: str, env: dict) -> set[str]:
@@ -28,16 +32,22 @@ def _modules_after(code: str, env: dict) -> set[str]:
     return set(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def test_window_opens_without_the_late_libraries(cli_db, tmp_path):
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KH_EXIT_WHEN_SHOWN="1", XDG_CONFIG_HOME=str(tmp_path / "cfg"))
+@pytest.mark.parametrize("tab", ["summary", "kinh-te"])
+def test_window_opens_without_the_late_libraries(cli_db, tmp_path, tab):
+    """On Tổng hợp or on a unit's tab (where a unit's PC opens: its grid lists the conflicts), nothing of the
+    exchange code is loaded; the start-up backup is taken."""
+    settings = tmp_path / "settings.ini"
+    settings.write_text(f"[window]\ntab={tab}\n", encoding="utf-8")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KH_EXIT_WHEN_SHOWN="1", KH_SETTINGS_INI=str(settings))
     code = textwrap.dedent(f"""
         from kh_desktop.cli.main import main
         assert main(["--db", {str(cli_db)!r}]) == 0
     """)
     loaded = _modules_after(code, env)
     assert "kh_desktop.ui.main_window" in loaded  # the window did open
-    assert "kh_desktop.exchange.backups" in loaded  # and the start-up backup was taken
-    assert [name for name in LATE_LIBRARIES if name in loaded] == []
+    assert ("kh_desktop.ui.figures_table_model" in loaded) == (tab != "summary")  # on the tab asked for
+    assert [name for name in (*LATE_LIBRARIES, *EXCHANGE_CODE) if name in loaded] == []
+    assert [b.reason for b in list_backups(cli_db)] == ["khoi-dong"]
 
 
 def test_opening_a_current_file_applies_no_migration(cli_db, tmp_path):
@@ -103,3 +113,14 @@ def test_summary_hidden_before_its_first_paint_is_counted(qtbot, store, ui_setti
     window.open_unit("kinh-te")  # before any turn of the event loop
     model = window.summary_tab.model
     assert {model.row(r).unit_id for r in range(model.rowCount())} >= {"kinh-te", None}
+
+
+def test_summary_is_not_counted_when_the_window_closes_before_its_first_paint(qtbot, store, ui_settings):
+    """Quitting at once (the window closed before the event loop's first turn) counts nothing: nobody would see
+    it, and it would hold up the exit."""
+    store.record("1", "2026-Q1", "3,5")
+    window = MainWindow(StoreService(store), ui_settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.close()
+    assert window.summary_tab.model.rowCount() == 0 and not window.summary_tab._counted

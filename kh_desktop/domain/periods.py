@@ -178,3 +178,10 @@ def parse_report_period(text: str, first_year: int, last_year: int) -> ReportPer
         return ReportPeriod(start, end)
     period = parse_period(text, first_year, last_year, reference=False)
     return ReportPeriod(period.year, period.year, period)
+
+
+def format_timestamp(iso: str) -> str:
+    """When a figure or task was entered, as people read it: '2026-04-05T09:12:00+07:00' → '05/04/2026 09:12'."""
+    if not iso or len(iso) < 16:
+        return iso or ""
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]} {iso[11:16]}"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -13,8 +15,10 @@ from ..storage.files import (
     check_identity,
     clear_copy_mark,
     fsync_directory,
+    open_read_only,
     os_error_message,
     quick_check,
+    write_snapshot,
 )
 from ..storage.store import Store
 from .folders import backups_dir, stamp, unique_path
@@ -45,14 +49,18 @@ class Backup:
 
 def backup_now(store: Store, reason: str = "thu-cong", keep: int = KEEP) -> Path:
     """A checked snapshot of the database in sao-luu/, then the oldest of the same reason beyond `keep` removed."""
-    folder = backups_dir(store.path)
+    return _backup(store.conn, store.path, reason, keep)
+
+
+def _backup(conn: sqlite3.Connection, db_path: Path, reason: str, keep: int) -> Path:
+    folder = backups_dir(db_path)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(os_error_message(exc, folder / "x")) from exc
-    dest = unique_path(folder, f"{store.path.stem}_{stamp(seconds=True)}_{reason}", store.path.suffix or ".sqlite")
-    store.snapshot(dest)  # written to a temporary name, flushed, renamed, then quick_check'ed
-    _rotate(store.path, reason, keep)
+    dest = unique_path(folder, f"{db_path.stem}_{stamp(seconds=True)}_{reason}", db_path.suffix or ".sqlite")
+    write_snapshot(conn, dest)  # written to a temporary name, flushed, renamed, then quick_check'ed
+    _rotate(db_path, reason, keep)
     return dest
 
 
@@ -62,6 +70,27 @@ def startup_backup(store: Store) -> Path | None:
         return backup_now(store, "khoi-dong")
     except StoreError:
         return None
+
+
+def startup_backup_in_background(db_path: Path) -> threading.Thread:
+    """The start-up backup on a thread of its own, through its own read-only connection, so that the window
+    answers while the copy is written, flushed and checked (seconds on an old PC's hard disk with an antivirus
+    reading every new file). A figure saved meanwhile waits for the copy's read lock or comes after it: the copy
+    is one consistent state of the file either way. The caller joins the thread before the program ends."""
+    thread = threading.Thread(target=_startup_backup_of, args=(Path(db_path),), name="sao-luu-khoi-dong")
+    thread.start()
+    return thread
+
+
+def _startup_backup_of(db_path: Path) -> None:
+    try:
+        conn = open_read_only(db_path)
+        try:
+            _backup(conn, db_path, "khoi-dong", KEEP)
+        finally:
+            conn.close()
+    except (StoreError, sqlite3.Error):
+        pass  # never stops the program: the next start tries again, and "Sao lưu ngay" is in the menu
 
 
 def list_backups(db_path: Path) -> list[Backup]:

@@ -16,8 +16,8 @@ from ..domain.evaluation import format_value
 from ..domain.periods import BASELINE, PeriodError, parse_period
 from ..domain.plan import PlanError
 from ..tasks.model import FIELD_LABELS, RECURRENCE_LABELS, STATUS_LABELS, Task, TaskRefused, format_due
-from .exchange_store import conflicts as figure_conflict_rows
-from .exchange_store import resolve_conflict
+from .exchange_log import conflicts as figure_conflict_rows
+from .exchange_log import resolve_conflict
 from .files import StoreError, write_error_message
 from .store import Change, Store
 from .task_rows import task_from_row
@@ -108,7 +108,7 @@ FIGURE_VALUE, FIGURE_KIND, FIGURE_NOTE = "Số liệu", "Loại số", "Ghi chú
 
 
 def _figure_fields(store: Store, item: dict) -> dict[str, str]:
-    stored = next(store.db.query("SELECT estimate, note FROM revisions WHERE id = ?", [item["revision_id"]]))
+    stored = store.rows("SELECT estimate, note FROM revisions WHERE id = ?", [item["revision_id"]])[0]
     if item["deleted"]:
         return {FIGURE_VALUE: "(đã xóa)", FIGURE_KIND: "", FIGURE_NOTE: ""}
     return {
@@ -185,12 +185,10 @@ def task_conflict_list(store: Store) -> list[Conflict]:
         FROM tasks t JOIN task_revisions a ON a.id = t.revision_id JOIN task_revisions b ON b.id = t.conflict_id
     """
     found = []
-    for row in store.db.query(sql):
+    for row in store.rows(sql):  # plain sqlite3: a unit's task panel lists conflicts when it opens
         revisions = {
             r["id"]: r
-            for r in store.db.query(
-                "SELECT * FROM task_revisions WHERE id IN (?, ?)", [row["current_id"], row["other_id"]]
-            )
+            for r in store.rows("SELECT * FROM task_revisions WHERE id IN (?, ?)", [row["current_id"], row["other_id"]])
         }
         stored = [revisions[row["current_id"]], revisions[row["other_id"]]]
         tasks = [task_from_row(r) for r in stored]

@@ -7,7 +7,6 @@ import sqlite3
 import uuid
 from pathlib import Path
 
-from .exchange_file import _open_untrusted
 from .files import StoreError
 from .store import Change, Store, now_iso
 
@@ -45,7 +44,7 @@ def conflicts(store: Store) -> list[dict]:
         FROM figures f JOIN revisions a ON a.id = f.revision_id JOIN revisions b ON b.id = f.conflict_id
         ORDER BY f.code, f.period"""
     result = []
-    for row in store.db.query(sql):
+    for row in store.rows(sql):  # plain sqlite3: a unit's grid lists conflicts when it opens
         item = {"code": row["code"], "period": row["period"]}
         for side in ("current", "other"):
             deleted = bool(row[f"{side}_deleted"])
@@ -104,6 +103,8 @@ def resolve_conflict(store: Store, code: str, period: str, keep_id: str, by: str
 
 def describe_database(path: Path) -> dict:
     """A few facts about a database file (for choosing a backup): revision, figure count, unit, created."""
+    from .exchange_file import _open_untrusted  # the exchange file code: not needed to list conflicts
+
     conn = _open_untrusted(path)
     try:
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())

@@ -24,18 +24,28 @@ from ..domain.evaluation import (
     format_value,
 )
 from ..domain.numbers import format_number, format_percent
-from ..domain.periods import BASELINE, Period
+from ..domain.periods import BASELINE, Period, format_timestamp
 from ..domain.plan import Indicator
 from ..storage.store import ChangeKind, Figure
+from .figure_columns import (  # noqa: F401 - the grid's columns, imported from here by its views and tests
+    COL_ACTUAL,
+    COL_KIND,
+    COL_MEASURE,
+    COL_NAME,
+    COL_NOTE,
+    COL_PERCENT,
+    COL_STT,
+    COL_TARGET,
+    COL_VERDICT,
+    COLUMN_COUNT,
+    EDITABLE_COLUMNS,
+)
 from .store_service import StoreService
 from .verdict_style import BACKGROUNDS, FOREGROUNDS, verdict_text
 
 if TYPE_CHECKING:
     from ..storage.conflict_store import Conflict
 
-COL_STT, COL_NAME, COL_MEASURE, COL_TARGET, COL_ACTUAL, COL_KIND, COL_PERCENT, COL_VERDICT, COL_NOTE = range(9)
-COLUMN_COUNT = 9
-EDITABLE_COLUMNS = (COL_ACTUAL, COL_KIND, COL_NOTE)
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1  # indicator code
 PERIOD_ROLE = Qt.ItemDataRole.UserRole + 2  # period key of the cell ("2026-Q1" or "baseline")
@@ -418,7 +428,7 @@ class FiguresTableModel(QAbstractTableModel):
         if column in (COL_ACTUAL, COL_NOTE, COL_KIND) and row.figure is not None and row.conflict is None:
             parts.append(
                 "Nhập bởi {who} lúc {when}".format(
-                    who=row.figure.entered_by or "(không ghi tên)", when=_short_time(row.figure.entered_at)
+                    who=row.figure.entered_by or "(không ghi tên)", when=format_timestamp(row.figure.entered_at)
                 )
             )
         if column == COL_NOTE and row.figure is None and row.editable and not row.baseline:
@@ -433,7 +443,7 @@ class FiguresTableModel(QAbstractTableModel):
                     label=label,
                     value=side.value,
                     who=side.entered_by or "(không ghi tên)",
-                    when=_short_time(side.entered_at),
+                    when=format_timestamp(side.entered_at),
                     pc=side.pc_label,
                 )
             )
@@ -497,10 +507,3 @@ def _is_estimate_word(text: str, estimate_word: str) -> bool | None:
     if folded in ("chính thức", "chinh thuc", "0", "false", ""):
         return False
     return None
-
-
-def _short_time(iso: str) -> str:
-    """'2026-04-05T09:12:00+07:00' → '05/04/2026 09:12'."""
-    if not iso or len(iso) < 16:
-        return iso or ""
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]} {iso[11:16]}"

@@ -6,8 +6,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView, QVBoxLayout
 
 from ..domain.evaluation import format_value
+from ..domain.periods import format_timestamp
 from ..storage.store import Revision
-from .figures_table_model import _short_time
 from .screen_fit import fit_dialog
 
 
@@ -48,7 +48,7 @@ class HistoryTableModel(QAbstractTableModel):
         revision, old = self._revisions[index.row()], self._old[index.row()]
         column = index.column()
         if column == 0:
-            text = _short_time(revision.entered_at)
+            text = format_timestamp(revision.entered_at)
             return text + (" (nhận từ máy khác)" if revision.received_at else "")
         if column == 1:
             return revision.entered_by or "(không ghi tên)"

@@ -20,9 +20,8 @@ from ..domain.evaluation import (
     VERDICTS,
     format_value,
 )
-from ..domain.periods import Period
+from ..domain.periods import Period, format_timestamp
 from ..storage.store import ChangeKind, Store
-from .figures_table_model import _short_time
 from .store_service import StoreService
 from .table_setup import RowListModel, setup_row_table
 from .task_summary import TaskSummaryView
@@ -129,7 +128,7 @@ class SummaryTableModel(RowListModel):
                 if not row.last_entered_at:
                     return ""
                 who = f" – {row.last_entered_by}" if row.last_entered_by else ""
-                return _short_time(row.last_entered_at) + who
+                return format_timestamp(row.last_entered_at) + who
         if role == UNIT_ROLE:
             return row.unit_id
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -292,7 +291,9 @@ class SummaryTab(QWidget):
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt API
         self.remember()
         super().hideEvent(event)
-        if not self._counted:  # hidden before its first counts (another tab opened at once): count them now
+        # Hidden before its first counts because another tab was opened at once: count them now. Not when the
+        # window itself closes (quitting at once): nobody would see them.
+        if not self._counted and self.window().isVisible():
             self.refresh()
 
     def remember(self) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableView, QVBoxLayout
 
+from ..domain.periods import format_timestamp
 from ..domain.plan import Plan
 from ..storage.task_store import TaskRevision
 from ..tasks.model import RECURRENCE_LABELS, STATUS_LABELS, Task, format_due
-from .figures_table_model import _short_time
 from .screen_fit import fit_dialog
 
 HEADERS = ("Thời điểm", "Người ghi", "Người phụ trách", "Thời hạn", "Trạng thái", "Tiến độ", "Sản phẩm", "Ghi chú")
@@ -41,7 +41,7 @@ class TaskHistoryModel(QAbstractTableModel):
         if t.recurrence:
             due = f"{due} ({RECURRENCE_LABELS[t.recurrence]})".strip()
         cells = (
-            _short_time(t.entered_at) if t.entered_at else "",
+            format_timestamp(t.entered_at) if t.entered_at else "",
             t.entered_by + (" (nhận từ máy khác)" if revision.received_at else ""),
             t.person,
             due,
