@@ -20,7 +20,11 @@ from tests.conftest import ROOT
 
 # Loaded by the first write, the first exchange or the first signature, never by opening the window.
 LATE_LIBRARIES = ("sqlite_utils", "click", "pluggy", "dateutil", "nacl", "importlib.metadata")
-EXCHANGE_CODE = ("kh_desktop.storage.exchange_file", "kh_desktop.storage.exchange_merge", "kh_desktop.storage.exchange_store")
+EXCHANGE_CODE = (
+    "kh_desktop.storage.exchange_file",
+    "kh_desktop.storage.exchange_merge",
+    "kh_desktop.storage.exchange_store",
+)
 
 
 def _modules_after(code: str, env: dict) -> set[str]:
