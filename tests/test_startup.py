@@ -103,7 +103,9 @@ def test_summary_counts_and_chart_follow_the_first_paint(qtbot, store, ui_settin
     assert plot.listDataItems() == []  # nothing drawn while the window is being built
     window.show()
     assert plot.listDataItems() == [] and summary.model.rowCount() == 0  # nor before its first paint
+    assert summary.tasks.model.rowCount() == 0
     qtbot.waitUntil(lambda: len(plot.listDataItems()) == 4)  # one bar series a verdict, right after it
+    assert summary.tasks.model.rowCount() == len(store.plan.units) + 1  # the tasks counted with them
     assert summary._chart_rows is None
     rows = {summary.model.row(r).unit_id: summary.model.row(r) for r in range(summary.model.rowCount())}
     assert len(rows) == len(store.plan.units) + 1 and rows["kinh-te"].entered == 1

@@ -229,7 +229,7 @@ class SummaryTab(QWidget):
         self.plot.hideButtons()
         self.plot.getViewBox().setMouseEnabled(False, False)
 
-        self.tasks = TaskSummaryView(service)  # task counts per unit by status
+        self.tasks = TaskSummaryView(service, count_now=False)  # per unit by status; counted with the verdicts
         self.tasks.unit_activated.connect(self.unit_activated)
 
         self.same_model = SamePeriodModel(parent=self)
@@ -266,7 +266,7 @@ class SummaryTab(QWidget):
         hint.setStyleSheet("color: #4b5563;")
         layout.addWidget(hint)
         # Counted right after the window's first paint (paintEvent), or when the tab is first hidden: the window
-        # shows without waiting for every unit's verdicts (issue 17, start-up).
+        # shows without waiting for every unit's verdicts and every task (issue 17, start-up).
         self._stale, self._counted, self._painted, self._after_paint_posted = True, False, False, False
         self._chart_rows: list[UnitSummary] | None = None
         service.figures_changed.connect(self._on_figures_changed)
@@ -326,6 +326,8 @@ class SummaryTab(QWidget):
 
     def refresh(self) -> None:
         self._stale, self._counted = False, True
+        if not self.tasks.counted:
+            self.tasks.refresh()
         rows = summarize(self.service.store, self.period)
         self.model.set_rows(rows, self.period.label)
         same = same_period_rows(self.service.store, self.period)

@@ -122,7 +122,9 @@ class TaskSummaryView(QWidget):
 
     unit_activated = Signal(str)
 
-    def __init__(self, service: StoreService, parent: QWidget | None = None, today: date | None = None):
+    def __init__(
+        self, service: StoreService, parent: QWidget | None = None, today: date | None = None, count_now: bool = True
+    ):
         super().__init__(parent)
         self.service = service
         self._fixed_today = today
@@ -137,9 +139,13 @@ class TaskSummaryView(QWidget):
         self.table.clicked.connect(self._on_clicked)
         self.table.activated.connect(self._on_clicked)
         layout.addWidget(self.table, 1)
-        self.refresh()
+        self.counted = False  # count_now=False: whoever holds the view counts when it suits (Tổng hợp: after paint)
+        if count_now:
+            self.refresh()
         # A typed figure changes no task: only task, settings, exchange and restore changes recount.
-        service.figures_changed.connect(lambda change: change.kind is ChangeKind.FIGURES or self.refresh())
+        service.figures_changed.connect(
+            lambda change: change.kind is ChangeKind.FIGURES or not self.counted or self.refresh()
+        )
 
     @property
     def today(self) -> date:
@@ -150,6 +156,7 @@ class TaskSummaryView(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        self.counted = True
         rows = summarize_tasks(self.service.store, self.today)
         self.model.set_rows(rows)
         whole = rows[-1]
