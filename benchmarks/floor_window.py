@@ -1,11 +1,25 @@
-"""The start-up floor: a bare PySide6 window holding one pyqtgraph plot, shown, then quit the same way as
-the program under KH_EXIT_WHEN_SHOWN=1 (a zero timer after show())."""
+"""The floor of the start-up benchmarks: a bare PySide6 window holding one pyqtgraph plot. Run from source by
+benchmarks/run.py ("start-up") and bundled like the program by bare_window.spec ("start-up-bundle").
 
+KH_EXIT_WHEN_SHOWN=1 makes it leave once the shown window's first events are handled, and KH_SHOWN_AT=FILE makes
+it write that moment first, exactly as the program does (kh_desktop/ui/app.py), so both are timed the same way.
+"""
+
+import os
 import sys
+import time
 
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
+
+
+def leave_when_shown(app: QApplication) -> None:
+    where = os.environ.get("KH_SHOWN_AT")
+    if where:
+        with open(where, "w", encoding="ascii") as out:
+            out.write(repr(time.time()))
+    app.quit()
 
 
 def main() -> int:
@@ -16,7 +30,8 @@ def main() -> int:
     window.setCentralWidget(plot)
     window.resize(1280, 820)
     window.show()
-    QTimer.singleShot(0, app.quit)
+    if os.environ.get("KH_EXIT_WHEN_SHOWN") == "1":
+        QTimer.singleShot(0, lambda: leave_when_shown(app))
     return app.exec()
 
 
