@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -42,12 +43,16 @@ def test_window_opens_without_the_late_libraries(cli_db, tmp_path, tab):
     exchange code is loaded; the start-up backup is taken."""
     settings = tmp_path / "settings.ini"
     settings.write_text(f"[window]\ntab={tab}\n", encoding="utf-8")
+    shown_at = tmp_path / "shown"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KH_EXIT_WHEN_SHOWN="1", KH_SETTINGS_INI=str(settings))
+    env["KH_SHOWN_AT"] = str(shown_at)  # the start-up benchmarks' clock
     code = textwrap.dedent(f"""
         from kh_desktop.cli.main import main
         assert main(["--db", {str(cli_db)!r}]) == 0
     """)
+    launched = time.time()
     loaded = _modules_after(code, env)
+    assert launched < float(shown_at.read_text(encoding="ascii")) < time.time()
     assert "kh_desktop.ui.main_window" in loaded  # the window did open
     assert ("kh_desktop.ui.figures_table_model" in loaded) == (tab != "summary")  # on the tab asked for
     assert [name for name in (*LATE_LIBRARIES, *EXCHANGE_CODE) if name in loaded] == []
