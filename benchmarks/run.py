@@ -58,6 +58,7 @@ class Result:
     floor: list[float] = field(default_factory=list)
     detail: str = ""
     load: list[float] | None = None  # load average (1 min) before and after the timed runs
+    peak_memory_bytes: int | None = None
 
     @property
     def ours_s(self) -> float:
@@ -102,6 +103,8 @@ class Result:
             data["detail"] = self.detail
         if self.load:
             data["load_average"] = self.load
+        if self.peak_memory_bytes is not None:
+            data["peak_memory_bytes"] = self.peak_memory_bytes
         return data
 
 
@@ -327,7 +330,31 @@ def bench_consolidation(work: Path, runs: int, communes: int) -> Result:
         result.floor.append(time.perf_counter() - start)
         shutil.rmtree(folder)
         result.detail = f"{revisions} revisions kept; floor inserted {inserted} rows, one transaction per file"
+    result.peak_memory_bytes = peak_memory_of_receive(work / "consolidation-memory", files)
+    result.detail += f"; peak Python memory while receiving {result.peak_memory_bytes / 1e6:.1f} MB (tracemalloc)"
     return result
+
+
+def peak_memory_of_receive(folder: Path, files: list[Path]) -> int:
+    """The most memory Python objects took during one more (untimed: tracemalloc slows Python down) receive of
+    `files`: with each file checked while the one before is applied, about two files' rows, whatever the batch."""
+    import tracemalloc
+
+    from benchmarks.data import approve_senders, plan_text
+    from kh_desktop.exchange.receive import receive_files
+    from kh_desktop.storage.store import Store
+
+    folder.mkdir()
+    store = Store.create(folder / "van-phong.sqlite", plan_text())
+    approve_senders(store, files)
+    tracemalloc.start()
+    try:
+        receive_files(store, files, person="Văn phòng")
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+        store.close()
+        shutil.rmtree(folder)
 
 
 # ---- Excel export ---------------------------------------------------------------------------------------

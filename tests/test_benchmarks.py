@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-IN_SOURCE = "start-up,consolidation,excel-export,pdf-report,edit"
+IN_SOURCE = "start-up,start-up-unit,consolidation,excel-export,pdf-report,edit"
 
 
 def test_benchmarks_run_and_write_results(tmp_path):
@@ -44,7 +44,7 @@ def test_benchmarks_run_and_write_results(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     results = json.loads(out.read_text(encoding="utf-8"))
-    assert [r["name"] for r in results] == ["start-up", "consolidation", "excel-export", "pdf-report", "edit"]
+    assert [r["name"] for r in results] == IN_SOURCE.split(",")
     for result in results:
         assert result["ours_s"] > 0
         if result["name"] == "edit":
@@ -57,7 +57,9 @@ def test_benchmarks_run_and_write_results(tmp_path):
         assert f"{'met' if result['met'] else 'MISSED'}" in next(
             line for line in done.stdout.splitlines() if line.startswith(result["name"] + " ")
         )
-    assert f"{sum(r['met'] for r in results)} of 5 targets met" in done.stdout
+    assert f"{sum(r['met'] for r in results)} of {len(results)} targets met" in done.stdout
+    consolidation = next(r for r in results if r["name"] == "consolidation")
+    assert consolidation["peak_memory_bytes"] > 0
 
 
 def test_bundle_rows():
@@ -66,7 +68,7 @@ def test_bundle_rows():
 
     def bundle(folder, zipped, median):
         return {"folder_bytes": folder, "zip_bytes": zipped, "first_launch_s": 1.0, "median_s": median,
-                "min_s": median - 0.1, "max_s": median + 0.1, "runs": 7}  # fmt: skip
+                "min_s": median - 0.1, "max_s": median + 0.1, "to_exit_median_s": median + 0.1, "runs": 7}  # fmt: skip
 
     report = {
         "results": {"program": bundle(193_000_000, 107_000_000, 0.9), "bare": bundle(170_000_000, 98_000_000, 0.8)},

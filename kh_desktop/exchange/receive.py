@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from ..domain.merge import COUNT_KEYS
+from ..domain.plan import Plan
 from ..storage import trust_store
 from ..storage.exchange_store import (
     ExchangeRefused,
@@ -100,59 +105,193 @@ def receive_files(
     person: str = "",
     backup: bool = True,
     approved_files: frozenset[str] = frozenset(),
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> ReceiveResult:
-    """Check every file, then apply each good one in its own transaction.
+    """Check every file, and apply each good one in its own transaction, in the order given.
 
-    A file whose PC this PC has not approved (or an unsigned file of an earlier release, unless its sha256 is in
-    `approved_files`) is held in so-lieu-nhan/cho-xac-nhan/ with status "pending", nothing applied.
-    With dry_run nothing is kept: the whole batch is applied inside one transaction that is rolled back,
-    so the preview counts are exactly what applying would do (files in order, each seeing the previous)."""
-    received = received_dir(store.path)
-    prepared = [_prepare(store, Path(name), received / CHECKING_FOLDER, dry_run, approved_files) for name in files]
-    prepared = _drop_repeats(prepared)
-    backup_path = None
-    if not dry_run and backup and any(data is not None and s.status != "already_imported" for s, data, _ in prepared):
-        backup_path = backup_now(store, "truoc-khi-nhan")
-    month = received / datetime.now().strftime("%Y-%m")
-    changed: set = set()
+    Each file is copied in, hashed, checked and read on a worker thread while the file before it is applied, so at
+    most two files' rows are in memory at once whatever the batch. A file whose PC this PC has not approved (or an
+    unsigned file of an earlier release, unless its sha256 is in `approved_files`) is held in
+    so-lieu-nhan/cho-xac-nhan/ with status "pending", nothing applied. With dry_run nothing is kept: the whole
+    batch is applied inside one transaction that is rolled back, so the preview counts are exactly what applying
+    would do (files in order, each seeing the previous). `progress(done, total, file name)` after each file."""
+    receiver = _Receiver(store, dry_run, person, backup, approved_files)
+    sources = [Path(name) for name in files]
+    check = partial(
+        _check,
+        checking=receiver.received / CHECKING_FOLDER,
+        plan=store.plan,
+        plan_sha256=store.plan_sha256,
+        dry_run=dry_run,
+    )
     try:
-        if dry_run:
-            with write_transaction(store, rollback=True):
-                changed = _run(store, prepared, None, person)
-        else:
-            for summary, data, copy in prepared:
-                if copy is not None and summary.status == "pending":
-                    _hold(store, summary, copy, received / HELD_FOLDER)
-                elif copy is not None:  # every received file is kept, refused ones apart
-                    target = month if data is not None else received / REFUSED_FOLDER
-                    copy = _archive(copy, target)
-                    summary.archive = str(copy)
-                    if data is None:
-                        _note_refusal(received / REFUSED_FOLDER, summary)
-            changed = _run(store, prepared, month, person)
+        with write_transaction(store, rollback=True) if dry_run else nullcontext():
+            for done, checked in enumerate(_checked_ahead(sources, check), start=1):
+                receiver.take(*checked)
+                if progress is not None:
+                    progress(done, len(sources), Path(checked[0].file).name)
     finally:
         if dry_run:
-            for _, _, copy in prepared:
-                if copy is not None:
-                    discard(copy)
-    return ReceiveResult(
-        [s for s, _, _ in prepared], Change(frozenset(changed), store.revision, ChangeKind.EXCHANGE), backup_path
-    )
-
-
-def _drop_repeats(prepared: list) -> list:
-    """A file named twice in one batch (or the same file from two folders) is received and archived once; the
-    repeat is then `already_imported` (its copy is removed)."""
-    firsts: set[str] = set()
-    kept = []
-    for summary, data, copy in prepared:
-        if data is not None and copy is not None:
-            if summary.sha256 in firsts:
+            for copy in receiver.copies:
                 discard(copy)
-                copy = None
-            firsts.add(summary.sha256)
-        kept.append((summary, data, copy))
-    return kept
+    change = Change(frozenset(receiver.changed), store.revision, ChangeKind.EXCHANGE)
+    return ReceiveResult(receiver.summaries, change, receiver.backup_path)
+
+
+def _check(source: Path, checking: Path, plan: Plan, plan_sha256: str, dry_run: bool) -> tuple:
+    """What needs no database: the file copied into a folder the program owns (hashed on the way), checked and
+    read. Runs on the worker thread: touches neither the store nor anything of the window."""
+    summary = FileSummary(file=str(source), status="refused", dry_run=dry_run)
+    try:
+        if not source.is_file():
+            raise FileNotFoundError(2, "không có tệp này")
+        copy, summary.sha256 = _copy_in(source, checking)
+    except OSError as exc:
+        summary.reason = f"Không đọc được tệp {source.name}: {exc.strerror or exc}."
+        return summary, None, None
+    try:
+        data = read_exchange_file(copy, plan, plan_sha256)
+    except ExchangeRefused as exc:
+        summary.reason = str(exc)
+        return summary, None, copy
+    summary.unit, summary.pc_id = data.unit, data.pc_id
+    return summary, data, copy
+
+
+def _checked_ahead(sources: list[Path], check: Callable[[Path], tuple]) -> Iterator[tuple]:
+    """check(source) of each source in order, the next one running on a worker thread while the caller handles the
+    one before it. A copy checked but never handed over (the caller stopped) is removed."""
+    if not sources:
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiem-tra-tep") as pool:
+        ahead = pool.submit(check, sources[0])
+        for following in sources[1:]:
+            checked = ahead.result()
+            ahead = pool.submit(check, following)
+            try:
+                yield checked
+            except GeneratorExit:  # the caller stopped (a failed write): the file checked meanwhile is not kept
+                _discard_checked(ahead)
+                raise
+        yield ahead.result()
+
+
+def _discard_checked(future: Future) -> None:
+    try:
+        copy = future.result()[2]
+    except Exception:  # noqa: BLE001 - a copy that failed to be made needs no removing
+        return
+    if copy is not None:
+        discard(copy)
+
+
+class _Receiver:
+    """One receive: judges each checked file against this PC's approvals and applies it, in order."""
+
+    def __init__(self, store: Store, dry_run: bool, person: str, backup: bool, approved_files: frozenset[str]):
+        self.store, self.dry_run, self.person = store, dry_run, person
+        self.backup, self.approved_files = backup, approved_files
+        self.received = received_dir(store.path)
+        self.month = self.received / datetime.now().strftime("%Y-%m")
+        self.summaries: list[FileSummary] = []
+        self.copies: list[Path] = []  # in a preview: every copy, removed at the end
+        self.changed: set = set()
+        self.backup_path: Path | None = None
+        self.seen: dict = {}  # working-database revision rows read so far: the next file reads only what is new
+
+    def take(self, summary: FileSummary, data, copy: Path | None) -> None:
+        self.summaries.append(summary)
+        if copy is not None and self.dry_run:
+            self.copies.append(copy)
+        if data is not None:
+            data = self._judge(summary, data)
+            if summary.status == "already_imported":
+                return
+            if data is None and summary.status == "pending" and trust_store.is_held(self.store, summary.sha256):
+                if not self.dry_run:
+                    discard(copy)  # held already: the first copy waits in cho-xac-nhan/
+                return
+        if copy is not None and not self.dry_run:
+            self._keep(summary, data, copy)
+        if data is not None:
+            self._apply(summary, data)
+
+    def _judge(self, summary: FileSummary, data):
+        """The sender as this PC knows it; None (with the status and reason set) when nothing is to be applied."""
+        store = self.store
+        earlier = find_import(store, summary.sha256)
+        verdict = judge_sender(
+            store,
+            data,
+            Path(summary.file).name,
+            summary.sha256 in self.approved_files,
+            note=not self.dry_run and earlier is None,
+        )
+        if earlier is not None:  # the very same file: nothing to do, its first copy is in the archive already
+            summary.status, summary.archive = "already_imported", earlier["archive_path"]
+            if not self.dry_run:
+                discard(data.path)  # this batch's copy
+            if isinstance(verdict, trust_store.Sender):  # what it would bring (its PC not revoked since)
+                data.sender = verdict
+                _fill(summary, merge_plan(store, data, verdict, self.seen))
+            return None
+        if isinstance(verdict, trust_store.Sender):
+            data.sender = verdict
+            return data
+        summary.status, summary.reason = verdict
+        return None
+
+    def _keep(self, summary: FileSummary, data, copy: Path) -> None:
+        """Every received file is kept: held ones wait for approval, refused ones apart, the others by month."""
+        if summary.status == "pending":
+            _hold(self.store, summary, copy, self.received / HELD_FOLDER)
+            return
+        copy = _archive(copy, self.month if data is not None else self.received / REFUSED_FOLDER)
+        summary.archive = str(copy)
+        if data is None:
+            _note_refusal(self.received / REFUSED_FOLDER, summary)
+
+    def _apply(self, summary: FileSummary, data) -> None:
+        store = self.store
+        if self.backup and not self.dry_run and self.backup_path is None:
+            self.backup_path = backup_now(store, "truoc-khi-nhan")  # before the batch's first write
+        try:
+            summary.plan_versions = _take_plan_versions(store, data, preview=self.dry_run)
+        except StoreError as exc:
+            summary.status, summary.reason = "refused", str(exc)
+            return
+        arguments = dict(
+            sha256=summary.sha256,
+            file_name=Path(summary.file).name,
+            archive_path=summary.archive,
+            person=self.person,
+            seen=self.seen,
+        )
+        try:
+            if self.dry_run:  # inside the caller's rolled-back transaction
+                result = apply_in_transaction(store, data, data.sender, **arguments)
+            else:
+                with write_transaction(store):
+                    result = apply_in_transaction(store, data, data.sender, **arguments)
+        except FileHeld as held:
+            summary.status, summary.reason = "pending", str(held)
+            if not self.dry_run and summary.archive:
+                _hold(store, summary, Path(summary.archive), self.received / HELD_FOLDER)
+            return
+        summary.status = "applied"
+        _fill(summary, result)
+        self.changed |= result.changed.get("figures", set())
+
+
+def _take_plan_versions(store: Store, data, preview: bool) -> int:
+    """Plan adjustments come to a PC only from the Văn phòng PC it approved (the relay): from any other sender they
+    are ignored. Returns how many are new here (taken in, unless this is a preview)."""
+    if not data.plan_versions or not data.sender.relay:
+        return 0
+    if preview:
+        held = {v["id"] for v in plan_versions(store)}
+        return sum(1 for v in data.plan_versions if v["id"] not in held)
+    return adopt_plan_versions(store, data.plan_versions)
 
 
 def _hold(store: Store, summary: FileSummary, copy: Path, folder: Path) -> None:
@@ -167,97 +306,6 @@ def _hold(store: Store, summary: FileSummary, copy: Path, folder: Path) -> None:
         path=str(kept),
         reason=summary.reason,
     )
-
-
-def _prepare(store: Store, source: Path, checking: Path, dry_run: bool, approved_files: frozenset[str]):
-    summary = FileSummary(file=str(source), status="refused", dry_run=dry_run)
-    try:
-        if not source.is_file():
-            raise FileNotFoundError(2, "không có tệp này")
-        copy, summary.sha256 = _copy_in(source, checking)
-    except OSError as exc:
-        summary.reason = f"Không đọc được tệp {source.name}: {exc.strerror or exc}."
-        return summary, None, None
-    try:
-        data = read_exchange_file(copy, store.plan, store.plan_sha256)
-    except ExchangeRefused as exc:
-        summary.reason = str(exc)
-        return summary, None, copy
-    summary.unit, summary.pc_id = data.unit, data.pc_id
-    earlier = find_import(store, summary.sha256)
-    verdict = judge_sender(
-        store, data, source.name, summary.sha256 in approved_files, note=not dry_run and earlier is None
-    )
-    if earlier is not None:  # the very same file: nothing to do, its first copy is in the archive already
-        summary.status, summary.archive = "already_imported", earlier["archive_path"]
-        discard(copy)
-        if not isinstance(verdict, trust_store.Sender):  # its PC revoked since: nothing to count
-            return summary, None, None
-        data.sender = verdict
-        return summary, data, None
-    if isinstance(verdict, trust_store.Sender):
-        data.sender = verdict
-    else:
-        summary.status, summary.reason = verdict
-        if summary.status == "refused":
-            return summary, None, copy
-        if summary.status == "pending" and trust_store.is_held(store, summary.sha256):
-            discard(copy)  # held already: the first copy waits in cho-xac-nhan/
-            return summary, None, None
-        return summary, None, copy
-    return summary, data, copy
-
-
-def _run(store: Store, prepared, month: Path | None, person: str) -> set:
-    changed: set = set()
-    seen: dict = {}  # working-database revision rows read so far: the next file reads only what is new to it
-    for summary, data, _copy in prepared:
-        if data is None:
-            continue
-        earlier = find_import(store, summary.sha256)
-        if earlier:
-            summary.status = "already_imported"
-            summary.archive = summary.archive or earlier["archive_path"]
-            _fill(summary, merge_plan(store, data, data.sender, seen))
-            continue
-        try:
-            summary.plan_versions = _take_plan_versions(store, data, preview=month is None)
-        except StoreError as exc:
-            summary.status, summary.reason = "refused", str(exc)
-            continue
-        arguments = dict(
-            sha256=summary.sha256,
-            file_name=Path(summary.file).name,
-            archive_path=summary.archive,
-            person=person,
-            seen=seen,
-        )
-        try:
-            if month is None:  # inside the caller's rolled-back transaction
-                result = apply_in_transaction(store, data, data.sender, **arguments)
-            else:
-                with write_transaction(store):
-                    result = apply_in_transaction(store, data, data.sender, **arguments)
-        except FileHeld as held:
-            summary.status, summary.reason = "pending", str(held)
-            if month is not None and summary.archive:
-                _hold(store, summary, Path(summary.archive), received_dir(store.path) / HELD_FOLDER)
-            continue
-        summary.status = "applied"
-        _fill(summary, result)
-        changed |= result.changed.get("figures", set())
-    return changed
-
-
-def _take_plan_versions(store: Store, data, preview: bool) -> int:
-    """Plan adjustments come to a PC only from the Văn phòng PC it approved (the relay): from any other sender they
-    are ignored. Returns how many are new here (taken in, unless this is a preview)."""
-    if not data.plan_versions or not data.sender.relay:
-        return 0
-    if preview:
-        held = {v["id"] for v in plan_versions(store)}
-        return sum(1 for v in data.plan_versions if v["id"] not in held)
-    return adopt_plan_versions(store, data.plan_versions)
 
 
 def _fill(summary: FileSummary, result) -> None:

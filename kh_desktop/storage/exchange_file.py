@@ -151,20 +151,46 @@ _row_text = _make_row_text()
 def rows_digest(conn: sqlite3.Connection, tables: list[str]) -> tuple[dict[str, int], str]:
     """Row counts per table and one sha256 over every row of `tables`, in rowid order.
 
-    Each table adds `table NAME\\n`, then each row its JSON array and `\\n` (a stable format: every sent file
+    Each table adds `table NAME\n`, then each row its JSON array and `\n` (a stable format: every sent file
     carries this hash in its manifest)."""
+    counts, sha, _kept = _read_rows(conn, tables, keep=frozenset())
+    return counts, sha
+
+
+def _read_rows(
+    conn: sqlite3.Connection, tables: list[str], keep: frozenset[str]
+) -> tuple[dict[str, int], str, dict[str, list[dict]]]:
+    """rows_digest, and in the same single read the rows of the `keep` tables as dicts (column name -> value), in
+    rowid order: a received file is hashed and read in one pass."""
     digest = hashlib.sha256()
     counts: dict[str, int] = {}
+    kept: dict[str, list[dict]] = {}
     encode = _row_text
     for table in sorted(tables):
         digest.update(f"table {table}\n".encode())
         count = 0
         cursor = conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
-        while rows := cursor.fetchmany(DIGEST_BATCH):
-            digest.update("".join([encode(row) + "\n" for row in rows]).encode())
-            count += len(rows)
+        names = [d[0] for d in cursor.description]
+        rows: list[dict] | None = kept.setdefault(table, []) if table in keep else None
+        while batch := cursor.fetchmany(DIGEST_BATCH):
+            digest.update("".join([encode(row) + "\n" for row in batch]).encode())
+            count += len(batch)
+            if rows is not None:
+                rows.extend([dict(zip(names, values, strict=True)) for values in batch])
         counts[table] = count
-    return counts, digest.hexdigest()
+    return counts, digest.hexdigest(), kept
+
+
+def _sqlite_order(value) -> tuple:
+    """A sort key that orders values as SQLite's ORDER BY does: NULL, numbers, text, BLOB (a hostile file may put
+    any of them in any column)."""
+    if value is None:
+        return (0, 0)
+    if isinstance(value, int | float):
+        return (1, value)
+    if isinstance(value, str):
+        return (2, value)
+    return (3, bytes(value))
 
 
 def data_tables(conn: sqlite3.Connection) -> list[str]:
@@ -405,25 +431,30 @@ def _read_checked(conn: sqlite3.Connection, path: Path, plan: Plan, plan_sha256:
     if version >= FIRST_SIGNED_SCHEMA:
         _check_signature(manifest)
     conn.row_factory = None
-    counts, sha = rows_digest(conn, data_tables(conn))
+    tables = data_tables(conn)
+    wanted = {t for kind in RECORD_KINDS for t in (kind.revisions_table, kind.current_table)} | {"plan_versions"}
+    counts, sha, rows = _read_rows(conn, tables, keep=frozenset(wanted & set(tables)))
     if counts != json.loads(manifest["row_counts"]) or sha != manifest["rows_sha256"]:
         raise ExchangeRefused(
             "Số dòng trong tệp không khớp với phần kê khai: tệp đã bị sửa hoặc hỏng khi chép. Hãy xin gửi lại."
         )
     data = ExchangeData(path, manifest, version)
     for kind in RECORD_KINDS:
-        if not _has_table(conn, kind.revisions_table):
+        if kind.revisions_table not in rows:
             continue
-        rows = _dicts(conn, f'SELECT * FROM "{kind.revisions_table}" ORDER BY pc_id, pc_revision')
-        for row in rows:
-            if row["pc_id"] == manifest["pc_id"] and row["pc_revision"] > manifest["pc_revision"]:
+        revisions = sorted(
+            rows[kind.revisions_table], key=lambda r: (_sqlite_order(r["pc_id"]), _sqlite_order(r["pc_revision"]))
+        )
+        for row in revisions:  # a number that is not one is refused with its row (exchange_merge._row_refusal)
+            number = row["pc_revision"]
+            if row["pc_id"] == manifest["pc_id"] and type(number) is int and number > manifest["pc_revision"]:
                 raise ExchangeRefused("Tệp có số liệu mới hơn mốc phiên bản đã kê khai: tệp đã bị sửa.")
-        data.revisions[kind.name] = rows
-        data.heads[kind.name] = _dicts(conn, f'SELECT * FROM "{kind.current_table}"')
-    if _has_table(conn, "plan_versions"):  # schema 5: the plan adjustments the sending PC holds
+        data.revisions[kind.name] = revisions
+        data.heads[kind.name] = rows[kind.current_table]
+    if "plan_versions" in rows:  # schema 5: the plan adjustments the sending PC holds
         data.plan_versions = [
             {**row, "date": row["decided_on"], "changes": json.loads(row["changes"])}
-            for row in _dicts(conn, "SELECT * FROM plan_versions ORDER BY version")
+            for row in sorted(rows["plan_versions"], key=lambda r: _sqlite_order(r["version"]))
         ]
     return data
 
@@ -441,13 +472,6 @@ def _check_signature(manifest: dict) -> None:
             "Chữ ký của tệp không khớp với nội dung hoặc với mã máy ghi trong tệp: tệp đã bị sửa sau khi gửi, "
             "hoặc bị làm giả. Tệp không được nhận; hãy xin đơn vị gửi lại."
         )
-
-
-def _dicts(conn: sqlite3.Connection, sql: str) -> list[dict]:
-    """Rows as dicts (column name -> value): twice as fast as dict(sqlite3.Row) for a file's thousands of rows."""
-    cursor = conn.execute(sql)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, values, strict=True)) for values in cursor]
 
 
 def _plan_body_sha256(body) -> str | None:

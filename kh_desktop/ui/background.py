@@ -11,7 +11,7 @@ from __future__ import annotations
 import traceback
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 
@@ -59,12 +59,21 @@ class _Watcher(QObject):
         super().__init__(dialog)
         self.job, self.dialog, self.title = job, dialog, title
         self.on_done, self.on_error, self.parent_widget = on_done, on_error, parent
+        self._in_set_value = False
 
     @Slot(int, str)
     def progressed(self, percent: int, text: str) -> None:
-        self.dialog.setValue(percent)
+        if self.job not in _running or self._in_set_value:
+            return  # finished already, or a report that came while the dialog was being updated: the next one will do
         if text:
             self.dialog.setLabelText(text)
+        # setValue of a modal progress dialog handles pending events itself, the job's "finished" among them:
+        # finishing (which closes the dialog and may open another) waits until setValue has returned.
+        self._in_set_value = True
+        try:
+            self.dialog.setValue(percent)
+        finally:
+            self._in_set_value = False
 
     @Slot()
     def cancel(self) -> None:
@@ -77,11 +86,17 @@ class _Watcher(QObject):
 
     @Slot(object)
     def finished(self, result) -> None:
+        if self._in_set_value:
+            QTimer.singleShot(0, lambda: self.finished(result))
+            return
         self._finish()
         self.on_done(result)
 
     @Slot(str)
     def failed(self, message: str) -> None:
+        if self._in_set_value:
+            QTimer.singleShot(0, lambda: self.failed(message))
+            return
         self._finish()
         if not message:  # cancelled: nothing to say
             return

@@ -68,13 +68,17 @@ def _message(parent: QWidget, title: str, text: str, icon=QMessageBox.Icon.Infor
     return box
 
 
-def _receive_labelled(db: Path, files: list[str], **options) -> tuple[ReceiveResult, dict[str, str]]:
-    """Receive (or, with dry_run, preview) `files` with a Store of this thread's own; the units' display names."""
+def _receive_labelled(db: Path, files: list[str], progress, **options) -> tuple[ReceiveResult, dict[str, str]]:
+    """Receive (or, with dry_run, preview) `files` with a Store of this thread's own; the units' display names.
+    The progress dialog names each file as it is done (a city office receives a hundred at once)."""
     from ..exchange.receive import receive_files
     from ..storage.trust_store import unit_name as unit_label
 
+    def file_done(done: int, total: int, name: str) -> None:
+        progress(10 + 85 * done // total, f"Đã xử lý {done}/{total} tệp: {name}")
+
     with Store.open(db) as store:
-        result = receive_files(store, [Path(f) for f in files], **options)
+        result = receive_files(store, [Path(f) for f in files], progress=file_done, **options)
         labels = {s.unit: unit_label(store, s.unit) for s in result.summaries}
     return result, labels
 
@@ -141,7 +145,7 @@ class ExchangeActions(QObject):
 
         def work(progress):
             progress(10, "Đang kiểm tra các tệp…")
-            return _receive_labelled(db, files, dry_run=True)
+            return _receive_labelled(db, files, progress, dry_run=True)
 
         def done(outcome) -> None:
             result, labels = outcome
@@ -160,7 +164,7 @@ class ExchangeActions(QObject):
 
         def work(progress):
             progress(10, "Đang sao lưu và nhận số liệu…")
-            return _receive_labelled(db, files, person=person)
+            return _receive_labelled(db, files, progress, person=person)
 
         def done(outcome) -> None:
             result, labels = outcome
