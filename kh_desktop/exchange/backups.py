@@ -64,14 +64,6 @@ def _backup(conn: sqlite3.Connection, db_path: Path, reason: str, keep: int) -> 
     return dest
 
 
-def startup_backup(store: Store) -> Path | None:
-    """The backup taken at each start; never stops the program from starting."""
-    try:
-        return backup_now(store, "khoi-dong")
-    except StoreError:
-        return None
-
-
 def startup_backup_in_background(db_path: Path) -> threading.Thread:
     """The start-up backup on a thread of its own, through its own read-only connection, so that the window
     answers while the copy is written, flushed and checked (seconds on an old PC's hard disk with an antivirus

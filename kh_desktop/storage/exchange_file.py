@@ -151,7 +151,7 @@ _row_text = _make_row_text()
 def rows_digest(conn: sqlite3.Connection, tables: list[str]) -> tuple[dict[str, int], str]:
     """Row counts per table and one sha256 over every row of `tables`, in rowid order.
 
-    Each table adds `table NAME\n`, then each row its JSON array and `\n` (a stable format: every sent file
+    Each table adds `table NAME\\n`, then each row its JSON array and `\\n` (a stable format: every sent file
     carries this hash in its manifest)."""
     counts, sha, _kept = _read_rows(conn, tables, keep=frozenset())
     return counts, sha
