@@ -7,7 +7,13 @@ import threading
 
 import pytest
 
-from kh_desktop.exchange.backups import backup_now, list_backups, restore, startup_backup_in_background
+from kh_desktop.exchange.backups import (
+    _STARTUP_BACKUPS,
+    backup_now,
+    list_backups,
+    restore,
+    startup_backup_in_background,
+)
 from kh_desktop.exchange.folders import backups_dir
 from kh_desktop.storage.files import StoreError, copy_role
 from kh_desktop.storage.store import Store
@@ -75,3 +81,19 @@ def test_startup_backup_that_cannot_be_written_stops_nothing(store, monkeypatch)
     assert raised == [] and list_backups(store.path) == []
     store.record("1", "2026", "5")
     assert store.figure("1", "2026").value == 5.0
+
+
+def test_restore_waits_for_the_start_up_backup(tmp_path, plan_text):
+    """A restore chosen as soon as the window opens waits for the start-up backup's connection to be gone (Windows
+    would refuse to move the file it holds open), then replaces the file."""
+    path = tmp_path / "kh.sqlite"
+    with Store.create(path, plan_text) as store:
+        store.record("1", "2026", "5")
+        copy = backup_now(store)
+        store.record("1", "2026", "9")
+        plan_sha = store.plan_sha256
+    thread = startup_backup_in_background(path)
+    restore(path, copy, plan_sha)
+    assert not thread.is_alive() and path.resolve() not in _STARTUP_BACKUPS
+    with Store.open(path) as store:
+        assert store.figure("1", "2026").value == 5.0

@@ -70,8 +70,21 @@ def startup_backup_in_background(db_path: Path) -> threading.Thread:
     reading every new file). A figure saved meanwhile waits for the copy's read lock or comes after it: the copy
     is one consistent state of the file either way. The caller joins the thread before the program ends."""
     thread = threading.Thread(target=_startup_backup_of, args=(Path(db_path),), name="sao-luu-khoi-dong")
+    _STARTUP_BACKUPS[Path(db_path).resolve()] = thread
     thread.start()
     return thread
+
+
+def wait_for_startup_backup(db_path: Path) -> None:
+    """Let the start-up backup of `db_path`, if one is running, finish: before the program ends (a copy cut short
+    is thrown away) and before a restore replaces the file (Windows refuses to move a file another connection
+    holds open)."""
+    thread = _STARTUP_BACKUPS.pop(Path(db_path).resolve(), None)
+    if thread is not None:
+        thread.join()
+
+
+_STARTUP_BACKUPS: dict[Path, threading.Thread] = {}  # database -> its start-up backup, until waited for
 
 
 def _startup_backup_of(db_path: Path) -> None:
@@ -139,6 +152,7 @@ def restore(db_path: Path, backup: Path, plan_sha256: str | None = None) -> Path
     The current file (and a leftover journal) is moved into sao-luu/ first, never deleted."""
     db_path, backup = Path(db_path), Path(backup)
     check_backup(backup, plan_sha256)
+    wait_for_startup_backup(db_path)
     folder = backups_dir(db_path)
     temporary = db_path.with_name(db_path.name + ".khoi-phuc.partial")
     try:

@@ -184,14 +184,13 @@ def run_app(args) -> int:
     ini = os.environ.get("KH_SETTINGS_INI") or portable_settings_path()
     settings = QSettings(str(ini), QSettings.Format.IniFormat) if ini else QSettings(ORGANIZATION, APPLICATION)
     window = MainWindow(service, settings)
-    backups: list = []  # the start-up backup's thread
     try:
         if snapshot_dir is not None:
             return take_snapshots(app, window, snapshot_dir)
         install_error_hook(window)
         window.show()
         # A checked, rotated copy in sao-luu/ at each start, on a thread of its own once the window is shown.
-        QTimer.singleShot(0, lambda: backups.append(_start_backup(service.store.path)))
+        QTimer.singleShot(0, lambda: _start_backup(service.store.path))
         if os.environ.get("KH_EXIT_WHEN_SHOWN") == "1":
             # Start-up measurements (benchmarks, packaging checks): leave once the shown window's first
             # events (show, expose, paint) have been handled.
@@ -201,8 +200,9 @@ def run_app(args) -> int:
         window.close()
         window.deleteLater()
         QCoreApplication.sendPostedEvents(None, 0)
-        for thread in backups:
-            thread.join()  # a copy cut short would be thrown away: let it finish
+        from ..exchange.backups import wait_for_startup_backup
+
+        wait_for_startup_backup(store.path)
         store.close()
 
 
@@ -215,10 +215,10 @@ def _leave_when_shown(app: QApplication) -> None:
     app.quit()
 
 
-def _start_backup(db_path: Path):
+def _start_backup(db_path: Path) -> None:
     from ..exchange.backups import startup_backup_in_background
 
-    return startup_backup_in_background(db_path)
+    startup_backup_in_background(db_path)
 
 
 def take_snapshots(app: QApplication, window, directory: Path) -> int:
