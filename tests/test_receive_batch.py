@@ -84,3 +84,44 @@ def test_a_row_with_a_text_revision_number_is_refused_alone(office, tmp_path):
     assert summary.status == "applied", summary.reason
     assert [r["reason"] for r in summary.refused] == ["mã máy hoặc số phiên bản không hợp lệ"]
     assert (value(office.vp, codes[0], "2026"), value(office.vp, codes[1], "2026")) == (11.0, None)
+
+
+def test_asked_to_stop_after_a_file_it_stops_there(office):
+    """ "Hủy" in the window while receiving: the files already handled stay received, whole; the others are not
+    touched (no copy in the checking folder), the result says so, and the same batch received again brings them."""
+    sent = _unit_files(office)
+    files = [path for path, _, _ in sent]
+    result = receive_files(office.vp, files, progress=lambda done, total, name: done < 2)
+    assert result.stopped and [s.status for s in result.summaries] == ["applied", "applied"]
+    assert [value(office.vp, code, "2026") for _, code, _ in sent] == [sent[0][2], sent[1][2], None]
+    assert list((received_dir(office.vp.path) / CHECKING_FOLDER).iterdir()) == []
+    again = receive_files(office.vp, files)
+    assert not again.stopped and [s.status for s in again.summaries] == ["already_imported"] * 2 + ["applied"]
+    assert value(office.vp, sent[2][1], "2026") == sent[2][2]
+
+
+def test_the_window_stops_a_receive_but_drops_a_whole_preview(office):
+    """The window's "Hủy" (background.Cancelled from its progress): a receive stops after the file in hand and
+    reports what it received; a preview is dropped whole, nothing kept."""
+    from kh_desktop.ui.background import Cancelled
+    from kh_desktop.ui.exchange_actions import _receive_labelled
+
+    sent = _unit_files(office)
+    files = [str(path) for path, _, _ in sent]
+
+    def cancelled_after(reports: int):
+        said = []
+
+        def progress(percent: int, text: str = "") -> None:
+            said.append(text)
+            if len(said) > reports:
+                raise Cancelled()
+
+        return progress
+
+    with pytest.raises(Cancelled):
+        _receive_labelled(office.vp.path, files, cancelled_after(0), dry_run=True)
+    assert list((received_dir(office.vp.path) / CHECKING_FOLDER).iterdir()) == []
+    result, labels = _receive_labelled(office.vp.path, files, cancelled_after(1), person="Văn phòng")
+    assert result.stopped and [s.status for s in result.summaries] == ["applied", "applied"]
+    assert labels[UNITS[0]] and value(office.vp, sent[2][1], "2026") is None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -70,9 +70,10 @@ class FileSummary:
 
 @dataclass
 class ReceiveResult:
-    summaries: list[FileSummary]
+    summaries: list[FileSummary]  # one per file handled, in order (fewer than given when stopped)
     change: Change
     backup: Path | None = None
+    stopped: bool = False  # progress() asked to stop: the files after the last summary were not touched
 
 
 def _copy_in(source: Path, folder: Path) -> tuple[Path, str]:
@@ -105,7 +106,7 @@ def receive_files(
     person: str = "",
     backup: bool = True,
     approved_files: frozenset[str] = frozenset(),
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: Callable[[int, int, str], bool | None] | None = None,
 ) -> ReceiveResult:
     """Check every file, and apply each good one in its own transaction, in the order given.
 
@@ -114,7 +115,8 @@ def receive_files(
     unsigned file of an earlier release, unless its sha256 is in `approved_files`) is held in
     so-lieu-nhan/cho-xac-nhan/ with status "pending", nothing applied. With dry_run nothing is kept: the whole
     batch is applied inside one transaction that is rolled back, so the preview counts are exactly what applying
-    would do (files in order, each seeing the previous). `progress(done, total, file name)` after each file."""
+    would do (files in order, each seeing the previous). `progress(done, total, file name)` after each file; if it
+    returns False the files after that one are left untouched (`stopped`), each file before it whole."""
     receiver = _Receiver(store, dry_run, person, backup, approved_files)
     sources = [Path(name) for name in files]
     check = partial(
@@ -124,18 +126,22 @@ def receive_files(
         plan_sha256=store.plan_sha256,
         dry_run=dry_run,
     )
+    checked_files = _checked_ahead(sources, check)
+    stopped = False
     try:
         with write_transaction(store, rollback=True) if dry_run else nullcontext():
-            for done, checked in enumerate(_checked_ahead(sources, check), start=1):
+            for done, checked in enumerate(checked_files, start=1):
                 receiver.take(*checked)
-                if progress is not None:
-                    progress(done, len(sources), Path(checked[0].file).name)
+                if progress is not None and progress(done, len(sources), Path(checked[0].file).name) is False:
+                    stopped = done < len(sources)
+                    break
     finally:
+        checked_files.close()  # a file checked ahead and not handled leaves no copy
         if dry_run:
             for copy in receiver.copies:
                 discard(copy)
     change = Change(frozenset(receiver.changed), store.revision, ChangeKind.EXCHANGE)
-    return ReceiveResult(receiver.summaries, change, receiver.backup_path)
+    return ReceiveResult(receiver.summaries, change, receiver.backup_path, stopped)
 
 
 def _check(source: Path, checking: Path, plan: Plan, plan_sha256: str, dry_run: bool) -> tuple:
@@ -158,7 +164,7 @@ def _check(source: Path, checking: Path, plan: Plan, plan_sha256: str, dry_run: 
     return summary, data, copy
 
 
-def _checked_ahead(sources: list[Path], check: Callable[[Path], tuple]) -> Iterator[tuple]:
+def _checked_ahead(sources: list[Path], check: Callable[[Path], tuple]) -> Generator[tuple, None, None]:
     """check(source) of each source in order, the next one running on a worker thread while the caller handles the
     one before it. A copy checked but never handed over (the caller stopped) is removed."""
     if not sources:
@@ -170,7 +176,7 @@ def _checked_ahead(sources: list[Path], check: Callable[[Path], tuple]) -> Itera
             ahead = pool.submit(check, following)
             try:
                 yield checked
-            except GeneratorExit:  # the caller stopped (a failed write): the file checked meanwhile is not kept
+            except GeneratorExit:  # the caller stopped (asked to, or a write failed): the file checked meanwhile goes
                 _discard_checked(ahead)
                 raise
         yield ahead.result()

@@ -27,7 +27,7 @@ from ..domain.merge import PREVIEW_STATUS_LABELS, RECEIVE_STATUS_LABELS
 from ..domain.numbers import format_number
 from ..storage.files import StoreError
 from ..storage.store import Change, Store
-from .background import run_in_background
+from .background import Cancelled, run_in_background
 from .screen_fit import fit_dialog
 
 # The exchange code (receive, send, backups, the receipt) loads when a menu entry is first used, not at start.
@@ -70,12 +70,20 @@ def _message(parent: QWidget, title: str, text: str, icon=QMessageBox.Icon.Infor
 
 def _receive_labelled(db: Path, files: list[str], progress, **options) -> tuple[ReceiveResult, dict[str, str]]:
     """Receive (or, with dry_run, preview) `files` with a Store of this thread's own; the units' display names.
-    The progress dialog names each file as it is done (a city office receives a hundred at once)."""
+    The progress dialog names each file as it is done (a city office receives a hundred at once). "Hủy" drops a
+    preview; while receiving, it stops after the file in hand (each file is applied whole or not at all) and the
+    person is told which files were received."""
     from ..exchange.receive import receive_files
     from ..storage.trust_store import unit_name as unit_label
 
-    def file_done(done: int, total: int, name: str) -> None:
-        progress(10 + 85 * done // total, f"Đã xử lý {done}/{total} tệp: {name}")
+    def file_done(done: int, total: int, name: str) -> bool:
+        try:
+            progress(10 + 85 * done // total, f"Đã xử lý {done}/{total} tệp: {name}")
+        except Cancelled:
+            if options.get("dry_run"):
+                raise
+            return False
+        return True
 
     with Store.open(db) as store:
         result = receive_files(store, [Path(f) for f in files], progress=file_done, **options)
@@ -171,6 +179,11 @@ class ExchangeActions(QObject):
             self.last_result = result
             self.service.notify(result.change)
             lines = []
+            if result.stopped:
+                lines.append(
+                    f"Đã dừng theo yêu cầu sau {format_number(len(result.summaries), 0)}/{format_number(len(files), 0)} "
+                    "tệp. Các tệp sau chưa được nhận: chọn lại cả đợt để nhận tiếp (tệp đã nhận sẽ được bỏ qua).\n"
+                )
             for s in result.summaries:
                 who = labels.get(s.unit) or ""
                 head = f"• {Path(s.file).name}{' — ' + who if who else ''}: {DONE_TEXT[s.status]}"
