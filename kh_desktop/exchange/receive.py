@@ -19,6 +19,7 @@ from ..storage.exchange_store import (
     ExchangeRefused,
     FileHeld,
     apply_in_transaction,
+    check_exchange_file,
     find_import,
     merge_plan,
     read_exchange_file,
@@ -110,8 +111,8 @@ def receive_files(
 ) -> ReceiveResult:
     """Check every file, and apply each good one in its own transaction, in the order given.
 
-    Each file is copied in, hashed, checked and read on a worker thread while the file before it is applied, so at
-    most two files' rows are in memory at once whatever the batch. A file whose PC this PC has not approved (or an
+    Each file is copied in, hashed and checked on a worker thread while the file before it is applied, then read
+    (hashed and read in one pass) and applied: one file's rows are in memory at a time, whatever the batch. A file whose PC this PC has not approved (or an
     unsigned file of an earlier release, unless its sha256 is in `approved_files`) is held in
     so-lieu-nhan/cho-xac-nhan/ with status "pending", nothing applied. With dry_run nothing is kept: the whole
     batch is applied inside one transaction that is rolled back, so the preview counts are exactly what applying
@@ -119,20 +120,15 @@ def receive_files(
     returns False the files after that one are left untouched (`stopped`), each file before it whole."""
     receiver = _Receiver(store, dry_run, person, backup, approved_files)
     sources = [Path(name) for name in files]
-    check = partial(
-        _check,
-        checking=receiver.received / CHECKING_FOLDER,
-        plan=store.plan,
-        plan_sha256=store.plan_sha256,
-        dry_run=dry_run,
-    )
+    check = partial(_copy_and_check, checking=receiver.received / CHECKING_FOLDER, dry_run=dry_run)
+    plan, plan_sha256 = store.plan, store.plan_sha256  # every file is checked against the plan in force at the start
     checked_files = _checked_ahead(sources, check)
     stopped = False
     try:
         with write_transaction(store, rollback=True) if dry_run else nullcontext():
-            for done, checked in enumerate(checked_files, start=1):
-                receiver.take(*checked)
-                if progress is not None and progress(done, len(sources), Path(checked[0].file).name) is False:
+            for done, (summary, version, copy) in enumerate(checked_files, start=1):
+                receiver.take(summary, _read(summary, version, copy, plan, plan_sha256), copy)
+                if progress is not None and progress(done, len(sources), Path(summary.file).name) is False:
                     stopped = done < len(sources)
                     break
     finally:
@@ -144,9 +140,11 @@ def receive_files(
     return ReceiveResult(receiver.summaries, change, receiver.backup_path, stopped)
 
 
-def _check(source: Path, checking: Path, plan: Plan, plan_sha256: str, dry_run: bool) -> tuple:
-    """What needs no database: the file copied into a folder the program owns (hashed on the way), checked and
-    read. Runs on the worker thread: touches neither the store nor anything of the window."""
+def _copy_and_check(source: Path, checking: Path, dry_run: bool) -> tuple[FileSummary, int | None, Path | None]:
+    """The file copied into a folder the program owns (hashed on the way, flushed) and checked as far as needs no
+    plan and reads no row (check_exchange_file): the disk's and SQLite's work, which runs on the worker thread while
+    the file before it is applied (touching neither the store nor the window). Returns its schema version, None if
+    it is refused (the reason in the summary)."""
     summary = FileSummary(file=str(source), status="refused", dry_run=dry_run)
     try:
         if not source.is_file():
@@ -156,12 +154,23 @@ def _check(source: Path, checking: Path, plan: Plan, plan_sha256: str, dry_run: 
         summary.reason = f"Không đọc được tệp {source.name}: {exc.strerror or exc}."
         return summary, None, None
     try:
-        data = read_exchange_file(copy, plan, plan_sha256)
+        return summary, check_exchange_file(copy), copy
     except ExchangeRefused as exc:
         summary.reason = str(exc)
         return summary, None, copy
+
+
+def _read(summary: FileSummary, version: int | None, copy: Path | None, plan: Plan, plan_sha256: str):
+    """The rows of a checked file (hashed and read in one pass), or None if it is refused."""
+    if version is None or copy is None:
+        return None
+    try:
+        data = read_exchange_file(copy, plan, plan_sha256, version)
+    except ExchangeRefused as exc:
+        summary.reason = str(exc)
+        return None
     summary.unit, summary.pc_id = data.unit, data.pc_id
-    return summary, data, copy
+    return data
 
 
 def _checked_ahead(sources: list[Path], check: Callable[[Path], tuple]) -> Generator[tuple, None, None]:

@@ -10,7 +10,8 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -316,12 +317,14 @@ class ExchangeData:
         return self.manifest["pc_id"]
 
 
-def read_exchange_file(path: Path, plan: Plan, plan_sha256: str) -> ExchangeData:
-    """Check a file we do not trust and read its rows; raise ExchangeRefused (Vietnamese) at the first problem.
+def check_exchange_file(path: Path) -> int:
+    """The checks of a file we do not trust that need no plan and read no row: its size, that it is SQLite, ours,
+    of a schema this program reads, and sound (integrity_check). Returns its schema version; raises
+    ExchangeRefused (Vietnamese) at the first problem. Mostly SQLite's and the disk's work: a receive runs it for
+    the next file on a worker thread while the current one is applied.
 
     `path` must be a copy in a folder the program owns: it is opened read-only, with no journal lookups."""
     path = Path(path)
-    name = path.name
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -349,20 +352,41 @@ def read_exchange_file(path: Path, plan: Plan, plan_sha256: str) -> ExchangeData
         raise ExchangeRefused(
             "Đây là tệp dữ liệu làm việc, không phải tệp gửi số liệu. Hãy dùng chức năng Gửi số liệu."
         )
+    with _untrusted(path) as conn:
+        problems = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
+    if problems != ["ok"]:
+        raise ExchangeRefused("Tệp bị hỏng hoặc bị cắt cụt khi chép (kiểm tra toàn vẹn không đạt). Hãy xin gửi lại.")
+    return version
+
+
+def read_exchange_file(path: Path, plan: Plan, plan_sha256: str, version: int | None = None) -> ExchangeData:
+    """Check a file we do not trust and read its rows; raise ExchangeRefused (Vietnamese) at the first problem.
+    `version`: what check_exchange_file returned for this very file (its checks are then not made again)."""
+    path = Path(path)
+    if version is None:
+        version = check_exchange_file(path)
+    with _untrusted(path) as conn:
+        try:
+            return _read_checked(conn, path, plan, plan_sha256, version)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ExchangeRefused(f"Nội dung tệp {path.name} không đúng cấu trúc ({exc}).") from exc
+
+
+@contextmanager
+def _untrusted(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to a file we do not trust, its SQLite errors told in Vietnamese."""
     try:
         conn = _open_untrusted(path)
     except sqlite3.Error as exc:
         raise ExchangeRefused(f"Tệp bị hỏng, không mở được ({exc}).") from exc
     try:
-        return _read_checked(conn, path, plan, plan_sha256, version)
+        yield conn
     except sqlite3.Error as exc:
         if "interrupted" in str(exc):
             raise ExchangeRefused("Tệp đòi hỏi xử lý bất thường (có thể là tệp độc hại); đã dừng đọc.") from exc
         raise ExchangeRefused(
             "Tệp bị hỏng hoặc bị cắt cụt khi chép nên không đọc được. Hãy xin đơn vị gửi lại tệp."
         ) from exc
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ExchangeRefused(f"Nội dung tệp {name} không đúng cấu trúc ({exc}).") from exc
     finally:
         conn.close()
 
@@ -391,9 +415,6 @@ def _open_untrusted(path: Path) -> sqlite3.Connection:
 
 
 def _read_checked(conn: sqlite3.Connection, path: Path, plan: Plan, plan_sha256: str, version: int) -> ExchangeData:
-    problems = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
-    if problems != ["ok"]:
-        raise ExchangeRefused("Tệp bị hỏng hoặc bị cắt cụt khi chép (kiểm tra toàn vẹn không đạt). Hãy xin gửi lại.")
     found = {tuple(r) for r in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")}
     if not any(r[0] == "table" and r[1] == MANIFEST_TABLE for r in found):
         raise ExchangeRefused(
