@@ -28,6 +28,8 @@ def test_benchmarks_run_and_write_results(tmp_path):
             "benchmarks.run",
             "--runs",
             "1",
+            "--launches",
+            "1",
             "--communes",
             "2",
             "--out",
