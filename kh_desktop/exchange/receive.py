@@ -112,9 +112,9 @@ def receive_files(
     """Check every file, and apply each good one in its own transaction, in the order given.
 
     Each file is copied in, hashed and checked on a worker thread while the file before it is applied, then read
-    (hashed and read in one pass) and applied: one file's rows are in memory at a time, whatever the batch. A file whose PC this PC has not approved (or an
-    unsigned file of an earlier release, unless its sha256 is in `approved_files`) is held in
-    so-lieu-nhan/cho-xac-nhan/ with status "pending", nothing applied. With dry_run nothing is kept: the whole
+    (hashed and read in one pass) and applied: one file's rows are in memory at a time, whatever the batch. A file
+    whose PC this PC has not approved (or an unsigned file of an earlier release, unless its sha256 is in
+    `approved_files`) is held in so-lieu-nhan/cho-xac-nhan/ with status "pending", nothing applied. With dry_run nothing is kept: the whole
     batch is applied inside one transaction that is rolled back, so the preview counts are exactly what applying
     would do (files in order, each seeing the previous). `progress(done, total, file name)` after each file; if it
     returns False the files after that one are left untouched (`stopped`), each file before it whole."""
