@@ -59,12 +59,14 @@ def zip_bytes(folder: Path) -> int:
         return out.stat().st_size
 
 
-def launch_times(command: list[str], env: dict, cwd: Path | None = None) -> tuple[float, float]:
+def launch_times(command: list[str], env: dict, cwd: Path | None = None, tab: str = "summary") -> tuple[float, float]:
     """(launch → window shown, launch → process gone), in seconds. The program and the floor write the moment
     their window was shown to KH_SHOWN_AT (they run with KH_EXIT_WHEN_SHOWN=1); the tear-down after it, which
-    nobody waits for at start, is in the second figure only."""
-    if "KH_SETTINGS_INI" in env:  # the same settings at each launch (the window saves its own at exit)
-        Path(env["KH_SETTINGS_INI"]).write_text("[window]\ntab=summary\n", encoding="utf-8")
+    nobody waits for at start, is in the second figure only. The window's settings file (KH_SETTINGS_INI) is
+    written again before each launch, since the window saves its own at exit: it opens on `tab` ("summary" or a
+    unit id), nothing else remembered."""
+    if "KH_SETTINGS_INI" in env:
+        Path(env["KH_SETTINGS_INI"]).write_text(f"[window]\ntab={tab}\n", encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="kh-shown-") as scratch:
         shown_file = Path(scratch) / "shown"
         env = dict(env, KH_SHOWN_AT=str(shown_file))

@@ -172,24 +172,18 @@ def load_average() -> float | None:
 # ---- start-up ------------------------------------------------------------------------------------------
 
 
-def settings_file(folder: Path, tab: str) -> Path:
-    """The window's settings for a launch: which tab it opens on ("summary" or a unit id), nothing else remembered.
-    Written again before each launch (the window saves its own at exit), so every launch starts alike."""
-    path = folder / f"settings-{tab}.ini"
-    path.write_text(f"[window]\ntab={tab}\n", encoding="utf-8")
-    return path
-
-
 def bench_startup(work: Path, runs: int, db: Path, tab: str = "summary") -> Result:
-    settings = work / f"startup-{tab}"
-    settings.mkdir(exist_ok=True)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KH_EXIT_WHEN_SHOWN="1")
+    settings = work / f"settings-{tab}.ini"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", KH_EXIT_WHEN_SHOWN="1", KH_SETTINGS_INI=str(settings))
     ours = [sys.executable, "-m", "kh_desktop", "--db", str(db)]
     floor = [sys.executable, str(HERE / "floor_window.py")]
 
     def launch(command: list[str]) -> tuple[float, float]:
-        env["KH_SETTINGS_INI"] = str(settings_file(settings, tab))
-        return launch_times(command, env, ROOT)
+        times = launch_times(command, env, ROOT, tab)
+        # The window remembers its tab at exit: it must have been the one asked for.
+        if command is ours and f"tab={tab}" not in settings.read_text(encoding="utf-8"):
+            raise RuntimeError(f"the window did not open on the tab {tab}:\n{settings.read_text(encoding='utf-8')}")
+        return times
 
     if tab == "summary":
         result = Result(
