@@ -159,11 +159,15 @@ _DIRECTION_READ = (
 )
 
 
-def read_aggregation(text) -> str:
+def _key_of(text, table: tuple) -> str | None:
+    """The key of the first group of `table` one of whose words the cell holds (accents and case aside)."""
     folded = fold(text or "")
-    for words, key in _AGGREGATION_READ:
-        if any(w in folded for w in words):
-            return key
+    return next((key for words, key in table if any(w in folded for w in words)), None)
+
+
+def read_aggregation(text) -> str:
+    if key := _key_of(text, _AGGREGATION_READ):
+        return key
     raise AnnexError(
         f"Không rõ cách tính “{text}”: ghi “{AGGREGATION_WORDS['flow']}”, “{AGGREGATION_WORDS['level']}” "
         f"hoặc “{AGGREGATION_WORDS['none']}”."
@@ -171,10 +175,8 @@ def read_aggregation(text) -> str:
 
 
 def read_direction(text) -> str:
-    folded = fold(text or "")
-    for words, key in _DIRECTION_READ:
-        if any(w in folded for w in words):
-            return key
+    if key := _key_of(text, _DIRECTION_READ):
+        return key
     raise AnnexError(
         f"Không rõ chiều đánh giá “{text}”: ghi “{DIRECTION_WORDS['higher']}” hoặc “{DIRECTION_WORDS['lower']}”."
     )

@@ -109,6 +109,16 @@ def _repeat_header(row) -> None:
     tr_pr.append(cant_split)
 
 
+def _table_with_header(doc, heads: list[str]):
+    """A ruled table whose first row holds `heads` in bold, repeated at the top of every page."""
+    table = doc.add_table(rows=1, cols=len(heads))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, heads, strict=True):
+        _cell_text(cell, text, bold=True)
+    _repeat_header(table.rows[0])
+    return table
+
+
 def _widths(table, widths_cm: list[float]) -> None:
     """Fixed column widths, written both in the table grid (LibreOffice reads it) and in each cell (Word)."""
     from docx.oxml import OxmlElement
@@ -176,11 +186,7 @@ def _period_table(doc, content: ReportContent, body_cm: float) -> None:
         "Ghi chú",
     ]
     shares = [7, 22, 8, 9, 10, 10, 10, 9, 15]
-    table = doc.add_table(rows=1, cols=len(heads))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, heads, strict=True):
-        _cell_text(cell, text, bold=True)
-    _repeat_header(table.rows[0])
+    table = _table_with_header(doc, heads)
     for r in content.rows:
         cells = table.add_row().cells
         values = [
@@ -208,11 +214,7 @@ def _review_table(doc, content: ReportContent, body_cm: float, final_year: int) 
     if show_final:
         heads.append(f"Chỉ tiêu năm {final_year}")
     heads.append(f"Cần đạt đến năm {final_year}")
-    table = doc.add_table(rows=1, cols=len(heads))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, heads, strict=True):
-        _cell_text(cell, text, bold=True)
-    _repeat_header(table.rows[0])
+    table = _table_with_header(doc, heads)
     for r in content.rows:
         values = [r.stt, r.name, r.measure]
         for c in r.years:

@@ -23,7 +23,7 @@ from ..domain.evaluation import (
 from ..domain.periods import Period, format_timestamp
 from ..storage.store import ChangeKind, Store
 from .store_service import StoreService
-from .table_setup import RowListModel, setup_row_table
+from .table_setup import ANSWERED_ROLES, UNIT_ROLE, RowListModel, setup_row_table
 from .task_summary import TaskSummaryView
 from .ui_memory import apply_splitter, save_splitter
 from .verdict_style import CHART_COLOURS
@@ -31,19 +31,6 @@ from .verdict_style import CHART_COLOURS
 COL_UNIT, COL_COUNT = 0, 1
 COL_VERDICT_FIRST = 2  # exceeded, met, not met, no data
 COL_ENTERED, COL_LAST = 6, 7
-UNIT_ROLE = Qt.ItemDataRole.UserRole + 1
-# The roles these tables answer. A view asks every cell for seven roles at each layout and paint (about 2 500
-# calls before the first paint): the others are turned away first, and cheaply.
-ANSWERED_ROLES = frozenset(
-    {
-        Qt.ItemDataRole.DisplayRole,
-        Qt.ItemDataRole.TextAlignmentRole,
-        Qt.ItemDataRole.FontRole,
-        Qt.ItemDataRole.BackgroundRole,
-        Qt.ItemDataRole.ToolTipRole,
-        UNIT_ROLE,
-    }
-)
 SPLITTER_KEY = "summary/splitter"  # units table, task counts, chart
 
 

@@ -5,6 +5,20 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView
 
+UNIT_ROLE = Qt.ItemDataRole.UserRole + 1  # the unit id of a row: a click opens that unit's tab
+# The roles the count tables answer. A view asks every cell for seven roles at each layout and paint (about 2 500
+# calls before the first paint): the others are turned away first, and cheaply.
+ANSWERED_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ToolTipRole,
+        UNIT_ROLE,
+    }
+)
+
 
 class RowListModel(QAbstractTableModel):
     """A flat table with one item of `_rows` a row and a column per item of `headers`; subclasses give data."""

@@ -14,22 +14,9 @@ from ..storage.task_store import list_tasks
 from ..tasks.model import DONE, IN_PROGRESS, NOT_STARTED, OVERDUE, STATUS_LABELS
 from ..tasks.rules import counts_by_status, gaps, is_due_soon
 from .store_service import StoreService
-from .table_setup import RowListModel, setup_row_table
+from .table_setup import ANSWERED_ROLES, UNIT_ROLE, RowListModel, setup_row_table
 
 COL_UNIT, COL_TOTAL, COL_OVERDUE, COL_SOON, COL_NOT_STARTED, COL_DOING, COL_DONE, COL_GAPS = range(8)
-UNIT_ROLE = Qt.ItemDataRole.UserRole + 1
-# The roles these tables answer. A view asks every cell for seven roles at each layout and paint (about 2 500
-# calls before the first paint): the others are turned away first, and cheaply.
-ANSWERED_ROLES = frozenset(
-    {
-        Qt.ItemDataRole.DisplayRole,
-        Qt.ItemDataRole.TextAlignmentRole,
-        Qt.ItemDataRole.FontRole,
-        Qt.ItemDataRole.BackgroundRole,
-        Qt.ItemDataRole.ToolTipRole,
-        UNIT_ROLE,
-    }
-)
 
 
 @dataclass
