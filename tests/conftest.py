@@ -106,6 +106,24 @@ def ui_settings(tmp_path):
     return settings
 
 
+def show_window(qtbot, store, settings):
+    """The real main window over `store`, shown and exposed on the (offscreen) screen; closed with the test."""
+    from kh_desktop.ui.main_window import MainWindow
+    from kh_desktop.ui.store_service import StoreService
+
+    win = MainWindow(StoreService(store), settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+@pytest.fixture
+def window(qtbot, store, ui_settings):
+    """The main window over the test's store, shown (a module may define its own)."""
+    return show_window(qtbot, store, ui_settings)
+
+
 REPLAYED_MODULES = ("test_faults.py", "test_exchange_crash.py")
 
 

@@ -16,9 +16,8 @@ from kh_desktop.storage.task_store import find_task, list_tasks, task_history, u
 from kh_desktop.ui.conflict_actions import MENU_TEXT
 from kh_desktop.ui.figures_table_model import COL_ACTUAL, CONFLICT_BACKGROUND, CONFLICT_ROLE
 from kh_desktop.ui.keyboard import plain_text
-from kh_desktop.ui.main_window import MainWindow
-from kh_desktop.ui.store_service import StoreService
 from kh_desktop.ui.tasks_table_model import COL_STATUS
+from tests.conftest import show_window
 from tests.exchange_helpers import approve_pcs, make_pc
 
 SHOTS = os.environ.get("KH_SHOTS")  # a folder: save screenshots of the marked grid and the dialog there
@@ -45,11 +44,8 @@ def office(tmp_path, plan_text):
 def window(qtbot, office, ui_settings):
     store, _ = office
     ui_settings.setValue("period/current", "2026")  # the whole year, where the conflicting figures are
-    win = MainWindow(StoreService(store), ui_settings)
-    qtbot.addWidget(win)
+    win = show_window(qtbot, store, ui_settings)
     win.resize(1400, 900)
-    win.show()
-    qtbot.waitExposed(win)
     yield win
     if win.conflict_actions.dialog is not None:
         win.conflict_actions.dialog.close()

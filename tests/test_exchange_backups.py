@@ -30,13 +30,18 @@ def test_backups_rotate_per_reason(store):
     assert all(b.when is not None for b in found)
 
 
-def test_restore_checks_first_and_keeps_current_aside(tmp_path, plan_text):
+def _file_and_its_backup(tmp_path, plan_text):
+    """A working file whose figure 1/2026 is 9, with a backup taken when it was 5: (file, backup, plan sha)."""
     path = tmp_path / "kh.sqlite"
     with Store.create(path, plan_text) as store:
         store.record("1", "2026", "5")
         copy = backup_now(store)
         store.record("1", "2026", "9")
-        plan_sha = store.plan_sha256
+        return path, copy, store.plan_sha256
+
+
+def test_restore_checks_first_and_keeps_current_aside(tmp_path, plan_text):
+    path, copy, plan_sha = _file_and_its_backup(tmp_path, plan_text)
     damaged = tmp_path / "damaged.sqlite"
     damaged.write_bytes(copy.read_bytes()[:4096])
     before = path.read_bytes()
@@ -86,12 +91,7 @@ def test_startup_backup_that_cannot_be_written_stops_nothing(store, monkeypatch)
 def test_restore_waits_for_the_start_up_backup(tmp_path, plan_text):
     """A restore chosen as soon as the window opens waits for the start-up backup's connection to be gone (Windows
     would refuse to move the file it holds open), then replaces the file."""
-    path = tmp_path / "kh.sqlite"
-    with Store.create(path, plan_text) as store:
-        store.record("1", "2026", "5")
-        copy = backup_now(store)
-        store.record("1", "2026", "9")
-        plan_sha = store.plan_sha256
+    path, copy, plan_sha = _file_and_its_backup(tmp_path, plan_text)
     thread = startup_backup_in_background(path)
     restore(path, copy, plan_sha)
     assert not thread.is_alive() and path.resolve() not in _STARTUP_BACKUPS

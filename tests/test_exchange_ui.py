@@ -3,30 +3,15 @@ printed receipt, backup and restore."""
 
 from __future__ import annotations
 
-import pytest
 from pypdf import PdfReader
 
 from kh_desktop.exchange.backups import list_backups
 from kh_desktop.exchange.send import send
 from kh_desktop.ui.keyboard import plain_text
-from kh_desktop.ui.main_window import MainWindow
-from kh_desktop.ui.store_service import StoreService
+from tests.conftest import show_window
 from tests.exchange_helpers import approve_pcs, make_pc
 
 SHOTS = None  # set to a folder path to look at the dialogs
-
-
-def _window(qtbot, store, ui_settings):
-    win = MainWindow(StoreService(store), ui_settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
-
-
-@pytest.fixture
-def window(qtbot, store, ui_settings):
-    return _window(qtbot, store, ui_settings)
 
 
 def test_menu_has_the_exchange_actions(window):
@@ -90,7 +75,7 @@ def test_receive_shows_preview_then_applies_and_prints_receipt(qtbot, window, tm
 def test_send_says_where_the_file_went(qtbot, tmp_path, plan_text, ui_settings):
     unit = make_pc(tmp_path, "kt", plan_text, "kinh-te")
     unit.record("1", "2026", "5")
-    win = _window(qtbot, unit, ui_settings)
+    win = show_window(qtbot, unit, ui_settings)
     usb = tmp_path / "usb"
     usb.mkdir()
     actions = win.exchange_actions

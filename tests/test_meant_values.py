@@ -225,18 +225,6 @@ def test_exchange_row_outside_the_bounds_is_refused(tmp_path, plan_text):
     unit.close()
 
 
-@pytest.fixture
-def window(qtbot, store, ui_settings):
-    from kh_desktop.ui.main_window import MainWindow
-    from kh_desktop.ui.store_service import StoreService
-
-    win = MainWindow(StoreService(store), ui_settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
-
-
 def test_grid_and_paste_refuse_values_outside_the_bounds(qtbot, window):
     tab = window.unit_tabs["kinh-te"]
     window.open_unit("kinh-te")

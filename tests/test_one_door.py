@@ -18,8 +18,8 @@ from kh_desktop.storage.store import Change, ChangeKind
 from kh_desktop.storage.task_store import find_task, list_tasks, task_history, update_task
 from kh_desktop.ui.figures_table_model import COL_ACTUAL
 from kh_desktop.ui.main_window import MainWindow
-from kh_desktop.ui.store_service import StoreService
 from kh_desktop.ui.tasks_table_model import COL_STATUS
+from tests.conftest import show_window
 from tests.exchange_helpers import approve_pcs, make_pc
 
 UI = Path(__file__).resolve().parent.parent / "kh_desktop" / "ui"
@@ -27,11 +27,7 @@ UI = Path(__file__).resolve().parent.parent / "kh_desktop" / "ui"
 
 def _window(qtbot, store, ui_settings) -> MainWindow:
     ui_settings.setValue("period/current", "2026")
-    win = MainWindow(StoreService(store), ui_settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+    return show_window(qtbot, store, ui_settings)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from kh_desktop.ui.main_window import MainWindow
 from kh_desktop.ui.plan_actions import MENU_TEXT
 from kh_desktop.ui.plan_adjust_dialog import PlanAdjustDialog
 from kh_desktop.ui.store_service import StoreService
+from tests.conftest import show_window
 
 TARGET_COLUMN = 3  # "Kế hoạch {year}"
 
@@ -24,11 +25,7 @@ def window(qtbot, tmp_path, plan_text, ui_settings):
     store = Store.create(tmp_path / "vp.sqlite", plan_text)
     store.record("2", "2029", "16,5")
     ui_settings.setValue("period/current", "2029")
-    win = MainWindow(StoreService(store), ui_settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
+    yield show_window(qtbot, store, ui_settings)
     store.close()
 
 

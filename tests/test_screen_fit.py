@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QTableView
 
 from kh_desktop.ui.keyboard import plain_text, with_mnemonics
 from kh_desktop.ui.screen_fit import Box, centred, fit_size, fits_on_some, usable_widths
+from tests.conftest import show_window
 
 LAPTOP = Box(0, 0, 1366, 728)
 SCALED_MONITOR = Box(0, 0, 1280, 693)
@@ -82,17 +83,6 @@ def test_each_menu_entry_gets_a_free_letter():
 # ---- the real window -----------------------------------------------------------------------------------------
 
 
-def _window(qtbot, store, settings):
-    from kh_desktop.ui.main_window import MainWindow
-    from kh_desktop.ui.store_service import StoreService
-
-    window = MainWindow(StoreService(store), settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
-
-
 def _available(window) -> Box:
     area = window.screen().availableGeometry()
     return Box(area.x(), area.y(), area.width(), area.height())
@@ -104,7 +94,7 @@ def _frame(window) -> Box:
 
 
 def test_the_window_opens_inside_the_screen_at_nine_tenths_centred(qtbot, store, ui_settings):
-    window = _window(qtbot, store, ui_settings)
+    window = show_window(qtbot, store, ui_settings)
     area = _available(window)
     assert area.contains(_frame(window))
     size = (window.width(), window.height())
@@ -117,7 +107,7 @@ def test_the_window_opens_inside_the_screen_at_nine_tenths_centred(qtbot, store,
 
 def test_every_tab_still_fits_the_smallest_supported_screen(qtbot, store, ui_settings):
     """1366×768 at 150 %: 911×485 logical pixels less a ~30-pixel title bar; the grids scroll, the charts shrink."""
-    window = _window(qtbot, store, ui_settings)
+    window = show_window(qtbot, store, ui_settings)
     window.resize(819, 436)
     for _title, page in window.tab_pages():
         window.tabs.setCurrentWidget(page)
@@ -127,7 +117,7 @@ def test_every_tab_still_fits_the_smallest_supported_screen(qtbot, store, ui_set
 
 
 def test_the_window_comes_back_as_the_person_left_it(qtbot, store, ui_settings):
-    first = _window(qtbot, store, ui_settings)
+    first = show_window(qtbot, store, ui_settings)
     first.setGeometry(40, 50, 700, 520)
     first.open_unit("kinh-te")
     tab = first.unit_tabs["kinh-te"]
@@ -138,7 +128,7 @@ def test_the_window_comes_back_as_the_person_left_it(qtbot, store, ui_settings):
     qtbot.wait(1)
     first.close()
 
-    second = _window(qtbot, store, ui_settings)
+    second = show_window(qtbot, store, ui_settings)
     assert (second.width(), second.height()) == (700, 520)
     # The offscreen platform's made-up 2-pixel frame shifts restoreGeometry() by that much; no more.
     assert abs(second.x() - 40) <= 2 and abs(second.y() - 50) <= 2
@@ -150,47 +140,47 @@ def test_the_window_comes_back_as_the_person_left_it(qtbot, store, ui_settings):
 
 
 def test_a_window_left_where_no_screen_is_now_opens_at_the_default_place(qtbot, store, ui_settings):
-    first = _window(qtbot, store, ui_settings)
+    first = show_window(qtbot, store, ui_settings)
     default = (first.x(), first.y(), first.width(), first.height())
     first.setGeometry(1500, 100, 600, 400)  # on a monitor to the right that is gone
     first.close()
-    second = _window(qtbot, store, ui_settings)
+    second = show_window(qtbot, store, ui_settings)
     assert (second.x(), second.y(), second.width(), second.height()) == default
     assert _available(second).contains(_frame(second))
 
 
 def test_a_window_larger_than_the_screen_now_opens_at_the_default_size(qtbot, store, ui_settings):
-    first = _window(qtbot, store, ui_settings)
+    first = show_window(qtbot, store, ui_settings)
     default = (first.x(), first.y(), first.width(), first.height())
     area = _available(first)
     first.setGeometry(0, 0, area.width + 400, area.height + 300)  # left on a bigger screen
     first.close()
-    second = _window(qtbot, store, ui_settings)
+    second = show_window(qtbot, store, ui_settings)
     assert (second.x(), second.y(), second.width(), second.height()) == default
 
 
-def test_damaged_settings_open_the_default_window(qtbot, store, ui_settings):
+def test_damaged_settings_open_the_defaultshow_window(qtbot, store, ui_settings):
     from kh_desktop.ui.ui_memory import FRAME_KEY, GEOMETRY_KEY, TAB_KEY
 
     ui_settings.setValue(FRAME_KEY, "not a box")
     ui_settings.setValue(GEOMETRY_KEY, b"rubbish")
     ui_settings.setValue(TAB_KEY, "no-such-unit")
     ui_settings.setValue("unit/figure_columns", ["44", "x"])
-    window = _window(qtbot, store, ui_settings)
+    window = show_window(qtbot, store, ui_settings)
     area = _available(window)
     assert (window.width(), window.height()) == (int(area.width * 0.9), int(area.height * 0.9))
     assert window.tabs.currentWidget() is window.summary_tab
 
 
 def test_column_widths_wider_than_the_screen_are_not_restored(qtbot, store, ui_settings):
-    window = _window(qtbot, store, ui_settings)
+    window = show_window(qtbot, store, ui_settings)
     window.open_unit("kinh-te")
     view = window.unit_tabs["kinh-te"].view
     qtbot.wait(1)
     widths = [view.columnWidth(c) for c in range(view.model().columnCount())]
     window.close()
     ui_settings.setValue("unit/figure_columns", [widths[0], 5000, *widths[2:]])
-    second = _window(qtbot, store, ui_settings)
+    second = show_window(qtbot, store, ui_settings)
     second.open_unit("kinh-te")
     qtbot.wait(1)
     assert second.unit_tabs["kinh-te"].view.columnWidth(1) == widths[1]
@@ -201,7 +191,7 @@ def test_dialogs_are_sized_from_the_screen_and_answer_enter_and_esc(qtbot, store
     from kh_desktop.ui.history_dialog import HistoryDialog
     from kh_desktop.ui.settings_dialog import SettingsDialog
 
-    window = _window(qtbot, store, ui_settings)
+    window = show_window(qtbot, store, ui_settings)
     area = _available(window)
     conflicts = ConflictDialog([], window)  # asks for 1040×640
     qtbot.addWidget(conflicts)
@@ -231,7 +221,7 @@ def test_dialogs_are_sized_from_the_screen_and_answer_enter_and_esc(qtbot, store
 def test_every_menu_entry_has_its_own_alt_letter(qtbot, store, ui_settings):
     from kh_desktop.ui.keyboard import _marked_letter
 
-    window = _window(qtbot, store, ui_settings)
+    window = show_window(qtbot, store, ui_settings)
     bar_letters = [_marked_letter(a.text()) for a in window.menuBar().actions()]
     assert None not in bar_letters and len(set(bar_letters)) == len(bar_letters)
     for name, menu in window.menus.items():
@@ -241,7 +231,7 @@ def test_every_menu_entry_has_its_own_alt_letter(qtbot, store, ui_settings):
 
 
 def test_tabs_and_the_grid_by_keyboard(qtbot, store, ui_settings):
-    window = _window(qtbot, store, ui_settings)
+    window = show_window(qtbot, store, ui_settings)
     window.activateWindow()
     view_menu = window.menus["view"]
     kinh_te = next(a for a in view_menu.actions() if plain_text(a.text()) == "Phòng Kinh tế")
@@ -294,7 +284,7 @@ def test_enter_in_the_import_log_closes_it_rather_than_printing(qtbot, store, ui
     sent = send(unit, tmp_path / "usb")
     unit.close()
     receive_files(store, [sent])
-    window = _window(qtbot, store, ui_settings)
+    window = show_window(qtbot, store, ui_settings)
     dialog = ImportLogDialog(store, window)
     qtbot.addWidget(dialog)
     assert dialog.print_button.isEnabled()
@@ -306,11 +296,11 @@ def test_enter_in_the_import_log_closes_it_rather_than_printing(qtbot, store, ui
 
 
 def test_a_maximized_window_comes_back_maximized(qtbot, store, ui_settings):
-    first = _window(qtbot, store, ui_settings)
+    first = show_window(qtbot, store, ui_settings)
     first.showMaximized()
     qtbot.waitUntil(first.isMaximized)
     first.close()
-    second = _window(qtbot, store, ui_settings)
+    second = show_window(qtbot, store, ui_settings)
     assert second.isMaximized()
 
 

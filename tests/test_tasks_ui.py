@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from PySide6.QtCore import QDate, Qt
 
 from kh_desktop.storage.store import Store
@@ -21,15 +20,6 @@ from kh_desktop.ui.tasks_table_model import COL_GAPS, COL_STATUS, STATUS_ROLE, T
 from tests.conftest import seed_task_count
 
 TODAY = date(2026, 10, 10)
-
-
-@pytest.fixture
-def window(qtbot, store, ui_settings):
-    win = MainWindow(StoreService(store), ui_settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 def _summary_row(window, unit_id):

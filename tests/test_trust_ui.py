@@ -6,21 +6,12 @@ from __future__ import annotations
 from kh_desktop.exchange.send import send
 from kh_desktop.identity import load_identity
 from kh_desktop.storage.store import ALL_UNITS, Store
-from kh_desktop.ui.main_window import MainWindow
 from kh_desktop.ui.settings_dialog import SettingsDialog
-from kh_desktop.ui.store_service import StoreService
+from tests.conftest import show_window
 
 
 def _pc(tmp_path, name, plan_text, unit) -> Store:
     return Store.create(tmp_path / f"{name}.sqlite", plan_text, unit, identity=load_identity(tmp_path / "k" / name))
-
-
-def _window(qtbot, store, settings) -> MainWindow:
-    win = MainWindow(StoreService(store), settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 def test_a_new_pcs_file_waits_then_the_approval_dialog_applies_it(qtbot, tmp_path, plan_text, ui_settings, monkeypatch):
@@ -30,7 +21,7 @@ def test_a_new_pcs_file_waits_then_the_approval_dialog_applies_it(qtbot, tmp_pat
     kt = _pc(tmp_path, "kt", plan_text, "kinh-te")
     kt.record("4", "2026-Q1", "48")
     sent = str(send(kt, tmp_path / "kt.khtd"))
-    window = _window(qtbot, vp, ui_settings)
+    window = show_window(qtbot, vp, ui_settings)
     actions = window.exchange_actions
 
     actions.receive_figures([sent])
@@ -77,7 +68,7 @@ def test_approval_dialog_says_what_to_read_on_the_phone(qtbot, tmp_path, plan_te
 
 def test_help_shows_this_pcs_fingerprint(qtbot, tmp_path, plan_text, ui_settings):
     kt = _pc(tmp_path, "kt", plan_text, "kinh-te")
-    window = _window(qtbot, kt, ui_settings)
+    window = show_window(qtbot, kt, ui_settings)
     box = window.show_fingerprint()
     assert kt.identity.fingerprint in box.text() and "Phòng Kinh tế" in box.text()
     help_texts = [a.text() for a in window.menus["help"].actions()]

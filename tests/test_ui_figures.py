@@ -13,17 +13,14 @@ from kh_desktop.ui.figures_table_model import COL_ACTUAL, COL_NOTE, COL_VERDICT,
 from kh_desktop.ui.main_window import MainWindow
 from kh_desktop.ui.store_service import StoreService
 from kh_desktop.ui.summary_tab import COL_VERDICT_FIRST, SummaryTableModel, summarize
+from tests.conftest import show_window
 
 Q1 = Period(2026, "Q", 1)
 
 
 @pytest.fixture
 def window(qtbot, store, ui_settings):
-    service = StoreService(store)
-    win = MainWindow(service, ui_settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = show_window(qtbot, store, ui_settings)
     # Tổng hợp counts right after the window's first paint (start-up): wait for them.
     qtbot.waitUntil(lambda: win.summary_tab.model.rowCount() > 0)
     return win
