@@ -135,3 +135,15 @@ def test_summary_is_not_counted_when_the_window_closes_before_its_first_paint(qt
     window.show()
     window.close()
     assert window.summary_tab.model.rowCount() == 0 and not window.summary_tab._counted
+
+
+def test_a_window_opened_on_a_units_tab_makes_the_summary_chart_only_when_it_is_shown(qtbot, store, ui_settings):
+    ui_settings.setValue("window/tab", "kinh-te")  # where a unit's PC opens
+    window = MainWindow(StoreService(store), ui_settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.tabs.currentWidget() is window.unit_tabs["kinh-te"]
+    assert window.summary_tab._plot is None
+    window.tabs.setCurrentWidget(window.summary_tab)
+    assert window.summary_tab._plot is not None and window.summary_tab._plot.isVisible()

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
 
-from ..storage.store import Store
 from . import chart_model as cm
 from .chart_model import ChartData, Mark, chart_data
-from .content import ReportContent
+
+if TYPE_CHECKING:  # the window's charts use this module's drawing, not the report's content
+    from ..storage.store import Store
+    from .content import ReportContent
 
 CHARTS_PER_PAGE = 2
 LOGICAL_WIDTH = 900.0  # the chart is laid out at a screen-like width and scaled to its box

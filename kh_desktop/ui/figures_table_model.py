@@ -131,7 +131,8 @@ class FiguresTableModel(QAbstractTableModel):
         from ..storage.conflict_store import figure_conflict_list  # with the exchange code: loaded on first use
 
         store = self.service.store
-        current = {(f.code, f.period): f for f in store.figures()}
+        # Only the two periods the grid shows: every figure of every unit is ~20 times as many rows.
+        current = {(f.code, f.period): f for key in (self.period.key, BASELINE) for f in store.figures(period=key)}
         # Rare, and a conflict whose current side is a removal has no current figure: list them apart.
         conflicts = {c.key: c for c in figure_conflict_list(store) if c.key[0] in self._codes}
         assessments = {a.code: a for a in store.assess(self.period, self.unit_id)} if self._rows else {}

@@ -209,12 +209,12 @@ class SummaryTab(QWidget):
         self.table.clicked.connect(self._on_clicked)
         self.table.activated.connect(self._on_clicked)
 
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to do by keyboard: Tab goes past it
-        self.plot.setMinimumHeight(100)  # the window must fit 1366×768 at 150 % (~440 logical pixels high)
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
-        self.plot.getViewBox().setMouseEnabled(False, False)
+        # The chart is made when first wanted (shown, drawn): a unit's PC opens on its own tab, and a pyqtgraph
+        # plot nobody sees yet costs ~10 ms of that start.
+        self._plot: pg.PlotWidget | None = None
+        self._plot_box = QWidget()
+        self._plot_box.setMinimumHeight(100)  # the window must fit 1366×768 at 150 % (~440 logical pixels high)
+        QVBoxLayout(self._plot_box).setContentsMargins(0, 0, 0, 0)
 
         self.tasks = TaskSummaryView(service, count_now=False)  # per unit by status; counted with the verdicts
         self.tasks.unit_activated.connect(self.unit_activated)
@@ -240,7 +240,7 @@ class SummaryTab(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.tables)
         splitter.addWidget(self.tasks)
-        splitter.addWidget(self.plot)
+        splitter.addWidget(self._plot_box)
         for n in range(3):
             splitter.setStretchFactor(n, 1)
         splitter.setChildrenCollapsible(False)
@@ -257,6 +257,22 @@ class SummaryTab(QWidget):
         self._stale, self._counted, self._painted, self._after_paint_posted = True, False, False, False
         self._chart_rows: list[UnitSummary] | None = None
         service.figures_changed.connect(self._on_figures_changed)
+
+    @property
+    def plot(self) -> pg.PlotWidget:
+        return self._plot if self._plot is not None else self._make_plot()
+
+    def _make_plot(self) -> pg.PlotWidget:
+        plot = pg.PlotWidget(background="w")
+        plot.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to do by keyboard: Tab goes past it
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.getViewBox().setMouseEnabled(False, False)
+        self._plot_box.layout().addWidget(plot)
+        if self._plot_box.isVisible():  # Qt shows a child added to a shown widget only when told
+            plot.show()
+        self._plot = plot
+        return plot
 
     def set_period(self, period: Period) -> None:
         self.period = period
@@ -288,6 +304,8 @@ class SummaryTab(QWidget):
             save_splitter(self.splitter, self.settings, SPLITTER_KEY)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self._plot is None:  # made before the first paint: the tab shows its (empty) chart at once
+            self._make_plot()
         super().showEvent(event)
         if self._stale and self._painted:
             self.refresh()
