@@ -56,6 +56,7 @@ def test_window_opens_without_the_late_libraries(cli_db, tmp_path, tab):
     assert "kh_desktop.ui.main_window" in loaded  # the window did open
     assert ("kh_desktop.ui.figures_table_model" in loaded) == (tab != "summary")  # on the tab asked for
     assert [name for name in (*LATE_LIBRARIES, *EXCHANGE_CODE) if name in loaded] == []
+    assert sorted(name for name in loaded if name.startswith("kh_desktop.cli.")) == ["kh_desktop.cli.main"]
     assert [b.reason for b in list_backups(cli_db)] == ["khoi-dong"]
 
 

@@ -8,9 +8,6 @@ import sys
 from .. import APP_NAME
 from ..domain.errors import UserError, os_reason
 from ..paths import default_db_path
-from . import exchange, figures, pcs, plans, reports, tasks
-
-COMMAND_GROUPS = [figures, plans, exchange, pcs, reports, tasks]
 
 
 class _VersionAction(argparse.Action):
@@ -40,7 +37,10 @@ def _options_parser(add_help: bool = True) -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     parser = _options_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in COMMAND_GROUPS:
+    # Each command group registers itself; loaded only when a command (or --help) is given: the window needs none.
+    from . import exchange, figures, pcs, plans, reports, tasks
+
+    for group in (figures, plans, exchange, pcs, reports, tasks):
         group.register(sub)
     return parser
 
