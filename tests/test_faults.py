@@ -364,7 +364,10 @@ def _cli_as_user(*args: str, db: Path) -> tuple[int, str, str]:
     """
     import io
 
+    from kh_desktop.cli.main import build_parser
     from kh_desktop.cli.main import main as cli_main
+
+    build_parser()  # the command groups' modules load with the parser (a window needs none of them)
 
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
